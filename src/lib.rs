@@ -1,0 +1,5 @@
+//! cadlens: read CAD files into one document model and serialise it.
+//!
+//! See `ARCHITECTURE.md` for the map of modules and the data flow.
+
+pub mod sniff;
