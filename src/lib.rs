@@ -2,4 +2,5 @@
 //!
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
+pub mod model;
 pub mod sniff;

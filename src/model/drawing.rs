@@ -1,0 +1,426 @@
+//! The 2D drawing part of the document model: sheets, layers, linetypes, blocks and entities.
+//!
+//! Entities keep the source's type name (`kind`, e.g. `LWPOLYLINE`) next to a format-neutral [`Geom`], and
+//! keep inserts as inserts; [`crate::model::flatten`] expands them when a consumer needs world geometry.
+
+use super::colour::{ColourSpec, Rgb, aci_rgb};
+use super::geom::{Affine, Point};
+
+/// One drawable page: model space, a paper-space layout, or a PDF/DWF page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub kind: SheetKind,
+    /// Layout tab order where the source has one (model space is 0).
+    pub tab_order: i32,
+    /// Paper size in sheet units, where the source states one.
+    pub paper_size: Option<(f64, f64)>,
+    /// Extents as the file's header claims them (often stale; reported, never trusted).
+    pub extents_header: Option<super::geom::BBox2>,
+    pub entities: Vec<Entity>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SheetKind {
+    #[default]
+    Model,
+    Paper,
+    Page,
+}
+
+/// A layer table entry (or a layer that entities reference but the table lacks: `defined == false`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer {
+    pub name: String,
+    /// ACI 1–255 (absolute value of the table's colour).
+    pub aci: u8,
+    pub true_colour: Option<Rgb>,
+    /// Off layers have a negative colour in DXF.
+    pub on: bool,
+    pub frozen: bool,
+    pub locked: bool,
+    pub plot: bool,
+    pub linetype: String,
+    /// 1/100 mm; DXF codes −1 ByLayer, −2 ByBlock, −3 default.
+    pub lineweight: i16,
+    pub defined: bool,
+}
+
+impl Layer {
+    /// A layer with AutoCAD's defaults (white/7, CONTINUOUS, default lineweight).
+    pub fn new(name: impl Into<String>) -> Layer {
+        Layer {
+            name: name.into(),
+            aci: 7,
+            true_colour: None,
+            on: true,
+            frozen: false,
+            locked: false,
+            plot: true,
+            linetype: "CONTINUOUS".to_owned(),
+            lineweight: -3,
+            defined: true,
+        }
+    }
+
+    pub fn rgb(&self) -> Rgb {
+        self.true_colour.unwrap_or_else(|| aci_rgb(self.aci))
+    }
+
+    /// Off or frozen layers are not drawn.
+    pub fn is_visible(&self) -> bool {
+        self.on && !self.frozen
+    }
+}
+
+/// A linetype: its dash pattern in drawing units (+ dash, − gap, 0 dot).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Linetype {
+    pub name: String,
+    pub description: String,
+    pub pattern: Vec<f64>,
+}
+
+/// A block definition: entities in block coordinates around `base`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BlockDef {
+    pub name: String,
+    pub base: Point,
+    /// External reference: no entities of its own here.
+    pub external: bool,
+    pub entities: Vec<Entity>,
+}
+
+/// One drawing entity, as the source stores it (colour, linetype and lineweight unresolved).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entity {
+    /// The source handle in upper hex, if the format has handles.
+    pub handle: Option<String>,
+    /// The source type name, upper case (`LINE`, `LWPOLYLINE`, `MTEXT` …).
+    pub kind: String,
+    pub layer: String,
+    pub colour: ColourSpec,
+    /// `None` = ByLayer; otherwise the stored name (`BYBLOCK`, `CONTINUOUS`, `DASHED` …).
+    pub linetype: Option<String>,
+    /// `None` = ByLayer; −2 ByBlock, −3 default, else 1/100 mm.
+    pub lineweight: Option<i16>,
+    /// The entity's own invisibility flag (DXF 60).
+    pub invisible: bool,
+    pub geom: Geom,
+}
+
+impl Entity {
+    /// An entity on layer `0` with ByLayer properties.
+    pub fn new(kind: impl Into<String>, geom: Geom) -> Entity {
+        Entity {
+            handle: None,
+            kind: kind.into(),
+            layer: "0".to_owned(),
+            colour: ColourSpec::ByLayer,
+            linetype: None,
+            lineweight: None,
+            invisible: false,
+            geom,
+        }
+    }
+}
+
+/// A polyline vertex: position, bulge to the next vertex (tan θ/4), and start/end widths.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Vertex {
+    pub p: Point,
+    pub bulge: f64,
+    pub start_width: f64,
+    pub end_width: f64,
+}
+
+impl Vertex {
+    pub fn at(p: Point) -> Vertex {
+        Vertex { p, ..Vertex::default() }
+    }
+}
+
+/// Horizontal text justification (DXF 72 for TEXT; MTEXT attachment columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HAlign {
+    #[default]
+    Left,
+    Center,
+    Right,
+    /// TEXT "aligned"/"fit": between the insertion and the alignment point.
+    Fit,
+}
+
+/// Vertical text justification (DXF 73 for TEXT; MTEXT attachment rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VAlign {
+    #[default]
+    Baseline,
+    Bottom,
+    Middle,
+    Top,
+}
+
+/// Text of TEXT, MTEXT, ATTRIB/ATTDEF and the text runs of PDF/DWF/DGN.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TextGeom {
+    /// Plain text: formatting codes removed, paragraph breaks as `\n`.
+    pub value: String,
+    /// The string as stored, when it differs from `value` (MTEXT codes, `%%` escapes).
+    pub raw: Option<String>,
+    /// Insertion point (or alignment point, per the format's rule), WCS.
+    pub position: Point,
+    pub height: f64,
+    pub rotation_deg: f64,
+    pub width_factor: f64,
+    pub oblique_deg: f64,
+    pub style: Option<String>,
+    pub halign: HAlign,
+    pub valign: VAlign,
+    /// MTEXT reference box width (wrapping), if any.
+    pub box_width: Option<f64>,
+    pub multiline: bool,
+    /// Text drawn mirrored in X (DXF 71 flag 2) or upside down (flag 4).
+    pub mirror_x: bool,
+    pub mirror_y: bool,
+}
+
+/// An attribute attached to an INSERT.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attrib {
+    pub tag: String,
+    pub value: String,
+    /// The attribute as drawn, when the source places it (TEXT-like geometry).
+    pub entity: Option<Box<Entity>>,
+}
+
+/// A block reference, possibly a MINSERT array.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InsertGeom {
+    pub block: String,
+    /// Insertion point in the OCS of `normal` (WCS when the normal is +Z).
+    pub position: Point,
+    pub scale: Point,
+    pub rotation_deg: f64,
+    /// Extrusion direction (DXF 210); +Z for ordinary 2D inserts.
+    pub normal: Point,
+    pub columns: u32,
+    pub rows: u32,
+    pub column_spacing: f64,
+    pub row_spacing: f64,
+    pub attribs: Vec<Attrib>,
+}
+
+impl InsertGeom {
+    pub fn new(block: impl Into<String>, position: Point) -> InsertGeom {
+        InsertGeom {
+            block: block.into(),
+            position,
+            scale: Point::new(1.0, 1.0, 1.0),
+            rotation_deg: 0.0,
+            normal: Point::new(0.0, 0.0, 1.0),
+            columns: 1,
+            rows: 1,
+            column_spacing: 0.0,
+            row_spacing: 0.0,
+            attribs: Vec::new(),
+        }
+    }
+
+    /// Block coordinates → parent coordinates for array cell (`col`, `row`):
+    /// OCS · T(position) · R(rotation) · T(cell offset) · S(scale) · T(−base).
+    pub fn transform(&self, base: Point, col: u32, row: u32) -> Affine {
+        let ocs = super::geom::ocs_to_wcs(self.normal);
+        let cell = Point::xy(f64::from(col) * self.column_spacing, f64::from(row) * self.row_spacing);
+        ocs.then_after(&Affine::translation(self.position))
+            .then_after(&Affine::rotation_z(self.rotation_deg.to_radians()))
+            .then_after(&Affine::translation(cell))
+            .then_after(&Affine::scaling(self.scale.x, self.scale.y, self.scale.z))
+            .then_after(&Affine::translation(base.scale(-1.0)))
+    }
+
+    /// Number of array cells (1 for an ordinary insert), saturating for absurd counts.
+    pub fn cell_count(&self) -> u64 {
+        u64::from(self.columns.max(1)) * u64::from(self.rows.max(1))
+    }
+}
+
+/// One edge of a hatch boundary loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HatchEdge {
+    Polyline {
+        vertices: Vec<Vertex>,
+        closed: bool,
+    },
+    Line {
+        start: Point,
+        end: Point,
+    },
+    /// Circular arc; angles in radians, `ccw == false` means the edge runs clockwise.
+    Arc {
+        center: Point,
+        radius: f64,
+        start: f64,
+        end: f64,
+        ccw: bool,
+    },
+    Ellipse {
+        center: Point,
+        major: Point,
+        ratio: f64,
+        start: f64,
+        end: f64,
+        ccw: bool,
+    },
+    Spline {
+        degree: usize,
+        knots: Vec<f64>,
+        ctrl: Vec<Point>,
+        weights: Option<Vec<f64>>,
+    },
+}
+
+/// One line family of a hatch pattern, in drawing units with the hatch's angle and scale applied.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PatternLine {
+    pub angle_deg: f64,
+    pub base: Point,
+    pub offset: Point,
+    pub dashes: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HatchGeom {
+    pub loops: Vec<Vec<HatchEdge>>,
+    pub solid: bool,
+    pub pattern_name: Option<String>,
+    pub pattern_angle_deg: f64,
+    pub pattern_scale: f64,
+    pub pattern_lines: Vec<PatternLine>,
+    /// Gradient fills are drawn as a fill of their first colour.
+    pub gradient: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DimensionKind {
+    #[default]
+    Linear,
+    Aligned,
+    Angular,
+    Angular3p,
+    Radial,
+    Diameter,
+    Ordinate,
+    ArcLength,
+}
+
+impl DimensionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            DimensionKind::Linear => "linear",
+            DimensionKind::Aligned => "aligned",
+            DimensionKind::Angular => "angular",
+            DimensionKind::Angular3p => "angular3p",
+            DimensionKind::Radial => "radial",
+            DimensionKind::Diameter => "diameter",
+            DimensionKind::Ordinate => "ordinate",
+            DimensionKind::ArcLength => "arclength",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DimensionGeom {
+    pub kind: DimensionKind,
+    /// The anonymous block (`*D…`) holding the dimension's graphics.
+    pub block: Option<String>,
+    pub measurement: Option<f64>,
+    /// Displayed text with `<>` replaced by the measurement, when known.
+    pub text: Option<String>,
+    /// Definition points in DXF order 10/13/14/15/16.
+    pub def_points: Vec<Point>,
+    pub text_position: Option<Point>,
+}
+
+/// Format-neutral geometry of an entity, in sheet (or block) coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Geom {
+    Point {
+        position: Point,
+    },
+    Line {
+        start: Point,
+        end: Point,
+    },
+    /// LWPOLYLINE, 2D/3D POLYLINE, DGN line strings and shapes, PDF straight paths, LEADER lines.
+    Polyline {
+        vertices: Vec<Vertex>,
+        closed: bool,
+        constant_width: f64,
+    },
+    Circle {
+        center: Point,
+        radius: f64,
+    },
+    /// Angles in radians, CCW from +X; the sweep runs CCW from `start` to `end`.
+    Arc {
+        center: Point,
+        radius: f64,
+        start: f64,
+        end: f64,
+    },
+    /// `major` is the vector from the centre to the end of the major axis; parameters in radians.
+    Ellipse {
+        center: Point,
+        major: Point,
+        ratio: f64,
+        start: f64,
+        end: f64,
+    },
+    Spline {
+        degree: usize,
+        knots: Vec<f64>,
+        ctrl: Vec<Point>,
+        weights: Option<Vec<f64>>,
+        fit: Vec<Point>,
+        closed: bool,
+    },
+    Text(TextGeom),
+    Insert(InsertGeom),
+    Hatch(HatchGeom),
+    Dimension(DimensionGeom),
+    /// SOLID, TRACE, 3DFACE: 3 or 4 corners in drawing order (SOLID/TRACE already reordered 1-2-4-3 → 1-2-3-4
+    /// so the outline is a proper polygon).
+    Face {
+        vertices: Vec<Point>,
+        filled: bool,
+    },
+    /// Several polylines drawn as one entity (MLEADER leader lines, polyface/mesh wireframes).
+    Paths {
+        paths: Vec<Vec<Point>>,
+    },
+    Viewport {
+        center: Point,
+        width: f64,
+        height: f64,
+        view_center: Point,
+        view_height: f64,
+        twist_deg: f64,
+    },
+    /// IMAGE/WIPEOUT: a reference with its clip outline in drawing coordinates.
+    Image {
+        position: Point,
+        outline: Vec<Point>,
+        wipeout: bool,
+    },
+    /// XLINE (both directions) or RAY (one direction): never part of extents.
+    Infinite {
+        base: Point,
+        direction: Point,
+        both_ways: bool,
+    },
+    /// Emitted but without geometry we can draw (proxy entities with a position).
+    Other {
+        position: Option<Point>,
+    },
+}

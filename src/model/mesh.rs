@@ -1,0 +1,265 @@
+//! The 3D part of the document model: part definitions holding triangle meshes, and an instance tree
+//! (assembly structure) that places them. One mesh per part, shared by all its instances.
+
+use std::collections::HashMap;
+
+use super::LengthUnit;
+use super::geom::{Affine, BBox3, Point};
+
+/// A colour with alpha (STEP styling may carry transparency).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rgba {
+    pub r: f32,
+    pub g: f32,
+    pub b: f32,
+    pub a: f32,
+}
+
+impl Rgba {
+    pub fn opaque(r: f32, g: f32, b: f32) -> Rgba {
+        Rgba { r, g, b, a: 1.0 }
+    }
+
+    /// `#RRGGBB` (alpha is not part of the result schemas' colour strings).
+    pub fn hex(&self) -> String {
+        let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        format!("#{:02X}{:02X}{:02X}", c(self.r), c(self.g), c(self.b))
+    }
+}
+
+/// Triangles of one face (or of a whole STL), in part coordinates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaceMesh {
+    pub positions: Vec<[f32; 3]>,
+    /// Per-vertex normals, same length as `positions`, or empty (consumers then use face normals).
+    pub normals: Vec<[f32; 3]>,
+    pub indices: Vec<[u32; 3]>,
+    pub colour: Option<Rgba>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SolidKind {
+    #[default]
+    Solid,
+    Shell,
+    Mesh,
+}
+
+impl SolidKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            SolidKind::Solid => "solid",
+            SolidKind::Shell => "shell",
+            SolidKind::Mesh => "mesh",
+        }
+    }
+}
+
+/// A solid, shell or mesh body of a part.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Solid {
+    pub name: Option<String>,
+    pub kind: SolidKind,
+    pub faces: Vec<FaceMesh>,
+    pub colour: Option<Rgba>,
+    /// Faces of the source the tessellator could not mesh (B-rep only).
+    pub faces_without_mesh: u32,
+}
+
+/// A part definition: the geometry, in part coordinates.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PartDef {
+    pub name: String,
+    pub solids: Vec<Solid>,
+    pub colour: Option<Rgba>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NodeKind {
+    Assembly,
+    #[default]
+    Part,
+}
+
+/// A node of the product tree: an assembly or a placed part.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Node {
+    pub name: String,
+    pub kind: NodeKind,
+    /// Node coordinates → parent coordinates.
+    pub transform: Affine,
+    /// Index into [`Model3d::parts`] for nodes that carry geometry.
+    pub part: Option<usize>,
+    /// A colour that overrides the part's for this occurrence.
+    pub colour_override: Option<Rgba>,
+    pub children: Vec<Node>,
+}
+
+/// Tessellation settings a B-rep reader used.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tessellation {
+    pub chord_tolerance: f64,
+    pub angle_tolerance_deg: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Model3d {
+    pub units: Option<LengthUnit>,
+    pub parts: Vec<PartDef>,
+    pub roots: Vec<Node>,
+    pub tessellation: Option<Tessellation>,
+}
+
+/// Measures of a set of triangles, in the coordinates they were measured in.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MeshMeasures {
+    pub triangles: u64,
+    pub area: f64,
+    /// Signed divergence-theorem volume (positive for outward-oriented closed meshes).
+    pub signed_volume: f64,
+    /// Every edge used exactly twice, in opposite directions (exact-coordinate vertex weld).
+    pub closed: bool,
+    pub welded_vertices: u64,
+    pub degenerate: u64,
+    pub bbox: BBox3,
+}
+
+/// Measures the triangles of `faces` after applying `xform` (area and volume in f64).
+pub fn measure_faces(faces: &[FaceMesh], xform: &Affine) -> MeshMeasures {
+    let mut m = MeshMeasures { bbox: BBox3::EMPTY, ..MeshMeasures::default() };
+    let mut weld: HashMap<[u32; 3], u32> = HashMap::new();
+    // Directed edge → count; a closed, consistently oriented mesh has each (a,b) once and (b,a) once.
+    let mut edges: HashMap<(u32, u32), i32> = HashMap::new();
+    for face in faces {
+        let world: Vec<Point> = face
+            .positions
+            .iter()
+            .map(|p| xform.apply(Point::new(f64::from(p[0]), f64::from(p[1]), f64::from(p[2]))))
+            .collect();
+        let ids: Vec<u32> = face
+            .positions
+            .iter()
+            .map(|p| {
+                // -0.0 and 0.0 are the same vertex.
+                let key = p.map(|c| if c == 0.0 { 0 } else { c.to_bits() });
+                let next = weld.len() as u32;
+                *weld.entry(key).or_insert(next)
+            })
+            .collect();
+        for tri in &face.indices {
+            let (Some(&a), Some(&b), Some(&c)) =
+                (world.get(tri[0] as usize), world.get(tri[1] as usize), world.get(tri[2] as usize))
+            else {
+                continue;
+            };
+            m.triangles += 1;
+            let cross = b.minus(a).cross(c.minus(a));
+            let area = 0.5 * cross.length();
+            if area <= 0.0 {
+                m.degenerate += 1;
+            }
+            m.area += area;
+            m.signed_volume += a.dot(b.cross(c)) / 6.0;
+            for p in [a, b, c] {
+                m.bbox.add_point(p);
+            }
+            let v = [ids[tri[0] as usize], ids[tri[1] as usize], ids[tri[2] as usize]];
+            for (s, e) in [(v[0], v[1]), (v[1], v[2]), (v[2], v[0])] {
+                *edges.entry((s, e)).or_insert(0) += 1;
+            }
+        }
+    }
+    m.welded_vertices = weld.len() as u64;
+    m.closed = m.triangles > 0 && edges.iter().all(|(&(s, e), &n)| n == 1 && edges.get(&(e, s)).copied() == Some(1));
+    if xform.determinant() < 0.0 {
+        m.signed_volume = -m.signed_volume;
+    }
+    m
+}
+
+impl Model3d {
+    /// Visits every placed part with its accumulated transform (node → world), depth-first in tree order.
+    pub fn for_each_instance(&self, mut f: impl FnMut(&Node, &PartDef, &Affine)) {
+        fn walk(
+            model: &Model3d,
+            node: &Node,
+            parent: &Affine,
+            depth: u32,
+            f: &mut dyn FnMut(&Node, &PartDef, &Affine),
+        ) {
+            // A product tree deeper than this is corrupt (readers reject cycles; this is the last guard).
+            if depth > 256 {
+                return;
+            }
+            let world = parent.then_after(&node.transform);
+            if let Some(part) = node.part.and_then(|i| model.parts.get(i)) {
+                f(node, part, &world);
+            }
+            for child in &node.children {
+                walk(model, child, &world, depth + 1, f);
+            }
+        }
+        for root in &self.roots {
+            walk(self, root, &Affine::IDENTITY, 0, &mut f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit cube as 12 outward-wound triangles.
+    pub(crate) fn unit_cube() -> FaceMesh {
+        let positions = vec![
+            [0.0, 0.0, 0.0],
+            [1.0, 0.0, 0.0],
+            [1.0, 1.0, 0.0],
+            [0.0, 1.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [1.0, 0.0, 1.0],
+            [1.0, 1.0, 1.0],
+            [0.0, 1.0, 1.0],
+        ];
+        let indices = vec![
+            [0, 2, 1],
+            [0, 3, 2],
+            [4, 5, 6],
+            [4, 6, 7],
+            [0, 1, 5],
+            [0, 5, 4],
+            [1, 2, 6],
+            [1, 6, 5],
+            [2, 3, 7],
+            [2, 7, 6],
+            [3, 0, 4],
+            [3, 4, 7],
+        ];
+        FaceMesh { positions, normals: Vec::new(), indices, colour: None }
+    }
+
+    #[test]
+    fn unit_cube_measures() {
+        let m = measure_faces(&[unit_cube()], &Affine::IDENTITY);
+        assert_eq!(m.triangles, 12);
+        assert!((m.area - 6.0).abs() < 1e-12);
+        assert!((m.signed_volume - 1.0).abs() < 1e-12);
+        assert!(m.closed);
+        assert_eq!(m.welded_vertices, 8);
+    }
+
+    #[test]
+    fn scaled_and_mirrored_cube_keeps_positive_volume() {
+        let t = Affine::scaling(-2.0, 2.0, 2.0);
+        let m = measure_faces(&[unit_cube()], &t);
+        assert!((m.area - 24.0).abs() < 1e-12);
+        assert!((m.signed_volume - 8.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn open_box_is_not_closed() {
+        let mut cube = unit_cube();
+        cube.indices.truncate(10);
+        assert!(!measure_faces(&[cube], &Affine::IDENTITY).closed);
+    }
+}
