@@ -3,4 +3,5 @@
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
 pub mod model;
+pub mod result;
 pub mod sniff;

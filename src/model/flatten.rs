@@ -69,8 +69,8 @@ pub struct FlatItem<'a> {
     pub colour: ColourSpec,
     pub linetype: Option<&'a str>,
     pub lineweight: Option<i16>,
-    /// The handle (or `e{n}` id) of the top-level insert this came from; `None` at top level.
-    pub top_insert: Option<usize>,
+    /// Index in the walked slice of the top-level entity this item is or came from (its insert).
+    pub top_index: usize,
     pub depth: u32,
 }
 
@@ -89,8 +89,8 @@ struct Inherited<'a> {
 }
 
 /// Walks `entities` (a sheet's, top level) and everything their inserts reference. `visit` sees each
-/// entity, inserts included (before their contents); `top_insert` is the index in `entities` of the
-/// top-level insert an item came from.
+/// entity, inserts included (before their contents); `top_index` is the index in `entities` of the
+/// top-level entity an item is or came from, and `depth` is 0 for top-level items.
 pub fn flatten<'a>(
     entities: &'a [Entity],
     blocks: &BlockTable<'a>,
@@ -107,7 +107,7 @@ pub fn flatten<'a>(
             colour: e.colour,
             linetype: e.linetype.as_deref(),
             lineweight: e.lineweight,
-            top_insert: None,
+            top_index: index,
             depth: 0,
         };
         if !visit_one(item, index, blocks, limits, &mut stack, &mut report, visit) {
@@ -180,7 +180,7 @@ fn visit_one<'a>(
                 colour: inherited.colour,
                 linetype: inherited.linetype,
                 lineweight: inherited.lineweight,
-                top_insert: Some(top_index),
+                top_index,
                 depth: depth + 1,
             };
             if !visit_one(next, top_index, blocks, limits, stack, report, visit) {

@@ -1,0 +1,213 @@
+//! What both result schemas derive the same way: effective (resolved) properties, unique ids, categories,
+//! which sheets are emitted, and capped diagnostics.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::flatten::BlockTable;
+use crate::model::{ColourSpec, Document, FileFormat, Layer, Rgb, Sheet, SheetKind};
+
+/// Resolves ByLayer/ByBlock properties against the document's layer table.
+pub struct Resolver<'a> {
+    layers: HashMap<String, &'a Layer>,
+    pub blocks: BlockTable<'a>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        let mut layers = HashMap::with_capacity(doc.layers.len());
+        for l in &doc.layers {
+            layers.entry(l.name.to_ascii_uppercase()).or_insert(l);
+        }
+        Resolver { layers, blocks: doc.block_table() }
+    }
+
+    pub fn layer(&self, name: &str) -> Option<&'a Layer> {
+        self.layers.get(&name.to_ascii_uppercase()).copied()
+    }
+
+    /// The effective colour: true colour, ACI, the layer's colour for ByLayer, `block` for ByBlock.
+    pub fn rgb(&self, colour: ColourSpec, layer: &str, block: Rgb) -> Rgb {
+        let layer_rgb = self.layer(layer).map_or(Rgb::WHITE, Layer::rgb);
+        colour.resolve(layer_rgb, block)
+    }
+
+    /// Effective linetype name: ByLayer → the layer's, ByBlock at top level → CONTINUOUS.
+    pub fn linetype(&self, stored: Option<&str>, layer: &str) -> String {
+        match stored {
+            None => self.layer(layer).map_or_else(|| "CONTINUOUS".to_owned(), |l| l.linetype.clone()),
+            Some(s) if s.eq_ignore_ascii_case("BYLAYER") => {
+                self.layer(layer).map_or_else(|| "CONTINUOUS".to_owned(), |l| l.linetype.clone())
+            }
+            Some(s) if s.eq_ignore_ascii_case("BYBLOCK") => "CONTINUOUS".to_owned(),
+            Some(s) => s.to_owned(),
+        }
+    }
+
+    /// Effective lineweight: ByLayer → the layer's, ByBlock at top level → −3 (default).
+    pub fn lineweight(&self, stored: Option<i16>, layer: &str) -> i16 {
+        match stored {
+            None | Some(-1) => self.layer(layer).map_or(-3, |l| l.lineweight),
+            Some(-2) => -3,
+            Some(v) => v,
+        }
+    }
+
+    pub fn layer_visible(&self, layer: &str) -> bool {
+        self.layer(layer).is_none_or(Layer::is_visible)
+    }
+}
+
+/// Hands out document-unique ids: the source handle the first time it is seen, otherwise `e{n}` with `n`
+/// the entity's 1-based position in output order.
+#[derive(Default)]
+pub struct Ids {
+    used: HashSet<String>,
+    counter: u64,
+}
+
+impl Ids {
+    pub fn next(&mut self, handle: Option<&str>) -> String {
+        self.counter += 1;
+        if let Some(h) = handle.filter(|h| !h.is_empty()) {
+            let h = h.to_ascii_uppercase();
+            if self.used.insert(h.clone()) {
+                return h;
+            }
+        }
+        loop {
+            let id = format!("e{}", self.counter);
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+            self.counter += 1;
+        }
+    }
+}
+
+/// The 2.0.0 category of a source type name (result-schema-2.md §5.1).
+pub fn category(kind: &str) -> &'static str {
+    match kind {
+        "LINE" | "LWPOLYLINE" | "POLYLINE" | "ARC" | "CIRCLE" | "ELLIPSE" | "SPLINE" | "POINT" | "SOLID" | "TRACE"
+        | "3DFACE" | "RAY" | "XLINE" => "Geometry",
+        "TEXT" | "MTEXT" | "DIMENSION" | "LEADER" | "MULTILEADER" | "MLEADER" | "TOLERANCE" | "ATTRIB" | "ATTDEF" => {
+            "Annotation"
+        }
+        "INSERT" => "BlockReference",
+        "HATCH" => "Hatch",
+        _ => "Other",
+    }
+}
+
+/// Indices of the sheets a result emits (result-schema-2.md §4): for DWG/DXF, model space (unless it is
+/// empty while a layout is not) and then every non-empty layout; other formats keep all their sheets.
+/// An empty list means "emit one empty Model sheet".
+pub fn emitted_sheets(doc: &Document) -> Vec<usize> {
+    let cad = matches!(doc.source.format, FileFormat::Dxf | FileFormat::Dwg);
+    if !cad {
+        return (0..doc.sheets.len()).collect();
+    }
+    let model: Option<usize> = doc.sheets.iter().position(|s| s.kind == SheetKind::Model);
+    let layouts: Vec<usize> = doc
+        .sheets
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind != SheetKind::Model && !s.entities.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let mut out = Vec::new();
+    match model {
+        Some(m) if !doc.sheets[m].entities.is_empty() || layouts.is_empty() => out.push(m),
+        _ => {}
+    }
+    out.extend(layouts);
+    out
+}
+
+/// The sheet a `summary.boundingBox` describes: the model sheet, else the first emitted one.
+pub fn primary_sheet<'a>(doc: &'a Document, emitted: &[usize]) -> Option<&'a Sheet> {
+    emitted
+        .iter()
+        .map(|&i| &doc.sheets[i])
+        .find(|s| s.kind == SheetKind::Model)
+        .or_else(|| emitted.first().map(|&i| &doc.sheets[i]))
+}
+
+/// At most 100 messages, then one "… and N more" (result-schema-2.md §8).
+pub fn capped(messages: &[String]) -> Vec<String> {
+    const CAP: usize = 100;
+    let mut out: Vec<String> = messages.iter().take(CAP).cloned().collect();
+    if messages.len() > CAP {
+        out.push(format!("… and {} more", messages.len() - CAP));
+    }
+    out
+}
+
+/// A sheet key slug: lower case, runs outside `[a-z0-9]` → one `-`, trimmed, empty → `sheet`.
+pub fn slug(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut dash = false;
+    for c in label.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c);
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() { "sheet".to_owned() } else { out }
+}
+
+/// Unique slugs in order: a repeat gets `-2`, `-3` …
+pub fn unique_slugs<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    let mut used: HashSet<String> = HashSet::new();
+    let mut out = Vec::new();
+    for label in labels {
+        let base = slug(label);
+        let mut candidate = base.clone();
+        while used.contains(&candidate) {
+            let n = seen.entry(base.clone()).or_insert(1);
+            *n += 1;
+            candidate = format!("{base}-{n}");
+        }
+        used.insert(candidate.clone());
+        out.push(candidate);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_hosted_examples() {
+        assert_eq!(slug("M-2"), "m-2");
+        assert_eq!(slug("Model"), "model");
+        assert_eq!(slug("A4 Sheet"), "a4-sheet");
+        assert_eq!(slug("  ** "), "sheet");
+        assert_eq!(
+            unique_slugs(["Layout 1", "layout-1", "Layout 1"].into_iter()),
+            ["layout-1", "layout-1-2", "layout-1-3"]
+        );
+    }
+
+    #[test]
+    fn ids_prefer_handles_and_stay_unique() {
+        let mut ids = Ids::default();
+        assert_eq!(ids.next(Some("2a")), "2A");
+        assert_eq!(ids.next(Some("2A")), "e2");
+        assert_eq!(ids.next(None), "e3");
+    }
+
+    #[test]
+    fn diagnostics_are_capped_at_one_hundred() {
+        let many: Vec<String> = (0..105).map(|i| format!("w{i}")).collect();
+        let c = capped(&many);
+        assert_eq!(c.len(), 101);
+        assert_eq!(c[100], "… and 5 more");
+    }
+}

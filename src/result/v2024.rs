@@ -1,0 +1,360 @@
+//! Schema 2024-01 (result-schema.md): one flat `vectorJson` in world coordinates, block contents expanded
+//! with `insertId`, and `layersJson`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use super::common::{Ids, Resolver, capped, emitted_sheets};
+use super::geometry::{spline_points, vertices};
+use super::json::{bbox4, bbox6, num, point, points, rfc3339_ms};
+use super::model3d::{model3d, projection};
+use super::{PARSER_VERSION, ResultContext};
+use crate::model::colour::aci_rgb;
+use crate::model::flatten::{FlatItem, FlattenLimits, flatten};
+use crate::model::geom::normalize_angle;
+use crate::model::measure::{geom_bbox, polyline_is_closed};
+use crate::model::{BBox2, ColourSpec, Document, Geom, HatchEdge, Rgb, SheetKind, Vertex};
+
+/// The lower-case 2024-01 type of a world geometry, or `None` when 2024-01 has no type for it.
+fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
+    Some(match g {
+        Geom::Line { .. } => "line",
+        Geom::Polyline { .. } | Geom::Face { .. } => "polyline",
+        Geom::Arc { .. } => "arc",
+        Geom::Circle { .. } => "circle",
+        Geom::Ellipse { .. } => "ellipse",
+        Geom::Spline { .. } => "spline",
+        Geom::Text(_) => "text",
+        Geom::Insert(_) => "insert",
+        Geom::Hatch(_) => "hatch",
+        Geom::Dimension(_) => "dimension",
+        Geom::Point { .. } => "point",
+        Geom::Paths { .. } if kind == "LEADER" => "polyline",
+        _ => return None,
+    })
+}
+
+/// Members specific to each type (result-schema.md §3), in world coordinates.
+fn type_members(g: &Geom, m: &mut Map<String, Value>) {
+    match g {
+        Geom::Line { start, end } => {
+            m.insert("start".into(), point(*start));
+            m.insert("end".into(), point(*end));
+            m.insert("x1".into(), num(start.x));
+            m.insert("y1".into(), num(start.y));
+            m.insert("x2".into(), num(end.x));
+            m.insert("y2".into(), num(end.y));
+        }
+        Geom::Polyline { vertices: vs, closed, .. } => {
+            m.insert("points".into(), vertices(vs));
+            m.insert("closed".into(), Value::Bool(polyline_is_closed(vs, *closed)));
+        }
+        Geom::Face { vertices: vs, .. } => {
+            m.insert("points".into(), points(vs));
+            m.insert("closed".into(), Value::Bool(true));
+        }
+        Geom::Paths { paths } => {
+            let first = paths.first().cloned().unwrap_or_default();
+            m.insert("points".into(), points(&first));
+            m.insert("closed".into(), Value::Bool(false));
+        }
+        Geom::Arc { center, radius, start, end } => {
+            m.insert("center".into(), point(*center));
+            m.insert("radius".into(), num(*radius));
+            m.insert("startAngle".into(), num(normalize_angle(*start)));
+            m.insert("endAngle".into(), num(normalize_angle(*end)));
+        }
+        Geom::Circle { center, radius } => {
+            m.insert("center".into(), point(*center));
+            m.insert("radius".into(), num(*radius));
+        }
+        Geom::Ellipse { center, major, ratio, start, end } => {
+            m.insert("center".into(), point(*center));
+            m.insert("majorAxis".into(), point(*major));
+            m.insert("ratio".into(), num(*ratio));
+            m.insert("startAngle".into(), num(*start));
+            m.insert("endAngle".into(), num(*end));
+        }
+        Geom::Spline { degree, knots, ctrl, weights, fit, closed } => {
+            m.insert("degree".into(), Value::from(*degree as u64));
+            m.insert("controlPoints".into(), points(ctrl));
+            m.insert("knots".into(), Value::Array(knots.iter().map(|k| num(*k)).collect()));
+            m.insert(
+                "weights".into(),
+                weights.as_ref().map_or(Value::Null, |w| Value::Array(w.iter().map(|x| num(*x)).collect())),
+            );
+            m.insert("fitPoints".into(), points(fit));
+            m.insert("closed".into(), Value::Bool(*closed));
+            m.insert("points".into(), points(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)));
+        }
+        Geom::Text(t) => {
+            m.insert("text".into(), Value::from(t.value.clone()));
+            m.insert("position".into(), point(t.position));
+            m.insert("height".into(), num(t.height));
+            m.insert("rotation".into(), num(t.rotation_deg));
+            m.insert("multiline".into(), Value::Bool(t.multiline));
+            m.insert("style".into(), t.style.clone().map_or(Value::Null, Value::from));
+        }
+        Geom::Insert(i) => {
+            m.insert("blockName".into(), Value::from(i.block.clone()));
+            m.insert("position".into(), point(i.position));
+            m.insert("scaleX".into(), num(i.scale.x));
+            m.insert("scaleY".into(), num(i.scale.y));
+            m.insert("rotation".into(), num(i.rotation_deg));
+            m.insert("columns".into(), Value::from(i.columns.max(1)));
+            m.insert("rows".into(), Value::from(i.rows.max(1)));
+            m.insert(
+                "attributes".into(),
+                Value::Array(i.attribs.iter().map(|a| json!({ "tag": a.tag, "text": a.value })).collect()),
+            );
+        }
+        Geom::Hatch(h) => {
+            m.insert("patternName".into(), h.pattern_name.clone().map_or(Value::Null, Value::from));
+            m.insert("solid".into(), Value::Bool(h.solid));
+            m.insert("patternAngle".into(), num(h.pattern_angle_deg));
+            m.insert("patternScale".into(), num(h.pattern_scale));
+            let loops: Vec<Value> = h
+                .loops
+                .iter()
+                .map(|edges| json!({ "points": vertices(&loop_vertices(edges)), "closed": true }))
+                .collect();
+            m.insert("boundaries".into(), Value::Array(loops));
+        }
+        Geom::Dimension(d) => {
+            m.insert("dimensionType".into(), Value::from(d.kind.name()));
+            m.insert("measurement".into(), d.measurement.map_or(Value::Null, num));
+            m.insert("text".into(), d.text.clone().map_or(Value::Null, Value::from));
+            m.insert("defPoints".into(), points(&d.def_points));
+            m.insert("textPosition".into(), d.text_position.map_or(Value::Null, point));
+        }
+        Geom::Point { position } => {
+            m.insert("position".into(), point(*position));
+        }
+        _ => {}
+    }
+}
+
+/// A hatch loop as one bulged polyline: lines and arcs exactly, ellipses and splines tessellated.
+fn loop_vertices(edges: &[HatchEdge]) -> Vec<Vertex> {
+    let mut out = Vec::new();
+    for e in edges {
+        match e {
+            HatchEdge::Polyline { vertices: vs, .. } => out.extend_from_slice(vs),
+            HatchEdge::Line { start, .. } => out.push(Vertex::at(*start)),
+            HatchEdge::Arc { center, radius, start, end, ccw } => {
+                let sweep = if *ccw {
+                    crate::model::geom::ccw_sweep(*start, *end)
+                } else {
+                    -crate::model::geom::ccw_sweep(*end, *start)
+                };
+                let p = crate::model::Point::xy(center.x + radius * start.cos(), center.y + radius * start.sin());
+                out.push(Vertex { p, bulge: (sweep / 4.0).tan(), ..Vertex::default() });
+            }
+            HatchEdge::Ellipse { center, major, ratio, start, end, ccw } => {
+                let sweep = if *ccw {
+                    crate::model::geom::ccw_sweep(*start, *end)
+                } else {
+                    -crate::model::geom::ccw_sweep(*end, *start)
+                };
+                let minor = crate::model::Point::xy(-major.y * ratio, major.x * ratio);
+                for i in 0..32 {
+                    let t = start + sweep * f64::from(i) / 32.0;
+                    out.push(Vertex::at(center.plus(major.scale(t.cos())).plus(minor.scale(t.sin()))));
+                }
+            }
+            HatchEdge::Spline { degree, knots, ctrl, weights } => {
+                let pts = spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0);
+                let n = pts.len().saturating_sub(1);
+                out.extend(pts.into_iter().take(n).map(Vertex::at));
+            }
+        }
+    }
+    out
+}
+
+struct Emitter<'a> {
+    r: Resolver<'a>,
+    ids: Ids,
+    out: Vec<Value>,
+    layer_counts: HashMap<String, u64>,
+    skipped: BTreeMap<String, u64>,
+    model_box: BBox2,
+    budget: u64,
+    dropped: u64,
+    /// Id of each top-level insert of the current sheet (by index), so expanded contents can name it.
+    top_ids: HashMap<usize, String>,
+    /// Effective colour of each top-level insert, for ByBlock contents.
+    top_colours: HashMap<usize, Rgb>,
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, item: &FlatItem<'_>, space: &str, is_model: bool) {
+        let e = item.entity;
+        let world = item.world_geom();
+        let Some(kind) = legacy_type(&e.kind, &world) else {
+            *self.skipped.entry(e.kind.clone()).or_insert(0) += 1;
+            return;
+        };
+        if self.budget == 0 {
+            self.dropped += 1;
+            return;
+        }
+        self.budget -= 1;
+        let id = self.ids.next(e.handle.as_deref());
+        let top_level = item.depth == 0;
+        let block_rgb =
+            if top_level { Rgb::WHITE } else { self.top_colours.get(&item.top_index).copied().unwrap_or(Rgb::WHITE) };
+        let rgb = self.r.rgb(item.colour, item.layer, block_rgb);
+        let bbox = if matches!(world, Geom::Insert(_)) {
+            crate::model::measure::entity_bbox(
+                &crate::model::Entity { geom: world.clone(), ..e.clone() },
+                &self.r.blocks,
+            )
+        } else {
+            geom_bbox(&world)
+        };
+        if is_model {
+            self.model_box.union(&bbox);
+        }
+        let colour_index = e.colour.aci_code();
+        let effective_aci = match item.colour {
+            ColourSpec::Aci(i) => i,
+            ColourSpec::True { rgb, .. } => rgb.nearest_aci(),
+            _ => {
+                if rgb == aci_rgb(7) {
+                    7
+                } else {
+                    rgb.nearest_aci()
+                }
+            }
+        };
+        let mut m = Map::new();
+        m.insert("id".into(), Value::from(id.clone()));
+        m.insert("type".into(), Value::from(kind));
+        m.insert("layer".into(), Value::from(item.layer));
+        m.insert("colorHex".into(), Value::from(rgb.hex()));
+        m.insert("colorIndex".into(), Value::from(colour_index));
+        m.insert("color".into(), Value::from(effective_aci));
+        m.insert("trueColor".into(), e.colour.true_colour().map_or(Value::Null, |c| Value::from(c.hex())));
+        m.insert("lineType".into(), Value::from(self.r.linetype(item.linetype, item.layer)));
+        m.insert("lineweight".into(), Value::from(e.lineweight.unwrap_or(-1)));
+        if !top_level {
+            if let Some(insert_id) = self.top_ids.get(&item.top_index) {
+                m.insert("insertId".into(), Value::from(insert_id.clone()));
+            }
+        } else if matches!(world, Geom::Insert(_)) {
+            // Expanded contents follow their insert: they name it by id and take its colour for ByBlock.
+            self.top_ids.insert(item.top_index, id.clone());
+            self.top_colours.insert(item.top_index, rgb);
+        }
+        // `space` names the paper-space layout; model space is the default and is left implicit, as in the
+        // spec's complete example.
+        if !is_model {
+            m.insert("space".into(), Value::from(space));
+        }
+        m.insert("bbox".into(), bbox4(&bbox));
+        type_members(&world, &mut m);
+        *self.layer_counts.entry(item.layer.to_ascii_uppercase()).or_insert(0) += 1;
+        self.out.push(Value::Object(m));
+    }
+}
+
+pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
+    let mut em = Emitter {
+        r: Resolver::new(doc),
+        ids: Ids::default(),
+        out: Vec::new(),
+        layer_counts: HashMap::new(),
+        skipped: doc.diagnostics.skipped.clone(),
+        model_box: BBox2::EMPTY,
+        budget: ctx.max_entities.unwrap_or(u64::MAX),
+        dropped: 0,
+        top_ids: HashMap::new(),
+        top_colours: HashMap::new(),
+    };
+    let limits = FlattenLimits::default();
+    let mut truncated_expansion = false;
+    for si in emitted_sheets(doc) {
+        let sheet = &doc.sheets[si];
+        let is_model = sheet.kind == SheetKind::Model;
+        let space = if is_model { "model".to_owned() } else { sheet.name.clone() };
+        let blocks = doc.block_table();
+        let report = flatten(&sheet.entities, &blocks, limits, &mut |item| em.emit(&item, &space, is_model));
+        truncated_expansion |= report.truncated;
+        em.top_ids.clear();
+        em.top_colours.clear();
+    }
+
+    let (model3d_value, totals3d) = match &doc.model3d {
+        Some(m) => {
+            let (v, t) = model3d(m);
+            (Some(v), Some(t))
+        }
+        None => (None, None),
+    };
+    let bbox = match &totals3d {
+        Some(t) => projection(&t.bbox),
+        None => em.model_box,
+    };
+    let layers: Vec<Value> = doc
+        .layers
+        .iter()
+        .map(|l| {
+            json!({
+                "name": l.name, "color": l.aci, "colorHex": l.rgb().hex(), "lineType": l.linetype,
+                "lineweight": l.lineweight, "isVisible": l.is_visible(), "frozen": l.frozen, "locked": l.locked,
+                "entityCount": em.layer_counts.get(&l.name.to_ascii_uppercase()).copied().unwrap_or(0),
+            })
+        })
+        .collect();
+    let truncated = em.dropped > 0;
+    let mut warnings = doc.diagnostics.warnings.clone();
+    if truncated {
+        warnings.push(format!(
+            "the entity cap of {} was reached: {} entities were left out",
+            ctx.max_entities.unwrap_or(0),
+            em.dropped
+        ));
+    }
+    if truncated_expansion {
+        warnings.push("block expansion stopped at its depth limit or budget".to_owned());
+    }
+    let version = doc.source.version.clone().unwrap_or_else(|| "unknown".into());
+    let entity_count = em.out.len();
+    let layer_count = layers.len();
+    let mut out = Map::new();
+    out.insert("jobId".into(), ctx.job_id.clone().map_or(Value::Null, Value::from));
+    out.insert("status".into(), Value::from("COMPLETED"));
+    out.insert("schemaVersion".into(), Value::from("2024-01"));
+    out.insert("parserVersion".into(), Value::from(PARSER_VERSION));
+    out.insert("vectorJson".into(), Value::Array(em.out));
+    out.insert("layersJson".into(), Value::Array(layers));
+    out.insert(
+        "metadata".into(),
+        json!({
+            "filename": ctx.file_name,
+            "format": doc.source.format.json_name(),
+            "version": version,
+            "dwgVersion": version,
+            "units": doc.units.length.map_or("unknown", |u| u.json_name()),
+            "insunits": doc.units.insunits,
+            "boundingBox": bbox6(&bbox),
+            "width": num(super::json::round6(bbox.width())),
+            "height": num(super::json::round6(bbox.height())),
+            "createdDate": doc.created_unix_ms.map(rfc3339_ms),
+            "entityCount": entity_count,
+            "layerCount": layer_count,
+            "truncated": truncated,
+            "is3D": doc.model3d.is_some(),
+            "skippedEntities": em.skipped,
+        }),
+    );
+    out.insert("imageUrl".into(), ctx.image_urls.first().map_or(Value::Null, |u| Value::from(u.clone())));
+    out.insert("createdAt".into(), Value::from(rfc3339_ms(ctx.created_at_unix_ms)));
+    if let Some(v) = model3d_value {
+        out.insert("model3d".into(), v);
+    }
+    out.insert("warnings".into(), Value::Array(capped(&warnings).into_iter().map(Value::from).collect()));
+    Value::Object(out)
+}
