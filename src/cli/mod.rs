@@ -1,0 +1,99 @@
+//! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
+
+mod shell;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit codes of cli.md.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// At least one file failed to parse, or an operation failed.
+    pub const FAILED: u8 = 1;
+    pub const USAGE: u8 = 2;
+    /// Unsupported or unrecognised format (by content).
+    pub const UNSUPPORTED: u8 = 3;
+    /// I/O error: missing input, unwritable output.
+    pub const IO: u8 = 4;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cadlens",
+    version,
+    about = "Read CAD files (DXF, DWG, DWF, DGN, PDF, STEP, STL) locally: JSON results and previews",
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  cadlens info drawing.dxf part.step\n  cadlens info --json *.dxf"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// No progress, no summary, no hints: only results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr (repeat for more)
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Colour in output for people: auto (terminal and NO_COLOR unset), always or never
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl GlobalArgs {
+    /// Whether to colour text written to stderr: `--color`, then NO_COLOR (any non-empty value), then
+    /// whether stderr is a terminal.
+    pub fn colour_stderr(&self) -> bool {
+        use std::io::IsTerminal;
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    #[command(after_help = "Example:\n  cadlens completions bash > ~/.local/share/bash-completion/completions/cadlens")]
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a directory
+    #[command(after_help = "Example:\n  cadlens man | man -l -")]
+    Man(shell::ManArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version on stdout with success, usage errors on stderr with exit 2.
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
+    };
+    ExitCode::from(code)
+}
