@@ -1,5 +1,6 @@
 //! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
 
+mod info;
 mod shell;
 
 use std::process::ExitCode;
@@ -72,6 +73,9 @@ impl GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Name the format, version and producer of files from their magic bytes and header alone
+    #[command(after_help = "Examples:\n  cadlens info drawing.dxf part.step\n  cadlens info --json *.dwg")]
+    Info(info::InfoArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     #[command(after_help = "Example:\n  cadlens completions bash > ~/.local/share/bash-completion/completions/cadlens")]
     Completions(shell::CompletionsArgs),
@@ -92,6 +96,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Info(args) => info::info(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
     };

@@ -1,0 +1,207 @@
+//! Format detection from content only (formats.md §0): magic bytes and the header, never the file name.
+//!
+//! The rules live one file per format family; `sniff` applies them in the spec's order, first match wins.
+//! Every entry point looks at no more than [`MAX_SNIFF_BYTES`] of its input: a head window and, for
+//! containers whose table of contents sits at the end (ZIP central directory, OLE directory in small files),
+//! a tail window.
+
+mod bytes;
+mod dgn;
+mod dwf;
+mod dwg;
+mod dxf;
+mod pdf;
+mod step;
+mod stl;
+mod zip;
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::model::{FileFormat, Source};
+
+pub use dwg::release_name;
+
+/// The most bytes any sniff entry point reads (head window + tail window).
+pub const MAX_SNIFF_BYTES: u64 = 64 * 1024;
+/// The head window: long enough for a DXF header's `$ACADVER` behind long 999 comments, a STEP HEADER
+/// section with long descriptions, and the first local headers of a ZIP.
+pub const HEAD_WINDOW: u64 = 48 * 1024;
+/// The tail window: the ZIP central directory (and end record) of packages whose listing fits in it.
+pub const TAIL_WINDOW: u64 = MAX_SNIFF_BYTES - HEAD_WINDOW;
+
+/// What the content says the input is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sniffed {
+    pub format: FileFormat,
+    /// The version code as the file gives it: `AC1032` (DXF/DWG), `V06.00` (DWF), `V7` (DGN), `1.7` (PDF),
+    /// `AP214` (STEP, from the schema), `ascii`/`binary` (STL).
+    pub version: Option<String>,
+    /// A human name for the version: `R2018`, `DWF 6`, `3D design`, …
+    pub release: Option<String>,
+    /// The producing program where the header names it (DXF leading 999 comment, STEP originating system,
+    /// STL header or `solid` line).
+    pub producer: Option<String>,
+    /// STEP only: the first `FILE_SCHEMA` entry as written, e.g. `AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 }`.
+    pub schema: Option<String>,
+    /// Binary encoding of a format that also has a text form (DXF, STL).
+    pub binary: bool,
+    /// The input's total size in bytes.
+    pub bytes: u64,
+}
+
+impl Sniffed {
+    pub fn new(format: FileFormat, bytes: u64) -> Sniffed {
+        Sniffed { format, version: None, release: None, producer: None, schema: None, binary: false, bytes }
+    }
+
+    fn with_version(mut self, version: impl Into<String>) -> Sniffed {
+        self.version = Some(version.into());
+        self
+    }
+
+    fn with_release(mut self, release: Option<impl Into<String>>) -> Sniffed {
+        self.release = release.map(Into::into);
+        self
+    }
+
+    /// The model's `Source` for a reader to start from.
+    pub fn to_source(&self) -> Source {
+        let mut source = Source::new(self.format, self.bytes);
+        source.version = self.version.clone();
+        source.release = self.release.clone();
+        source.producer = self.producer.clone();
+        source
+    }
+}
+
+/// Why the content is not something cadlens reads.
+#[derive(Debug, thiserror::Error)]
+pub enum SniffError {
+    /// No rule matched; `hint` says what the first bytes look like.
+    #[error("unrecognised format: {hint}")]
+    Unrecognised { hint: String },
+    /// A format we can name but refuse (DGN V8, a ZIP that is not DWFx, other OLE files).
+    #[error("unsupported format: {reason}")]
+    Unsupported { format: &'static str, reason: String },
+    #[error("reading the input: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl SniffError {
+    /// I/O failures (exit 4) as opposed to content verdicts (exit 3).
+    pub fn is_io(&self) -> bool {
+        matches!(self, SniffError::Io(_))
+    }
+}
+
+/// Names the format of an input from its first bytes (`head`, from offset 0), its last bytes (`tail`, ending
+/// at `total_len`; may be empty, must not overlap `head`) and its size. Pure: no I/O.
+pub fn sniff(head: &[u8], tail: &[u8], total_len: u64) -> Result<Sniffed, SniffError> {
+    if head.is_empty() {
+        return Err(SniffError::Unrecognised { hint: "empty input (0 bytes)".to_owned() });
+    }
+    let input = Input { head, tail, total_len };
+    // The order of formats.md §0: a later rule may match bytes an earlier one owns.
+    if let Some(found) = dwg::sniff(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = dxf::sniff_binary(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = dwf::sniff(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = pdf::sniff(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = step::sniff(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = dgn::sniff_v7(head, total_len) {
+        return Ok(found);
+    }
+    dgn::refuse_ole(&input)?;
+    if let Some(found) = zip::sniff_dwfx(&input)? {
+        return Ok(found);
+    }
+    if let Some(found) = stl::sniff(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = dxf::sniff_ascii(head, total_len) {
+        return Ok(found);
+    }
+    if let Some(found) = stl::sniff_damaged_binary(head, total_len) {
+        return Ok(found);
+    }
+    Err(SniffError::Unrecognised { hint: bytes::describe(head) })
+}
+
+/// The windows one sniff looks at.
+struct Input<'a> {
+    head: &'a [u8],
+    tail: &'a [u8],
+    total_len: u64,
+}
+
+impl Input<'_> {
+    /// `len` bytes at absolute offset `at`, if one window holds them all.
+    fn at(&self, at: u64, len: usize) -> Option<&[u8]> {
+        let end = at.checked_add(len as u64)?;
+        if end <= self.head.len() as u64 {
+            return self.head.get(at as usize..end as usize);
+        }
+        let tail_start = self.total_len.checked_sub(self.tail.len() as u64)?;
+        if at >= tail_start && end <= self.total_len {
+            let from = (at - tail_start) as usize;
+            return self.tail.get(from..from + len);
+        }
+        None
+    }
+}
+
+/// Sniffs a seekable input, reading at most [`MAX_SNIFF_BYTES`]: the head window, and the tail window only
+/// for containers that keep their listing at the end.
+pub fn sniff_reader<R: Read + Seek>(mut r: R) -> Result<Sniffed, SniffError> {
+    let total_len = r.seek(SeekFrom::End(0))?;
+    r.seek(SeekFrom::Start(0))?;
+    let head = read_window(&mut r, total_len.min(HEAD_WINDOW))?;
+    let head_len = head.len() as u64;
+    let mut tail = Vec::new();
+    if head_len < total_len && wants_tail(&head) {
+        let tail_len = (total_len - head_len).min(TAIL_WINDOW);
+        r.seek(SeekFrom::Start(total_len - tail_len))?;
+        tail = read_window(&mut r, tail_len)?;
+    }
+    sniff(&head, &tail, total_len.max(head_len))
+}
+
+/// Reads up to `len` bytes (fewer only at the end of input).
+fn read_window<R: Read>(r: &mut R, len: u64) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(len as usize);
+    r.take(len).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Containers whose verdict may need the end of the input.
+fn wants_tail(head: &[u8]) -> bool {
+    head.starts_with(zip::LOCAL_HEADER) || head.starts_with(dgn::OLE_MAGIC)
+}
+
+/// Sniffs a file by path (opening it is the only I/O besides the reads of [`sniff_reader`]).
+pub fn sniff_path(path: &Path) -> Result<Sniffed, SniffError> {
+    // Unbuffered on purpose: the two window reads are all the I/O, and a buffer would read past them.
+    sniff_reader(std::fs::File::open(path)?)
+}
+
+/// Sniffs in-memory input (stdin, an upload), looking at no more than [`MAX_SNIFF_BYTES`] of it.
+pub fn sniff_bytes(bytes: &[u8]) -> Result<Sniffed, SniffError> {
+    let head_end = bytes.len().min(HEAD_WINDOW as usize);
+    let tail_start = bytes.len().saturating_sub(TAIL_WINDOW as usize).max(head_end);
+    let head = &bytes[..head_end];
+    let tail = if wants_tail(head) { &bytes[tail_start..] } else { &[][..] };
+    sniff(head, tail, bytes.len() as u64)
+}
+
+#[cfg(test)]
+mod tests;
