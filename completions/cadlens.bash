@@ -22,6 +22,9 @@ _cadlens() {
             cadlens,help)
                 cmd="cadlens__subcmd__help"
                 ;;
+            cadlens,info)
+                cmd="cadlens__subcmd__info"
+                ;;
             cadlens,man)
                 cmd="cadlens__subcmd__man"
                 ;;
@@ -30,6 +33,9 @@ _cadlens() {
                 ;;
             cadlens__subcmd__help,help)
                 cmd="cadlens__subcmd__help__subcmd__help"
+                ;;
+            cadlens__subcmd__help,info)
+                cmd="cadlens__subcmd__help__subcmd__info"
                 ;;
             cadlens__subcmd__help,man)
                 cmd="cadlens__subcmd__help__subcmd__man"
@@ -41,7 +47,7 @@ _cadlens() {
 
     case "${cmd}" in
         cadlens)
-            opts="-q -v -h -V --quiet --verbose --color --help --version completions man help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version info completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -81,7 +87,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__help)
-            opts="completions man help"
+            opts="info completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -122,6 +128,20 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -129,6 +149,24 @@ _cadlens() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__info)
+            opts="-q -v -h -V --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -35,8 +35,7 @@ impl Report<'_> {
 }
 
 pub fn info(args: &InfoArgs) -> u8 {
-    let reports: Vec<Report<'_>> =
-        args.files.iter().map(|path| Report { path, outcome: sniff_path(path) }).collect();
+    let reports: Vec<Report<'_>> = args.files.iter().map(|path| Report { path, outcome: sniff_path(path) }).collect();
     for report in &reports {
         if let Err(e) = &report.outcome {
             eprintln!("error: {}: {e}", report.path.display());

@@ -288,9 +288,15 @@ mod tests {
         assert_eq!(application_protocol("CONFIG_CONTROL_DESIGN"), Some("AP203"));
         assert_eq!(application_protocol("automotive_design"), Some("AP214"));
         assert_eq!(application_protocol("AUTOMOTIVE_DESIGN_CC2 { 1 2 10303 214 -1 1 5 4 }"), Some("AP214"));
-        assert_eq!(application_protocol("AP242_MANAGED_MODEL_BASED_3D_ENGINEERING_MIM_LF {1 0 10303 442 1 1 4 }"), Some("AP242"));
+        assert_eq!(
+            application_protocol("AP242_MANAGED_MODEL_BASED_3D_ENGINEERING_MIM_LF {1 0 10303 442 1 1 4 }"),
+            Some("AP242")
+        );
         assert_eq!(application_protocol("AP209_MULTIDISCIPLINARY_ANALYSIS_AND_DESIGN_MIM_LF"), Some("AP209"));
-        assert_eq!(application_protocol("CONFIGURATION_CONTROL_3D_DESIGN_ED2_MIM_LF { 1 0 10303 403 1 1 4}"), Some("AP203"));
+        assert_eq!(
+            application_protocol("CONFIGURATION_CONTROL_3D_DESIGN_ED2_MIM_LF { 1 0 10303 403 1 1 4}"),
+            Some("AP203")
+        );
         assert_eq!(application_protocol("SOME_SCHEMA { 1 0 10303 442 1 }"), Some("AP242"));
         assert_eq!(application_protocol("CONSTRUCTION_HISTORY_SCHEMA"), None);
     }

@@ -133,7 +133,8 @@ mod tests {
 
     #[test]
     fn dwfx_by_content_types_and_dwf_parts() {
-        let zip = zip_with(&["[Content_Types].xml", "dwf/documents/1/manifest.xml", "dwf/documents/1/s/FixedPage.fpage"]);
+        let zip =
+            zip_with(&["[Content_Types].xml", "dwf/documents/1/manifest.xml", "dwf/documents/1/s/FixedPage.fpage"]);
         assert_eq!(sniff_zip(&zip).expect("ok").expect("DWFx").format, FileFormat::Dwfx);
     }
 
