@@ -86,16 +86,16 @@ fn ascii_acadver(pairs: Pairs<'_>) -> Option<String> {
 /// Group-code/value pairs of ASCII DXF over complete lines; blank lines before the first code are skipped,
 /// and the pairs end at the first line that is not a group code.
 struct Pairs<'a> {
-    lines: std::iter::Peekable<Box<dyn Iterator<Item = &'a [u8]> + 'a>>,
+    lines: Vec<&'a [u8]>,
+    next: usize,
 }
 
 impl<'a> Pairs<'a> {
     /// `window_is_cut`: the input goes on after `bytes`, so a last line without LF may be incomplete.
     fn new(bytes: &'a [u8], window_is_cut: bool) -> Pairs<'a> {
-        let iter: Box<dyn Iterator<Item = &'a [u8]> + 'a> = Box::new(lines(bytes, window_is_cut));
-        let mut lines = iter.peekable();
-        while lines.next_if(|l| l.trim_ascii().is_empty()).is_some() {}
-        Pairs { lines }
+        let lines: Vec<&[u8]> = lines(bytes, window_is_cut).collect();
+        let next = lines.iter().take_while(|l| l.trim_ascii().is_empty()).count();
+        Pairs { lines, next }
     }
 }
 
@@ -103,9 +103,10 @@ impl<'a> Iterator for Pairs<'a> {
     type Item = (i32, &'a [u8]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let code = std::str::from_utf8(self.lines.next()?.trim_ascii()).ok()?.parse().ok()?;
-        let value = self.lines.next()?;
-        Some((code, value))
+        let (code_line, value) = (self.lines.get(self.next)?, self.lines.get(self.next + 1)?);
+        let code = std::str::from_utf8(code_line.trim_ascii()).ok()?.parse().ok()?;
+        self.next += 2;
+        Some((code, *value))
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! The rules live one file per format family; `sniff` applies them in the spec's order, first match wins.
 //! Every entry point looks at no more than [`MAX_SNIFF_BYTES`] of its input: a head window and, for
-//! containers whose table of contents sits at the end (ZIP central directory, OLE directory in small files),
+//! inputs that keep something useful at the end (ZIP central directory, OLE directory, PDF Info dictionary),
 //! a tail window.
 
 mod bytes;
@@ -27,7 +27,8 @@ pub const MAX_SNIFF_BYTES: u64 = 64 * 1024;
 /// The head window: long enough for a DXF header's `$ACADVER` behind long 999 comments, a STEP HEADER
 /// section with long descriptions, and the first local headers of a ZIP.
 pub const HEAD_WINDOW: u64 = 48 * 1024;
-/// The tail window: the ZIP central directory (and end record) of packages whose listing fits in it.
+/// The tail window: the ZIP central directory (and end record) of packages whose listing fits in it, a
+/// PDF's trailing Info dictionary.
 pub const TAIL_WINDOW: u64 = MAX_SNIFF_BYTES - HEAD_WINDOW;
 
 /// What the content says the input is.
@@ -40,7 +41,7 @@ pub struct Sniffed {
     /// A human name for the version: `R2018`, `DWF 6`, `3D design`, …
     pub release: Option<String>,
     /// The producing program where the header names it (DXF leading 999 comment, STEP originating system,
-    /// STL header or `solid` line).
+    /// STL header or `solid` line, PDF `/Producer` when not inside a compressed object stream).
     pub producer: Option<String>,
     /// STEP only: the first `FILE_SCHEMA` entry as written, e.g. `AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 }`.
     pub schema: Option<String>,
@@ -112,7 +113,7 @@ pub fn sniff(head: &[u8], tail: &[u8], total_len: u64) -> Result<Sniffed, SniffE
     if let Some(found) = dwf::sniff(head, total_len) {
         return Ok(found);
     }
-    if let Some(found) = pdf::sniff(head, total_len) {
+    if let Some(found) = pdf::sniff(&input) {
         return Ok(found);
     }
     if let Some(found) = step::sniff(head, total_len) {
@@ -183,9 +184,9 @@ fn read_window<R: Read>(r: &mut R, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Containers whose verdict may need the end of the input.
+/// Inputs whose verdict may need the end: containers with their listing there, PDFs with their Info dictionary.
 fn wants_tail(head: &[u8]) -> bool {
-    head.starts_with(zip::LOCAL_HEADER) || head.starts_with(dgn::OLE_MAGIC)
+    head.starts_with(zip::LOCAL_HEADER) || head.starts_with(dgn::OLE_MAGIC) || pdf::has_marker(head)
 }
 
 /// Sniffs a file by path (opening it is the only I/O besides the reads of [`sniff_reader`]).
