@@ -135,7 +135,37 @@ pub fn sniff(head: &[u8], tail: &[u8], total_len: u64) -> Result<Sniffed, SniffE
     if let Some(found) = stl::sniff_damaged_binary(head, total_len) {
         return Ok(found);
     }
-    Err(SniffError::Unrecognised { hint: bytes::describe(head) })
+    Err(SniffError::Unrecognised { hint: unrecognised_hint(head) })
+}
+
+/// What the bytes look like, and which format they nearly were.
+fn unrecognised_hint(head: &[u8]) -> String {
+    let seen = bytes::describe(head);
+    match near_miss(head) {
+        Some(why) => format!("{why} ({seen})"),
+        None => seen,
+    }
+}
+
+fn near_miss(head: &[u8]) -> Option<&'static str> {
+    let text = bytes::strip_bom(head).trim_ascii_start();
+    if head.starts_with(b"\x1F\x8B") {
+        return Some("gzip-compressed data (a .stpZ?): decompress it first");
+    }
+    if text.len() >= 5 && text[..5].eq_ignore_ascii_case(b"solid") {
+        return Some(
+            "starts like an ASCII STL but has no facet or endsolid keyword, and its size does not fit a binary STL",
+        );
+    }
+    if dxf::BINARY_SENTINEL.starts_with(&head[..head.len().min(dxf::BINARY_SENTINEL.len())]) && head.len() > 6 {
+        return Some("a binary DXF sentinel cut short");
+    }
+    let first_line = text.split(|&b| b == b'\n' || b == b'\r').next().unwrap_or(&[]);
+    let is_group_code = !first_line.is_empty() && first_line.trim_ascii().iter().all(u8::is_ascii_digit);
+    if is_group_code {
+        return Some("group-code/value lines like a DXF, but not opening with 0/SECTION");
+    }
+    None
 }
 
 /// The windows one sniff looks at.

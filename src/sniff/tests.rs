@@ -117,3 +117,12 @@ fn input_windows_map_absolute_offsets() {
     assert_eq!(input.at(50, 1), None);
     assert_eq!(input.at(u64::MAX, 2), None);
 }
+
+#[test]
+fn near_misses_say_which_format_they_nearly_were() {
+    let hint = |bytes: &[u8]| sniff_bytes(bytes).expect_err("unrecognised").to_string();
+    assert!(hint(b"solid cube\nno keywords here\n").contains("ASCII STL"));
+    assert!(hint(b"0\nLINE\n8\n0\n").contains("like a DXF"));
+    assert!(hint(b"AutoCAD Binary").contains("binary DXF sentinel cut short"));
+    assert!(hint(b"\x1F\x8B\x08\0\0\0").contains("gzip"));
+}
