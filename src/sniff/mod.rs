@@ -24,11 +24,11 @@ pub use dwg::release_name;
 
 /// The most bytes any sniff entry point reads (head window + tail window).
 pub const MAX_SNIFF_BYTES: u64 = 64 * 1024;
-/// The head window: long enough for a DXF header's `$ACADVER` behind long 999 comments, a STEP HEADER
-/// section with long descriptions, and the first local headers of a ZIP.
+/// The head window: long enough for a DXF header's `$ACADVER` behind long 999 comments and a STEP HEADER
+/// section with long descriptions.
 pub const HEAD_WINDOW: u64 = 48 * 1024;
-/// The tail window: the ZIP central directory (and end record) of packages whose listing fits in it, a
-/// PDF's trailing Info dictionary.
+/// The tail window beside a full head window: an OLE directory sector, a PDF's trailing Info dictionary.
+/// (ZIPs trade head for tail: see `Windows`.)
 pub const TAIL_WINDOW: u64 = MAX_SNIFF_BYTES - HEAD_WINDOW;
 
 /// What the content says the input is.
@@ -191,16 +191,20 @@ impl Input<'_> {
     }
 }
 
-/// Sniffs a seekable input, reading at most [`MAX_SNIFF_BYTES`]: the head window, and the tail window only
-/// for containers that keep their listing at the end.
+/// Sniffs a seekable input, reading at most [`MAX_SNIFF_BYTES`]: a probe of the first bytes decides how
+/// the budget is split between head and tail (see `Windows::for_probe`).
 pub fn sniff_reader<R: Read + Seek>(mut r: R) -> Result<Sniffed, SniffError> {
     let total_len = r.seek(SeekFrom::End(0))?;
     r.seek(SeekFrom::Start(0))?;
-    let head = read_window(&mut r, total_len.min(HEAD_WINDOW))?;
+    let mut head = read_window(&mut r, total_len.min(PROBE))?;
+    let windows = Windows::for_probe(&head);
+    // The reader stands right after the probe: read on to the head window's end.
+    let more = windows.head.saturating_sub(head.len() as u64);
+    r.by_ref().take(more).read_to_end(&mut head)?;
     let head_len = head.len() as u64;
+    let tail_len = windows.tail.min(total_len.saturating_sub(head_len));
     let mut tail = Vec::new();
-    if head_len < total_len && wants_tail(&head) {
-        let tail_len = (total_len - head_len).min(TAIL_WINDOW);
+    if tail_len > 0 {
         r.seek(SeekFrom::Start(total_len - tail_len))?;
         tail = read_window(&mut r, tail_len)?;
     }
@@ -214,9 +218,34 @@ fn read_window<R: Read>(r: &mut R, len: u64) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// Inputs whose verdict may need the end: containers with their listing there, PDFs with their Info dictionary.
+/// The first read: enough for every magic number and for telling which windows the rest needs.
+const PROBE: u64 = 4 * 1024;
+
+/// How many bytes to look at from the start and from the end; together never over [`MAX_SNIFF_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Windows {
+    head: u64,
+    tail: u64,
+}
+
+impl Windows {
+    fn for_probe(probe: &[u8]) -> Windows {
+        if probe.starts_with(zip::LOCAL_HEADER) {
+            // A ZIP's names are all in its central directory at the end: give it nearly the whole budget, so
+            // packages with hundreds of entries still show `DWFDocumentSequence.dwfseq`.
+            Windows { head: PROBE, tail: MAX_SNIFF_BYTES - PROBE }
+        } else if wants_tail(probe) {
+            Windows { head: HEAD_WINDOW, tail: TAIL_WINDOW }
+        } else {
+            Windows { head: HEAD_WINDOW, tail: 0 }
+        }
+    }
+}
+
+/// Inputs with something at the end worth the tail window: the OLE directory of small files, a PDF's Info
+/// dictionary.
 fn wants_tail(head: &[u8]) -> bool {
-    head.starts_with(zip::LOCAL_HEADER) || head.starts_with(dgn::OLE_MAGIC) || pdf::has_marker(head)
+    head.starts_with(dgn::OLE_MAGIC) || pdf::has_marker(head)
 }
 
 /// Sniffs a file by path (opening it is the only I/O besides the reads of [`sniff_reader`]).
@@ -227,11 +256,11 @@ pub fn sniff_path(path: &Path) -> Result<Sniffed, SniffError> {
 
 /// Sniffs in-memory input (stdin, an upload), looking at no more than [`MAX_SNIFF_BYTES`] of it.
 pub fn sniff_bytes(bytes: &[u8]) -> Result<Sniffed, SniffError> {
-    let head_end = bytes.len().min(HEAD_WINDOW as usize);
-    let tail_start = bytes.len().saturating_sub(TAIL_WINDOW as usize).max(head_end);
-    let head = &bytes[..head_end];
-    let tail = if wants_tail(head) { &bytes[tail_start..] } else { &[][..] };
-    sniff(head, tail, bytes.len() as u64)
+    let probe = &bytes[..bytes.len().min(PROBE as usize)];
+    let windows = Windows::for_probe(probe);
+    let head_end = bytes.len().min(windows.head as usize);
+    let tail_start = bytes.len().saturating_sub(windows.tail as usize).max(head_end);
+    sniff(&bytes[..head_end], &bytes[tail_start..], bytes.len() as u64)
 }
 
 #[cfg(test)]

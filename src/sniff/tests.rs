@@ -126,3 +126,23 @@ fn near_misses_say_which_format_they_nearly_were() {
     assert!(hint(b"AutoCAD Binary").contains("binary DXF sentinel cut short"));
     assert!(hint(b"\x1F\x8B\x08\0\0\0").contains("gzip"));
 }
+
+#[test]
+fn dwfx_with_hundreds_of_entries_is_found_in_its_central_directory() {
+    // The sequence part is the 100th entry: its local header is past the probe, and its central directory
+    // record sits ~14 KiB into a ~58 KiB listing, so only the widened ZIP tail window sees it.
+    let names: Vec<String> = (0..400)
+        .map(|i| {
+            if i == 99 {
+                "DWFDocumentSequence.dwfseq".to_owned()
+            } else {
+                format!("Resources/{i:04}/{}.png", "x".repeat(80))
+            }
+        })
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let zip = super::zip::tests::zip_with(&names);
+    assert!(zip.len() as u64 > MAX_SNIFF_BYTES);
+    assert_eq!(sniff_bytes(&zip).expect("DWFx").format, FileFormat::Dwfx);
+    assert_eq!(sniff_reader(Cursor::new(&zip)).expect("DWFx").format, FileFormat::Dwfx);
+}

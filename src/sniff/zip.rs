@@ -35,13 +35,14 @@ fn is_dwfx(names: &[String]) -> bool {
     if has(&|n| n.eq_ignore_ascii_case(DWFX_SEQUENCE)) {
         return true;
     }
-    // Without the sequence part in view: an OPC package holding DWF manifests and pages.
+    // Without the sequence part in view: an OPC package holding DWF parts (`dwf/documents/<GUID>/…`, or a
+    // manifest beside pages or W2D streams).
+    let lower: Vec<String> = names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let has_lower = |pred: &dyn Fn(&str) -> bool| lower.iter().any(|n| pred(n));
     has(&|n| n == CONTENT_TYPES)
-        && has(&|n| n.to_ascii_lowercase().ends_with("manifest.xml"))
-        && has(&|n| {
-            let lower = n.to_ascii_lowercase();
-            lower.ends_with(".fpage") || lower.ends_with(".w2d")
-        })
+        && (has_lower(&|n| n.starts_with("dwf/documents/"))
+            || (has_lower(&|n| n.ends_with("manifest.xml"))
+                && has_lower(&|n| n.ends_with(".fpage") || n.ends_with(".w2d"))))
 }
 
 fn not_dwfx_reason(names: &[String]) -> String {
@@ -94,7 +95,7 @@ fn name_in_header(header: &[u8], len_at: usize, name_at: usize) -> Option<String
 }
 
 #[cfg(test)]
-mod tests {
+pub mod tests {
     use super::*;
 
     /// A stored (uncompressed) ZIP with these empty entries and its central directory.
@@ -135,6 +136,12 @@ mod tests {
     fn dwfx_by_content_types_and_dwf_parts() {
         let zip =
             zip_with(&["[Content_Types].xml", "dwf/documents/1/manifest.xml", "dwf/documents/1/s/FixedPage.fpage"]);
+        assert_eq!(sniff_zip(&zip).expect("ok").expect("DWFx").format, FileFormat::Dwfx);
+    }
+
+    #[test]
+    fn dwfx_by_content_types_and_dwf_document_folders() {
+        let zip = zip_with(&["[Content_Types].xml", "dwf/documents/7013F7E6/FixedDocument.fdoc"]);
         assert_eq!(sniff_zip(&zip).expect("ok").expect("DWFx").format, FileFormat::Dwfx);
     }
 
