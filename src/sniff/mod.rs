@@ -100,7 +100,12 @@ impl SniffError {
 /// at `total_len`; may be empty, must not overlap `head`) and its size. Pure: no I/O.
 pub fn sniff(head: &[u8], tail: &[u8], total_len: u64) -> Result<Sniffed, SniffError> {
     if head.is_empty() {
-        return Err(SniffError::Unrecognised { hint: "empty input (0 bytes)".to_owned() });
+        let hint = if total_len == 0 {
+            "empty input (0 bytes)".to_owned()
+        } else {
+            format!("no bytes given to look at of an input of {total_len} bytes")
+        };
+        return Err(SniffError::Unrecognised { hint });
     }
     let input = Input { head, tail, total_len };
     // The order of formats.md §0: a later rule may match bytes an earlier one owns.
