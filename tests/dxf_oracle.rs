@@ -166,7 +166,14 @@ fn dxf_reader_agrees_with_ezdxf() {
         } else {
             diffs.push(format!("counts ours {ours:?} oracle {theirs:?}"));
         }
-        let (ours, theirs) = (layers(&doc), oracle_layers(&oracle));
+        let (ours, mut theirs) = (layers(&doc), oracle_layers(&oracle));
+        // ezdxf creates the layers `0` and `Defpoints` in every document it loads; a file that does not
+        // define them does not have them.
+        for default in ["0", "defpoints"] {
+            if !ours.contains_key(default) {
+                theirs.remove(default);
+            }
+        }
         if ours == theirs {
             layers_ok += 1;
         } else {

@@ -45,8 +45,7 @@ pub fn table(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             _ => {}
         }
     }
-    // The *T block is already in table coordinates with the insertion point baked in by most writers.
-    g.position = Point::ZERO;
+    // The `*T` block is drawn around the table's insertion point (its base is the origin).
     Ok(Geom::Insert(g))
 }
 

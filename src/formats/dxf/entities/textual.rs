@@ -61,6 +61,17 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
         (true, Some(a)) => a,
         _ => ins,
     };
+    // Aligned/fit text is stretched between the insertion and the alignment point: carry that as the
+    // direction and a width factor over the nominal glyph width, so extents end at the alignment point.
+    if let (HAlign::Fit, Some(a)) = (g.halign, align) {
+        let d = a.minus(ins);
+        let len = d.x.hypot(d.y);
+        let chars = g.value.chars().count() as f64;
+        if len > 0.0 && g.height > 0.0 && chars > 0.0 {
+            g.rotation_deg = d.y.atan2(d.x).to_degrees();
+            g.width_factor = len / (crate::model::measure::TEXT_CHAR_WIDTH * g.height * chars);
+        }
+    }
     Ok(ocs_geom(Geom::Text(g), extrusion(body)?))
 }
 
