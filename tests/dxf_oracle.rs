@@ -213,9 +213,5 @@ fn dxf_reader_agrees_with_ezdxf() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let total = compared + refused_total;
-    assert!(
-        listed.len() * 20 <= total,
-        "{} listed differences exceed 5 % of the {total} files compared",
-        listed.len()
-    );
+    assert!(listed.len() * 20 <= total, "{} listed differences exceed 5 % of the {total} files compared", listed.len());
 }
