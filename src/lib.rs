@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
 pub mod cli;
+pub mod formats;
 pub mod model;
 pub mod result;
 pub mod sniff;

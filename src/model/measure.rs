@@ -31,7 +31,7 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
             let pts = if ctrl.is_empty() {
                 fit.clone()
             } else {
-                sample_spline(*degree, knots, ctrl, weights.as_deref(), 0.0)
+                sample_spline(*degree, knots, ctrl, weights.as_deref(), spline_tolerance(ctrl))
             };
             pts.into_iter().for_each(|p| b.add_point(p));
         }
@@ -70,6 +70,13 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
         }
     }
     b
+}
+
+/// Chord tolerance for spline extents: 1e-5 of the control polygon's length, so the sampled extremes of a
+/// wiggly curve land within a small fraction of its size of the true ones.
+fn spline_tolerance(ctrl: &[Point]) -> f64 {
+    let len: f64 = ctrl.windows(2).map(|w| w[0].distance(w[1])).sum();
+    if len > 0.0 && len.is_finite() { len * 1e-5 } else { 0.0 }
 }
 
 /// Box of an entity in its sheet (or block) coordinates; inserts by their transformed block contents.
@@ -123,7 +130,9 @@ fn edge_bbox(e: &HatchEdge) -> BBox2 {
         }
         HatchEdge::Spline { degree, knots, ctrl, weights } => {
             let mut b = BBox2::EMPTY;
-            sample_spline(*degree, knots, ctrl, weights.as_deref(), 0.0).into_iter().for_each(|p| b.add_point(p));
+            sample_spline(*degree, knots, ctrl, weights.as_deref(), spline_tolerance(ctrl))
+                .into_iter()
+                .for_each(|p| b.add_point(p));
             b
         }
     }
@@ -132,12 +141,29 @@ fn edge_bbox(e: &HatchEdge) -> BBox2 {
 /// The estimated text box (hosted rule: 0.6 × height per character, one height per line), rotated, as
 /// four corners. Alignment moves the box so the reference point sits where the justification says.
 pub fn text_box(t: &TextGeom) -> [Point; 4] {
-    let lines: Vec<usize> = t.value.split('\n').map(|l| l.chars().count()).collect();
-    let longest = lines.iter().copied().max().unwrap_or(0) as f64;
     let h = t.height.abs();
     let width_factor = if t.width_factor > 0.0 { t.width_factor } else { 1.0 };
-    let w = TEXT_CHAR_WIDTH * h * longest * width_factor;
-    let total_h = if lines.len() > 1 { h + (lines.len() - 1) as f64 * h * TEXT_LINE_PITCH } else { h };
+    let char_w = TEXT_CHAR_WIDTH * h * width_factor;
+    // MTEXT with a reference width wraps: a line longer than the box takes as many box-wide lines as it needs.
+    let wrap = t.box_width.filter(|w| t.multiline && *w > 0.0 && w.is_finite());
+    let mut line_count = 0usize;
+    let mut w: f64 = 0.0;
+    for line in t.value.split('\n') {
+        let lw = char_w * line.chars().count() as f64;
+        match wrap {
+            Some(bw) if lw > bw => {
+                // At least one character per wrapped line, so a tiny box cannot multiply lines without bound.
+                let chars = line.chars().count().max(1) as f64;
+                line_count += (lw / bw).ceil().min(chars) as usize;
+                w = w.max(bw);
+            }
+            _ => {
+                line_count += 1;
+                w = w.max(lw);
+            }
+        }
+    }
+    let total_h = if line_count > 1 { h + (line_count - 1) as f64 * h * TEXT_LINE_PITCH } else { h };
     let x0 = match t.halign {
         HAlign::Left | HAlign::Fit => 0.0,
         HAlign::Center => -w / 2.0,

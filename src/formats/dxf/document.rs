@@ -1,0 +1,474 @@
+//! The section walk: HEADER, CLASSES (skipped), TABLES, BLOCKS, ENTITIES, OBJECTS, up to `0 EOF`, and the
+//! assembly of sheets (model space first, then layouts in tab order) from where entities were found.
+
+use std::collections::{HashMap, HashSet};
+
+use super::blocks::check_cycles;
+use super::entities::{self, BadValue, Common, PolylineBuilder, Read, vertex_from};
+use super::error::DxfError;
+use super::header::{Header, release_name};
+use super::objects::{LayoutInfo, layout};
+use super::reader::Reader;
+use super::tables;
+use super::text::{Encoding, decode};
+use super::tokenizer::Tag;
+use crate::model::{
+    Attrib, BlockDef, Document, Entity, FileFormat, Geom, Sheet, SheetKind, Source, Units, UnitsSource,
+};
+
+/// Where entities of the current section go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// ENTITIES: model or the active paper space, by 67 and owner.
+    Entities,
+    /// Inside `BLOCK … ENDBLK`: the block being read.
+    Block,
+}
+
+/// A block being read, until its ENDBLK.
+struct OpenBlock {
+    def: BlockDef,
+}
+
+pub struct Builder<'a> {
+    r: Reader<'a>,
+    doc: Document,
+    header: Header,
+    model: Vec<Entity>,
+    paper: Vec<Entity>,
+    /// Entities of `*Paper_Space0…` blocks by upper-case block name.
+    layout_blocks: Vec<(String, Vec<Entity>)>,
+    block: Option<OpenBlock>,
+    block_records: Vec<(Option<String>, String)>,
+    paper_owner_handles: HashSet<String>,
+    layouts: Vec<LayoutInfo>,
+    stray_tags: u64,
+    codepage_fallback: bool,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(bytes: &'a [u8]) -> Builder<'a> {
+        let doc = Document::new(Source::new(FileFormat::Dxf, bytes.len() as u64));
+        Builder {
+            r: Reader::new(bytes),
+            doc,
+            header: Header::default(),
+            model: Vec::new(),
+            paper: Vec::new(),
+            layout_blocks: Vec::new(),
+            block: None,
+            block_records: Vec::new(),
+            paper_owner_handles: HashSet::new(),
+            layouts: Vec::new(),
+            stray_tags: 0,
+            codepage_fallback: false,
+        }
+    }
+
+    /// Reads every section up to `0 EOF`.
+    pub fn run(&mut self) -> Result<(), DxfError> {
+        let mut body: Vec<Tag<'a>> = Vec::new();
+        let mut first = true;
+        loop {
+            let Some(t) = self.r.next_tag()? else {
+                return Err(self.r.eof("`0 EOF`"));
+            };
+            if t.code == 999 {
+                if first && self.doc.source.producer.is_none() {
+                    self.doc.source.producer = Some(decode(t.raw, Encoding::Cp1252).trim().to_owned());
+                }
+                continue;
+            }
+            if t.code != 0 {
+                if first {
+                    return Err(DxfError::Structure {
+                        pos: t.pos(),
+                        expected: "`0 SECTION` (or a 999 comment) at the start of a DXF file",
+                        found: format!("group code {}", t.code),
+                    });
+                }
+                self.stray_tags += 1;
+                continue;
+            }
+            if first && !t.is(0, b"SECTION") && !t.is(0, b"EOF") {
+                return Err(DxfError::Structure {
+                    pos: t.pos(),
+                    expected: "`0 SECTION` at the start of a DXF file",
+                    found: Reader::name_of(&t),
+                });
+            }
+            first = false;
+            if t.is(0, b"EOF") {
+                return Ok(());
+            }
+            self.r.read_body(&mut body)?;
+            if !t.is(0, b"SECTION") {
+                self.warn(format!("{}: record {:?} outside any section skipped", t.pos(), Reader::name_of(&t)));
+                continue;
+            }
+            let name = body.iter().find(|t| t.code == 2).map(|t| t.trimmed().to_ascii_uppercase()).unwrap_or_default();
+            if self.section(&name, &mut body)? {
+                return Ok(());
+            }
+        }
+    }
+
+    fn warn(&mut self, w: String) {
+        if self.doc.diagnostics.warnings.len() < 1000 {
+            self.doc.diagnostics.warnings.push(w);
+        }
+    }
+
+    fn bad_entity(&mut self, kind: &str, e: BadValue) {
+        let msg = format!(
+            "{}: {kind}: group code {} has the unreadable value {:?}; entity skipped, reading resumes at the next 0 tag",
+            e.at, e.code, e.found
+        );
+        if self.doc.diagnostics.errors.len() < 1000 {
+            self.doc.diagnostics.errors.push(msg);
+        }
+    }
+
+    /// Reads one section's records up to ENDSEC. Returns true when `0 EOF` came first (missing ENDSEC).
+    fn section(&mut self, name: &[u8], body: &mut Vec<Tag<'a>>) -> Result<bool, DxfError> {
+        if name == b"HEADER" {
+            // The header is one record: all its variables sit between `2 HEADER` and the `0 ENDSEC`.
+            self.header = Header::parse(body);
+            self.apply_header();
+        }
+        let target = match name {
+            b"ENTITIES" => Some(Target::Entities),
+            b"BLOCKS" => Some(Target::Block),
+            _ => None,
+        };
+        let mut follow: Vec<Tag<'a>> = Vec::new();
+        let mut pending: Option<Tag<'a>> = None;
+        loop {
+            let head = match pending.take() {
+                Some(h) => {
+                    std::mem::swap(body, &mut follow);
+                    h
+                }
+                None => self.r.next_record(body, &mut self.stray_tags)?,
+            };
+            let kind = head.trimmed();
+            if kind == b"ENDSEC" {
+                return Ok(false);
+            }
+            if kind == b"EOF" {
+                self.warn(format!("{}: section ended by EOF without ENDSEC", head.pos()));
+                return Ok(true);
+            }
+            match name {
+                b"TABLES" => self.table_entry(kind, body),
+                b"OBJECTS" if kind == b"LAYOUT" => self.layouts.push(layout(body, self.r.enc)),
+                _ if target.is_some() => {
+                    pending = self.entity_record(&head, body, &mut follow)?;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn apply_header(&mut self) {
+        let (enc, fallback) = Encoding::for_file(self.header.acadver.as_deref(), self.header.codepage.as_deref());
+        self.r.enc = enc;
+        self.codepage_fallback = fallback;
+    }
+
+    fn table_entry(&mut self, kind: &[u8], body: &[Tag<'a>]) {
+        let enc = self.r.enc;
+        match kind {
+            b"LAYER" => {
+                let l = tables::layer(body, enc);
+                if !l.name.is_empty() {
+                    self.doc.layers.push(l);
+                }
+            }
+            b"LTYPE" => self.doc.linetypes.push(tables::linetype(body, enc)),
+            b"BLOCK_RECORD" => {
+                let (handle, name) = tables::block_record(body, enc);
+                if let Some(h) = &handle {
+                    if name.eq_ignore_ascii_case("*PAPER_SPACE") {
+                        self.paper_owner_handles.insert(h.clone());
+                    }
+                }
+                self.block_records.push((handle, name));
+            }
+            _ => {}
+        }
+    }
+
+    /// One record of ENTITIES or BLOCKS. Returns the head of a record read ahead while collecting
+    /// followers (VERTEX, ATTRIB, SEQEND) that belongs to the next entity; its body is in `follow`.
+    fn entity_record(
+        &mut self,
+        head: &Tag<'a>,
+        body: &[Tag<'a>],
+        follow: &mut Vec<Tag<'a>>,
+    ) -> Result<Option<Tag<'a>>, DxfError> {
+        let enc = self.r.enc;
+        let kind_bytes = head.trimmed();
+        match kind_bytes {
+            b"BLOCK" => {
+                self.open_block(body);
+                return Ok(None);
+            }
+            b"ENDBLK" => {
+                self.close_block();
+                return Ok(None);
+            }
+            b"SEQEND" | b"VERTEX" | b"ATTRIB" => {
+                self.warn(format!("{}: {} without its POLYLINE/INSERT skipped", head.pos(), Reader::name_of(head)));
+                return Ok(None);
+            }
+            _ => {}
+        }
+        let kind = decode(kind_bytes, enc).to_ascii_uppercase();
+        let common = Common::parse(body, enc);
+        let (geom, pending) = match kind.as_str() {
+            "POLYLINE" => self.polyline(body, follow)?,
+            "INSERT" => self.insert(body, follow)?,
+            _ => (entities::read_geom(&kind, body, enc).map(Some), None),
+        };
+        let geom = match geom {
+            Ok(Some(Read::Geom(g))) => g,
+            Ok(Some(Read::Skipped { three_d })) => {
+                self.doc.diagnostics.skip(&kind);
+                if three_d {
+                    self.doc.diagnostics.unsupported_3d += 1;
+                }
+                Geom::Other { position: None }
+            }
+            Ok(None) => return Ok(pending),
+            Err(e) => {
+                self.bad_entity(&kind, e);
+                return Ok(pending);
+            }
+        };
+        let paper = common.paper || common.owner.as_ref().is_some_and(|o| self.paper_owner_handles.contains(o));
+        let entity = common.into_entity(&kind, geom);
+        self.place(entity, paper);
+        Ok(pending)
+    }
+
+    fn place(&mut self, e: Entity, paper: bool) {
+        if let Some(b) = &mut self.block {
+            b.def.entities.push(e);
+        } else if paper {
+            self.paper.push(e);
+        } else {
+            self.model.push(e);
+        }
+    }
+
+    /// Reads the next record into `follow`; returns its head.
+    fn read_follower(&mut self, follow: &mut Vec<Tag<'a>>) -> Result<Tag<'a>, DxfError> {
+        self.r.next_record(follow, &mut self.stray_tags)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn polyline(
+        &mut self,
+        body: &[Tag<'a>],
+        follow: &mut Vec<Tag<'a>>,
+    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+        let mut builder = PolylineBuilder::new(body);
+        let mut capped = false;
+        loop {
+            let head = self.read_follower(follow)?;
+            match head.trimmed() {
+                b"VERTEX" => {
+                    if let (Ok(b), Ok(v)) = (&mut builder, vertex_from(follow)) {
+                        if !b.push(v) && !capped {
+                            capped = true;
+                            self.warn(format!(
+                                "{}: POLYLINE vertex limit reached; further vertices dropped",
+                                head.pos()
+                            ));
+                        }
+                    }
+                }
+                b"SEQEND" => return Ok((builder.map(|b| Some(Read::Geom(b.build()))), None)),
+                _ => return Ok((builder.map(|b| Some(Read::Geom(b.build()))), Some(head))),
+            }
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn insert(
+        &mut self,
+        body: &[Tag<'a>],
+        follow: &mut Vec<Tag<'a>>,
+    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+        let enc = self.r.enc;
+        let mut geom = entities::read_geom("INSERT", body, enc);
+        let has_attribs = body.iter().any(|t| t.code == 66 && t.int() == Some(1));
+        if !has_attribs {
+            return Ok((geom.map(Some), None));
+        }
+        loop {
+            let head = self.read_follower(follow)?;
+            match head.trimmed() {
+                b"ATTRIB" => {
+                    let common = Common::parse(follow, enc);
+                    let tag = entities::attribute_tag(follow, enc);
+                    match entities::read_geom("ATTRIB", follow, enc) {
+                        Ok(Read::Geom(g)) => {
+                            let value = match &g {
+                                Geom::Text(t) => t.value.clone(),
+                                _ => String::new(),
+                            };
+                            let entity = Box::new(common.into_entity("ATTRIB", g));
+                            if let Ok(Read::Geom(Geom::Insert(ins))) = &mut geom {
+                                ins.attribs.push(Attrib { tag, value, entity: Some(entity) });
+                            }
+                        }
+                        Ok(Read::Skipped { .. }) => {}
+                        Err(e) => self.bad_entity("ATTRIB", e),
+                    }
+                }
+                b"SEQEND" => return Ok((geom.map(Some), None)),
+                _ => return Ok((geom.map(Some), Some(head))),
+            }
+        }
+    }
+
+    fn open_block(&mut self, body: &[Tag<'a>]) {
+        let enc = self.r.enc;
+        if let Some(open) = self.block.take() {
+            self.warn(format!("block {:?} has no ENDBLK; closed at the next BLOCK", open.def.name));
+            self.finish_block(open);
+        }
+        let mut def = BlockDef::default();
+        let mut flags = 0;
+        for t in body {
+            match t.code {
+                2 => def.name = decode(t.raw, enc),
+                3 if def.name.is_empty() => def.name = decode(t.raw, enc),
+                10 => def.base.x = t.f64().unwrap_or(0.0),
+                20 => def.base.y = t.f64().unwrap_or(0.0),
+                30 => def.base.z = t.f64().unwrap_or(0.0),
+                70 => flags = t.int().unwrap_or(0),
+                _ => {}
+            }
+        }
+        def.external = flags & 4 != 0;
+        self.block = Some(OpenBlock { def });
+    }
+
+    fn close_block(&mut self) {
+        if let Some(open) = self.block.take() {
+            self.finish_block(open);
+        }
+    }
+
+    /// Layout blocks hold a sheet's entities; every other block becomes a definition.
+    fn finish_block(&mut self, open: OpenBlock) {
+        let upper = open.def.name.to_ascii_uppercase();
+        if upper == "*MODEL_SPACE" {
+            self.model.extend(open.def.entities);
+        } else if upper == "*PAPER_SPACE" {
+            self.paper.extend(open.def.entities);
+        } else if upper.starts_with("*PAPER_SPACE") {
+            self.layout_blocks.push((upper, open.def.entities));
+        } else {
+            self.doc.blocks.push(open.def);
+        }
+    }
+
+    /// Fills the document from what was read.
+    pub fn finish(mut self) -> Document {
+        self.close_block();
+        if self.stray_tags > 0 {
+            let n = self.stray_tags;
+            self.warn(format!("{n} tags outside any record skipped"));
+        }
+        let h = &self.header;
+        let src = &mut self.doc.source;
+        src.version = h.acadver.clone();
+        src.release = h.acadver.as_deref().and_then(release_name).map(str::to_owned);
+        src.encoding = Some(if self.codepage_fallback {
+            h.codepage.clone().unwrap_or_default()
+        } else if self.r.is_binary() && self.r.enc == Encoding::Cp1252 {
+            "ANSI_1252".to_owned()
+        } else {
+            self.r.enc.name().to_owned()
+        });
+        if self.codepage_fallback {
+            let cp = h.codepage.clone().unwrap_or_default();
+            self.warn(format!("codepage {cp} is decoded as Windows-1252 (no table for it)"));
+        }
+        if let Some(code) = self.header.insunits {
+            self.doc.units =
+                Units { length: self.header.length_unit(), insunits: Some(code), source: UnitsSource::Header };
+        }
+        self.doc.ltscale = self.header.ltscale.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
+        self.doc.created_unix_ms = self.header.created_unix_ms();
+        let model = Sheet {
+            name: "Model".to_owned(),
+            kind: SheetKind::Model,
+            tab_order: 0,
+            paper_size: None,
+            extents_header: self.header.extents(),
+            entities: std::mem::take(&mut self.model),
+        };
+        self.doc.sheets.push(model);
+        self.paper_sheets();
+        for w in check_cycles(&self.doc.blocks) {
+            self.warn(w);
+        }
+        self.doc.add_undefined_layers();
+        self.doc
+    }
+
+    /// Paper-space sheets: one per LAYOUT (tab order) linked to its block record; the active layout's
+    /// entities came from ENTITIES (67 = 1). Without LAYOUT objects (R12), paper entities form "Layout1".
+    fn paper_sheets(&mut self) {
+        let names: HashMap<String, String> = self
+            .block_records
+            .iter()
+            .filter_map(|(h, n)| h.as_ref().map(|h| (h.clone(), n.to_ascii_uppercase())))
+            .collect();
+        let mut layouts = std::mem::take(&mut self.layouts);
+        layouts.sort_by_key(|l| l.tab_order);
+        let mut paper = Some(std::mem::take(&mut self.paper));
+        for l in layouts {
+            let record = l.block_record.as_ref().and_then(|h| names.get(h)).cloned().unwrap_or_default();
+            if record == "*MODEL_SPACE" || l.name.eq_ignore_ascii_case("Model") {
+                continue;
+            }
+            let entities = if record == "*PAPER_SPACE" {
+                paper.take().unwrap_or_default()
+            } else if let Some(i) = self.layout_blocks.iter().position(|(n, _)| *n == record) {
+                self.layout_blocks.swap_remove(i).1
+            } else {
+                Vec::new()
+            };
+            self.doc.sheets.push(Sheet {
+                name: l.name,
+                kind: SheetKind::Paper,
+                tab_order: l.tab_order,
+                paper_size: l.paper_size,
+                extents_header: None,
+                entities,
+            });
+        }
+        let next_tab = self.doc.sheets.len() as i32;
+        if let Some(p) = paper.filter(|p| !p.is_empty()) {
+            self.doc.sheets.push(Sheet {
+                name: "Layout1".to_owned(),
+                kind: SheetKind::Paper,
+                tab_order: next_tab,
+                entities: p,
+                ..Sheet::default()
+            });
+        }
+        for (name, entities) in std::mem::take(&mut self.layout_blocks) {
+            if !entities.is_empty() {
+                let tab_order = self.doc.sheets.len() as i32;
+                self.doc.sheets.push(Sheet { name, kind: SheetKind::Paper, tab_order, entities, ..Sheet::default() });
+            }
+        }
+    }
+}

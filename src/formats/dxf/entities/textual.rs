@@ -1,0 +1,175 @@
+//! TEXT, ATTRIB/ATTDEF and MTEXT.
+
+use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
+use crate::formats::dxf::text::{Encoding, decode, mtext_plain, text_plain};
+use crate::formats::dxf::tokenizer::Tag;
+use crate::model::{Geom, HAlign, Point, TextGeom, VAlign};
+
+/// TEXT-like entities. `attribute` selects the ATTRIB/ATTDEF code of the vertical alignment (74, as 73 is
+/// the field length there); the tag (2) is put in `style`-free `raw` only for TEXT, so the caller reads it.
+pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
+    let (mut ins, mut align) = (Point::ZERO, None::<Point>);
+    let mut g = TextGeom { width_factor: 1.0, ..TextGeom::default() };
+    let (mut h72, mut v73) = (0i64, 0i64);
+    let mut value: Option<String> = None;
+    let mut in_embedded_mtext = false;
+    for t in body {
+        match t.code {
+            // ATTRIB/ATTDEF of R2018 may embed an MTEXT after 101; its codes are not the attribute's.
+            101 => in_embedded_mtext = true,
+            _ if in_embedded_mtext => {}
+            10 | 20 | 30 => {
+                coord(&mut ins, t, 10)?;
+            }
+            11 | 21 | 31 => {
+                let p = align.get_or_insert(Point::ZERO);
+                coord(p, t, 11)?;
+            }
+            40 => g.height = num(t)?,
+            41 => g.width_factor = num(t)?,
+            50 => g.rotation_deg = num(t)?,
+            51 => g.oblique_deg = num(t)?,
+            7 => g.style = Some(decode(t.raw, enc)),
+            1 => value = Some(decode(t.raw, enc)),
+            71 => {
+                let f = int(t)?;
+                g.mirror_x = f & 2 != 0;
+                g.mirror_y = f & 4 != 0;
+            }
+            72 => h72 = int(t)?,
+            73 if !attribute => v73 = int(t)?,
+            74 if attribute => v73 = int(t)?,
+            _ => {}
+        }
+    }
+    let raw = value.unwrap_or_default();
+    g.value = text_plain(&raw);
+    if g.value != raw {
+        g.raw = Some(raw);
+    }
+    (g.halign, g.valign) = match h72 {
+        1 => (HAlign::Center, v_align(v73)),
+        2 => (HAlign::Right, v_align(v73)),
+        3 | 5 => (HAlign::Fit, VAlign::Baseline),
+        4 => (HAlign::Center, VAlign::Middle),
+        _ => (HAlign::Left, v_align(v73)),
+    };
+    // Left/baseline text sits at its insertion point; every other justification at the alignment point,
+    // except aligned/fit, which run from the insertion point.
+    let justified = !matches!((g.halign, g.valign), (HAlign::Left, VAlign::Baseline) | (HAlign::Fit, _));
+    g.position = match (justified, align) {
+        (true, Some(a)) => a,
+        _ => ins,
+    };
+    // Aligned/fit text is stretched between the insertion and the alignment point: carry that as the
+    // direction and a width factor over the nominal glyph width, so extents end at the alignment point.
+    if let (HAlign::Fit, Some(a)) = (g.halign, align) {
+        let d = a.minus(ins);
+        let len = d.x.hypot(d.y);
+        let chars = g.value.chars().count() as f64;
+        if len > 0.0 && g.height > 0.0 && chars > 0.0 {
+            g.rotation_deg = d.y.atan2(d.x).to_degrees();
+            g.width_factor = len / (crate::model::measure::TEXT_CHAR_WIDTH * g.height * chars);
+        }
+    }
+    Ok(ocs_geom(Geom::Text(g), extrusion(body)?))
+}
+
+fn v_align(code: i64) -> VAlign {
+    match code {
+        1 => VAlign::Bottom,
+        2 => VAlign::Middle,
+        3 => VAlign::Top,
+        _ => VAlign::Baseline,
+    }
+}
+
+/// MTEXT: insertion point and x direction are WCS (the extrusion only orients the plane); text is the
+/// 3-chunks then 1; attachment 71 is a 3 × 3 grid.
+pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
+    let mut g = TextGeom { width_factor: 1.0, multiline: true, ..TextGeom::default() };
+    let mut ins = Point::ZERO;
+    let mut xdir: Option<Point> = None;
+    let mut raw = Vec::<u8>::new();
+    let mut last_chunk: Option<&[u8]> = None;
+    let mut attach = 1i64;
+    let mut in_columns = false;
+    for t in body {
+        match t.code {
+            // Column and embedded-object data (R2018) reuse codes; stop reading geometry there.
+            46 | 75 | 76 | 78 | 79 if in_columns => {}
+            101 => in_columns = true,
+            _ if in_columns => {}
+            10 | 20 | 30 => {
+                coord(&mut ins, t, 10)?;
+            }
+            11 | 21 | 31 => {
+                let p = xdir.get_or_insert(Point::ZERO);
+                coord(p, t, 11)?;
+            }
+            40 => g.height = num(t)?,
+            41 => g.box_width = Some(num(t)?).filter(|w| *w > 0.0),
+            50 => g.rotation_deg = num(t)?,
+            71 => attach = int(t)?,
+            7 => g.style = Some(decode(t.raw, enc)),
+            3 => raw.extend_from_slice(t.raw),
+            1 => last_chunk = Some(t.raw),
+            _ => {}
+        }
+    }
+    if let Some(last) = last_chunk {
+        raw.extend_from_slice(last);
+    }
+    let raw = decode(&raw, enc);
+    g.value = mtext_plain(&raw);
+    if g.value != raw {
+        g.raw = Some(raw);
+    }
+    if let Some(d) = xdir.filter(|d| d.x != 0.0 || d.y != 0.0) {
+        g.rotation_deg = d.y.atan2(d.x).to_degrees();
+    }
+    g.halign = match (attach - 1).rem_euclid(3) {
+        1 => HAlign::Center,
+        2 => HAlign::Right,
+        _ => HAlign::Left,
+    };
+    g.valign = match (attach - 1).clamp(0, 8) / 3 {
+        0 => VAlign::Top,
+        1 => VAlign::Middle,
+        _ => VAlign::Bottom,
+    };
+    g.position = ins;
+    Ok(Geom::Text(g))
+}
+
+/// The attribute tag (2) of an ATTRIB/ATTDEF.
+pub fn attribute_tag(body: &[Tag<'_>], enc: Encoding) -> String {
+    body.iter().find(|t| t.code == 2).map(|t| decode(t.raw, enc)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::tags;
+    use super::*;
+
+    #[test]
+    fn centred_text_sits_at_its_alignment_point() {
+        let g = text(&tags("10\n0\n20\n0\n11\n5\n21\n6\n40\n2.5\n1\n%%c10\n72\n1\n73\n2\n"), Encoding::Utf8, false)
+            .unwrap();
+        let Geom::Text(t) = g else { panic!("text") };
+        assert_eq!(t.position, Point::xy(5.0, 6.0));
+        assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
+        assert_eq!(t.value, "⌀10");
+        assert_eq!(t.raw.as_deref(), Some("%%c10"));
+    }
+
+    #[test]
+    fn mtext_chunks_join_in_order_and_lose_their_codes() {
+        let g = mtext(&tags("10\n1\n20\n2\n40\n3\n71\n5\n3\n{\\fArial;Hello \n1\nworld}\\Pnext\n"), Encoding::Utf8)
+            .unwrap();
+        let Geom::Text(t) = g else { panic!("text") };
+        assert_eq!(t.value, "Hello world\nnext");
+        assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
+        assert!(t.multiline);
+    }
+}

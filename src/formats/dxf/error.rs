@@ -1,0 +1,62 @@
+//! The typed refusals of the DXF reader. Every variant names where in the file it happened (`line N` for
+//! ASCII, `byte offset N` for binary) and what the reader expected there.
+
+use std::fmt;
+
+/// A position in the input: ASCII files count lines (1-based), binary files count bytes (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pos {
+    Line(u64),
+    Offset(u64),
+}
+
+impl fmt::Display for Pos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pos::Line(n) => write!(f, "line {n}"),
+            Pos::Offset(n) => write!(f, "byte offset {n}"),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq)]
+pub enum DxfError {
+    /// The input is not DXF at all (no `0 SECTION`, no binary sentinel).
+    #[error("not a DXF file at {pos}: expected {expected}")]
+    NotDxf { pos: Pos, expected: &'static str },
+    /// A group code line that is not an integer.
+    #[error("invalid group code at {pos}: expected an integer group code, found {found:?}")]
+    BadGroupCode { pos: Pos, found: String },
+    /// The file ended between a group code and its value (or inside a binary value).
+    #[error("truncated DXF at {pos}: expected the value of group code {code}, found the end of the file")]
+    IncompleteTag { pos: Pos, code: i32 },
+    /// The file ended before `0 EOF` (or before the structure it was in was closed).
+    #[error("truncated DXF at {pos}: expected {expected}, found the end of the file")]
+    UnexpectedEof { pos: Pos, expected: &'static str },
+    /// A structural tag is not what the section grammar allows.
+    #[error("malformed DXF at {pos}: expected {expected}, found {found:?}")]
+    Structure { pos: Pos, expected: &'static str, found: String },
+    /// Block references nest in a cycle that cannot be drawn.
+    #[error("block cycle at {pos}: block {block:?} references itself")]
+    BlockCycle { pos: Pos, block: String },
+}
+
+impl DxfError {
+    /// Where the error happened.
+    pub fn pos(&self) -> Pos {
+        match self {
+            DxfError::NotDxf { pos, .. }
+            | DxfError::BadGroupCode { pos, .. }
+            | DxfError::IncompleteTag { pos, .. }
+            | DxfError::UnexpectedEof { pos, .. }
+            | DxfError::Structure { pos, .. }
+            | DxfError::BlockCycle { pos, .. } => *pos,
+        }
+    }
+}
+
+/// A short, printable excerpt of raw bytes for error messages (never the whole value).
+pub(crate) fn excerpt(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(40)];
+    String::from_utf8_lossy(cut).into_owned()
+}

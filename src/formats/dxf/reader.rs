@@ -1,0 +1,86 @@
+//! Records and sections: groups the tag stream at `0` tags and walks `SECTION … ENDSEC` up to `0 EOF`.
+
+use super::error::{DxfError, excerpt};
+use super::text::{Encoding, decode};
+use super::tokenizer::{Tag, Tokens};
+
+/// A pull reader of tags with one tag of lookahead, and the string decoding the header chose.
+pub struct Reader<'a> {
+    tokens: Tokens<'a>,
+    peeked: Option<Tag<'a>>,
+    pub enc: Encoding,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { tokens: Tokens::new(bytes), peeked: None, enc: Encoding::Cp1252 }
+    }
+
+    pub fn is_binary(&self) -> bool {
+        self.tokens.is_binary()
+    }
+
+    pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        match self.peeked.take() {
+            Some(t) => Ok(Some(t)),
+            None => self.tokens.next_tag(),
+        }
+    }
+
+    pub fn peek(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        if self.peeked.is_none() {
+            self.peeked = self.tokens.next_tag()?;
+        }
+        Ok(self.peeked)
+    }
+
+    /// The next tag, where the file may not end.
+    pub fn next_required(&mut self, expected: &'static str) -> Result<Tag<'a>, DxfError> {
+        match self.next_tag()? {
+            Some(t) => Ok(t),
+            None => Err(self.eof(expected)),
+        }
+    }
+
+    pub fn eof(&self, expected: &'static str) -> DxfError {
+        DxfError::UnexpectedEof { pos: self.tokens.end_pos(), expected }
+    }
+
+    /// Collects the body of the record just opened by a `0` tag: every tag up to the next `0` tag (left
+    /// unread). The file ending inside a record is structural damage.
+    pub fn read_body(&mut self, body: &mut Vec<Tag<'a>>) -> Result<(), DxfError> {
+        body.clear();
+        loop {
+            match self.peek()? {
+                Some(t) if t.code == 0 => return Ok(()),
+                Some(t) => {
+                    self.peeked = None;
+                    body.push(t);
+                }
+                None => return Err(self.eof("a `0` tag closing the record, and `0 EOF`")),
+            }
+        }
+    }
+
+    /// The next record: its `0` tag and body. Stray non-zero tags before it (damage between records) are
+    /// skipped and counted in `skipped`.
+    pub fn next_record(&mut self, body: &mut Vec<Tag<'a>>, skipped: &mut u64) -> Result<Tag<'a>, DxfError> {
+        loop {
+            let t = self.next_required("`0 EOF`")?;
+            if t.code == 0 {
+                self.read_body(body)?;
+                return Ok(t);
+            }
+            *skipped += 1;
+        }
+    }
+
+    pub fn string(&self, t: &Tag<'_>) -> String {
+        decode(t.raw, self.enc)
+    }
+
+    /// A structural value (section or record name) as text for error messages.
+    pub fn name_of(t: &Tag<'_>) -> String {
+        excerpt(t.trimmed())
+    }
+}

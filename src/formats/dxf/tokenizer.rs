@@ -1,0 +1,520 @@
+//! The group-code tokenizer: splits ASCII or binary DXF into (code, value) tags without copying.
+//!
+//! Values stay byte slices of the input; numbers and strings are decoded only when a reader asks
+//! ([`Tag::f64`], [`Tag::int`], and [`super::text`] for strings). ASCII positions are line numbers of the
+//! group code line; binary positions are byte offsets of the tag's first byte.
+
+use super::error::{DxfError, Pos, excerpt};
+
+/// The 22-byte sentinel that opens every binary DXF.
+pub const BINARY_SENTINEL: &[u8; 22] = b"AutoCAD Binary DXF\r\n\x1a\x00";
+
+/// One group-code/value pair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tag<'a> {
+    pub code: i32,
+    /// The value as stored: ASCII text without its line end, or the binary value's bytes (strings without
+    /// their NUL, numbers little-endian).
+    pub raw: &'a [u8],
+    /// Line of the group code (ASCII) or byte offset of the tag (binary).
+    pub at: u64,
+    pub binary: bool,
+}
+
+/// How a group code's value is stored in binary DXF (and how it should be read in ASCII).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Str,
+    Double,
+    Int16,
+    Int32,
+    Int64,
+    Bool,
+    Chunk,
+}
+
+/// The value type of a group code, by the ranges of the DXF reference.
+pub fn value_type(code: i32) -> ValueType {
+    match code {
+        10..=59 | 110..=149 | 210..=239 | 460..=469 | 1010..=1059 => ValueType::Double,
+        60..=79 | 170..=179 | 270..=289 | 370..=389 | 400..=409 | 1060..=1070 => ValueType::Int16,
+        90..=99 | 420..=429 | 440..=459 | 1071 => ValueType::Int32,
+        160..=169 => ValueType::Int64,
+        290..=299 => ValueType::Bool,
+        310..=319 | 1004 => ValueType::Chunk,
+        _ => ValueType::Str,
+    }
+}
+
+impl<'a> Tag<'a> {
+    pub fn pos(&self) -> Pos {
+        if self.binary { Pos::Offset(self.at) } else { Pos::Line(self.at) }
+    }
+
+    /// The value with surrounding blanks removed (ASCII); binary values as they are.
+    pub fn trimmed(&self) -> &'a [u8] {
+        if self.binary { self.raw } else { self.raw.trim_ascii() }
+    }
+
+    /// Is this the structural tag `code value` (e.g. `0 SECTION`)? Compares without surrounding blanks.
+    pub fn is(&self, code: i32, value: &[u8]) -> bool {
+        self.code == code && self.trimmed() == value
+    }
+
+    /// A floating-point value; integers are widened. `None` when the text is not a number.
+    pub fn f64(&self) -> Option<f64> {
+        if self.binary {
+            return match value_type(self.code) {
+                ValueType::Double => le_f64(self.raw),
+                _ => le_int(self.raw).map(|v| v as f64),
+            };
+        }
+        parse_f64(self.raw.trim_ascii())
+    }
+
+    /// An integer value; ASCII numbers written as floats (`1.0`, as some writers do) are truncated.
+    pub fn int(&self) -> Option<i64> {
+        if self.binary {
+            return match value_type(self.code) {
+                ValueType::Double => le_f64(self.raw).and_then(float_to_int),
+                _ => le_int(self.raw),
+            };
+        }
+        let t = self.raw.trim_ascii();
+        parse_i64(t).or_else(|| parse_f64(t).and_then(float_to_int))
+    }
+}
+
+fn float_to_int(v: f64) -> Option<i64> {
+    (v.is_finite() && v.abs() < 9.0e18).then_some(v as i64)
+}
+
+fn le_f64(raw: &[u8]) -> Option<f64> {
+    let bytes: [u8; 8] = raw.try_into().ok()?;
+    Some(f64::from_le_bytes(bytes))
+}
+
+fn le_int(raw: &[u8]) -> Option<i64> {
+    Some(match raw.len() {
+        1 => i64::from(raw[0]),
+        2 => i64::from(i16::from_le_bytes([raw[0], raw[1]])),
+        4 => i64::from(i32::from_le_bytes([raw[0], raw[1], raw[2], raw[3]])),
+        8 => i64::from_le_bytes(raw.try_into().ok()?),
+        _ => return None,
+    })
+}
+
+/// Parses a decimal integer with an optional sign.
+pub fn parse_i64(t: &[u8]) -> Option<i64> {
+    let (neg, digits) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(b - b'0');
+    }
+    Some(if neg { -v } else { v })
+}
+
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
+
+/// Parses a decimal number. Plain `[-]digits[.digits]` with at most 15 significant digits takes an exact fast
+/// path (integer mantissa ÷ exact power of ten is correctly rounded); everything else goes to the standard
+/// library's parser.
+pub fn parse_f64(t: &[u8]) -> Option<f64> {
+    let (neg, body) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0u32;
+    let mut frac_digits = 0usize;
+    let mut seen_dot = false;
+    let mut simple = !body.is_empty();
+    for &b in body {
+        match b {
+            b'0'..=b'9' => {
+                if digits > 0 || b != b'0' {
+                    digits += 1;
+                }
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+                if seen_dot {
+                    frac_digits += 1;
+                }
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => {
+                simple = false;
+                break;
+            }
+        }
+    }
+    if simple && digits <= 15 && frac_digits < POW10.len() && body != b"." {
+        let v = mantissa as f64 / POW10[frac_digits];
+        return Some(if neg { -v } else { v });
+    }
+    let s = std::str::from_utf8(t).ok()?;
+    let v: f64 = s.parse().ok()?;
+    // "inf"/"nan" spelled out are not DXF numbers.
+    v.is_finite().then_some(v)
+}
+
+/// A tokenizer over ASCII or binary DXF.
+pub enum Tokens<'a> {
+    Ascii(AsciiTokens<'a>),
+    Binary(BinaryTokens<'a>),
+}
+
+impl<'a> Tokens<'a> {
+    /// Chooses ASCII or binary by the sentinel.
+    pub fn new(bytes: &'a [u8]) -> Tokens<'a> {
+        if bytes.starts_with(BINARY_SENTINEL) {
+            Tokens::Binary(BinaryTokens::new(bytes))
+        } else {
+            Tokens::Ascii(AsciiTokens::new(bytes))
+        }
+    }
+
+    pub fn is_binary(&self) -> bool {
+        matches!(self, Tokens::Binary(_))
+    }
+
+    /// The next tag; `Ok(None)` at the clean end of the input.
+    #[inline]
+    pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        match self {
+            Tokens::Ascii(t) => t.next_tag(),
+            Tokens::Binary(t) => t.next_tag(),
+        }
+    }
+
+    /// Where the tokenizer stands (for end-of-file errors).
+    pub fn end_pos(&self) -> Pos {
+        match self {
+            Tokens::Ascii(t) => Pos::Line(t.line),
+            Tokens::Binary(t) => Pos::Offset(t.pos as u64),
+        }
+    }
+}
+
+/// ASCII DXF: line pairs. CR LF or LF line ends, an optional UTF-8 BOM, space-padded codes.
+pub struct AsciiTokens<'a> {
+    data: &'a [u8],
+    pos: usize,
+    /// Number of lines consumed so far.
+    line: u64,
+}
+
+impl<'a> AsciiTokens<'a> {
+    pub fn new(bytes: &'a [u8]) -> AsciiTokens<'a> {
+        let pos = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        AsciiTokens { data: bytes, pos, line: 0 }
+    }
+
+    /// The next line without its line end; `None` at the end of the input.
+    #[inline]
+    fn next_line(&mut self) -> Option<&'a [u8]> {
+        let rest = self.data.get(self.pos..)?;
+        if rest.is_empty() {
+            return None;
+        }
+        let (line, advance) = match find_newline(rest) {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.pos += advance;
+        self.line += 1;
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+
+    #[inline]
+    pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        let Some(code_line) = self.next_line() else {
+            return Ok(None);
+        };
+        let at = self.line;
+        let Some(code) = parse_code(code_line) else {
+            return Err(DxfError::BadGroupCode { pos: Pos::Line(at), found: excerpt(code_line) });
+        };
+        let Some(raw) = self.next_line() else {
+            return Err(DxfError::IncompleteTag { pos: Pos::Line(at + 1), code });
+        };
+        Ok(Some(Tag { code, raw, at, binary: false }))
+    }
+}
+
+/// Position of the first `\n`, eight bytes at a time (the hot loop of every ASCII read).
+#[inline]
+fn find_newline(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = LO * b'\n' as u64;
+    let mut i = 0;
+    // Values and codes are short: look at the first bytes one by one before switching to words.
+    while i < s.len() && i < 8 {
+        if s[i] == b'\n' {
+            return Some(i);
+        }
+        i += 1;
+    }
+    while i + 8 <= s.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[i..i + 8]);
+        let x = u64::from_le_bytes(w) ^ NL;
+        let found = x.wrapping_sub(LO) & !x & HI;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    while i < s.len() {
+        if s[i] == b'\n' {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// A group code line: an integer, possibly padded with blanks on either side.
+#[inline]
+fn parse_code(line: &[u8]) -> Option<i32> {
+    let t = line.trim_ascii();
+    let (neg, digits) = match t.first() {
+        Some(b'-') => (true, &t[1..]),
+        _ => (false, t),
+    };
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    let mut v: i32 = 0;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i32::from(b - b'0');
+    }
+    Some(if neg { -v } else { v })
+}
+
+/// Binary DXF: the sentinel, then tags with 1-byte codes (before R13; 255 escapes to a 2-byte code) or
+/// 2-byte little-endian codes (R13 on), and values typed by code range.
+pub struct BinaryTokens<'a> {
+    data: &'a [u8],
+    pos: usize,
+    wide_codes: bool,
+}
+
+impl<'a> BinaryTokens<'a> {
+    pub fn new(bytes: &'a [u8]) -> BinaryTokens<'a> {
+        BinaryTokens { data: bytes, pos: BINARY_SENTINEL.len(), wide_codes: binary_uses_wide_codes(bytes) }
+    }
+
+    fn truncated(&self, at: usize, code: i32) -> DxfError {
+        DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code }
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.data.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        let at = self.pos;
+        if at >= self.data.len() {
+            return Ok(None);
+        }
+        let code = if self.wide_codes {
+            let b = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: -1 })?;
+            i32::from(u16::from_le_bytes([b[0], b[1]]))
+        } else {
+            let b = self.take(1).map(|b| b[0]).unwrap_or(0);
+            if b == 255 {
+                let w = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: 255 })?;
+                i32::from(u16::from_le_bytes([w[0], w[1]]))
+            } else {
+                i32::from(b)
+            }
+        };
+        let raw = match value_type(code) {
+            ValueType::Str => {
+                let rest = &self.data[self.pos..];
+                let Some(n) = rest.iter().position(|&b| b == 0) else {
+                    return Err(self.truncated(at, code));
+                };
+                let s = &rest[..n];
+                self.pos += n + 1;
+                s
+            }
+            ValueType::Double | ValueType::Int64 => self.take(8).ok_or_else(|| self.truncated(at, code))?,
+            ValueType::Int32 => self.take(4).ok_or_else(|| self.truncated(at, code))?,
+            ValueType::Int16 => self.take(2).ok_or_else(|| self.truncated(at, code))?,
+            ValueType::Bool => self.take(1).ok_or_else(|| self.truncated(at, code))?,
+            ValueType::Chunk => {
+                let n = self.take(1).ok_or_else(|| self.truncated(at, code))?[0];
+                self.take(usize::from(n)).ok_or_else(|| self.truncated(at, code))?
+            }
+        };
+        Ok(Some(Tag { code, raw, at: at as u64, binary: true }))
+    }
+}
+
+/// Whether a binary DXF uses 2-byte group codes: decided by the `$ACADVER` value near the start (R13 =
+/// AC1012 and later), as ezdxf does; without one, by the layout of the first tag (`0 SECTION` reads
+/// `00 00 'S'` with 2-byte codes and `00 'S'` with 1-byte codes).
+pub fn binary_uses_wide_codes(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    if let Some(i) = find(head, b"$ACADVER") {
+        let after = &head[i + b"$ACADVER".len()..];
+        if let Some(j) = find(after, b"AC") {
+            let ver = &after[j..after.len().min(j + 6)];
+            if ver.len() == 6 {
+                return ver >= b"AC1012".as_slice();
+            }
+        }
+    }
+    bytes.get(BINARY_SENTINEL.len() + 1) == Some(&0)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(bytes: &[u8]) -> Result<Vec<(i32, Vec<u8>, u64)>, DxfError> {
+        let mut t = Tokens::new(bytes);
+        let mut out = Vec::new();
+        while let Some(tag) = t.next_tag()? {
+            out.push((tag.code, tag.raw.to_vec(), tag.at));
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn ascii_crlf_bom_padding_and_empty_values() {
+        let tags = all(b"\xEF\xBB\xBF  0\r\nSECTION\r\n  2\r\nHEADER\r\n  1\r\n\r\n999\r\nmade by hand\r\n").unwrap();
+        assert_eq!(tags.len(), 4);
+        assert_eq!(tags[0], (0, b"SECTION".to_vec(), 1));
+        assert_eq!(tags[1], (2, b"HEADER".to_vec(), 3));
+        // An empty line is a value, not a missing one.
+        assert_eq!(tags[2], (1, Vec::new(), 5));
+        assert_eq!(tags[3], (999, b"made by hand".to_vec(), 7));
+    }
+
+    #[test]
+    fn ascii_lf_and_trailing_padding_on_codes() {
+        let tags = all(b"0 \nLINE\n10\n1.5\n").unwrap();
+        assert_eq!(tags[0].0, 0);
+        assert_eq!(tags[1], (10, b"1.5".to_vec(), 3));
+    }
+
+    #[test]
+    fn ascii_errors_name_the_line() {
+        let e = all(b"0\nSECTION\nabc\nx\n").unwrap_err();
+        assert_eq!(e.pos(), Pos::Line(3));
+        assert!(e.to_string().contains("line 3"), "{e}");
+        let e = all(b"0\nSECTION\n2\n").unwrap_err();
+        assert_eq!(e, DxfError::IncompleteTag { pos: Pos::Line(4), code: 2 });
+    }
+
+    #[test]
+    fn numbers_parse_fast_and_exactly() {
+        assert_eq!(parse_f64(b"1.5"), Some(1.5));
+        assert_eq!(parse_f64(b"-0.1"), Some(-0.1));
+        assert_eq!(parse_f64(b"123456.789"), Some(123456.789));
+        assert_eq!(parse_f64(b"1e3"), Some(1000.0));
+        assert_eq!(parse_f64(b"1.0E-20"), Some(1e-20));
+        assert_eq!(parse_f64(b"0.12345678901234567"), Some(0.123_456_789_012_345_67));
+        assert_eq!(parse_f64(b"."), None);
+        assert_eq!(parse_f64(b"abc"), None);
+        assert_eq!(parse_f64(b"nan"), None);
+        let t = Tag { code: 70, raw: b"  1.0", at: 1, binary: false };
+        assert_eq!(t.int(), Some(1));
+    }
+
+    fn binary(wide: bool, tags: &[(i32, &[u8])]) -> Vec<u8> {
+        let mut v = BINARY_SENTINEL.to_vec();
+        for (code, val) in tags {
+            if wide {
+                v.extend_from_slice(&(*code as u16).to_le_bytes());
+            } else if *code >= 255 {
+                v.push(255);
+                v.extend_from_slice(&(*code as u16).to_le_bytes());
+            } else {
+                v.push(*code as u8);
+            }
+            v.extend_from_slice(val);
+        }
+        v
+    }
+
+    #[test]
+    fn binary_r13_two_byte_codes_and_typed_values() {
+        let bytes = binary(
+            true,
+            &[
+                (0, b"SECTION\0"),
+                (2, b"HEADER\0"),
+                (9, b"$ACADVER\0"),
+                (1, b"AC1015\0"),
+                (10, &2.5f64.to_le_bytes()),
+                (70, &(-3i16).to_le_bytes()),
+                (90, &70000i32.to_le_bytes()),
+                (290, &[1]),
+                (310, &[3, 0xAA, 0xBB, 0xCC]),
+            ],
+        );
+        let mut t = Tokens::new(&bytes);
+        assert!(t.is_binary());
+        let mut got = Vec::new();
+        while let Some(tag) = t.next_tag().unwrap() {
+            got.push(tag);
+        }
+        assert_eq!(got.len(), 9);
+        assert_eq!(got[0].at, 22);
+        assert!(got[1].is(2, b"HEADER"));
+        assert_eq!(got[4].f64(), Some(2.5));
+        assert_eq!(got[5].int(), Some(-3));
+        assert_eq!(got[6].int(), Some(70000));
+        assert_eq!(got[7].int(), Some(1));
+        assert_eq!(got[8].raw, &[0xAA, 0xBB, 0xCC]);
+    }
+
+    #[test]
+    fn binary_r12_one_byte_codes_with_escape() {
+        let bytes = binary(
+            false,
+            &[(0, b"SECTION\0"), (2, b"HEADER\0"), (9, b"$ACADVER\0"), (1, b"AC1009\0"), (1071, &5i32.to_le_bytes())],
+        );
+        assert!(!binary_uses_wide_codes(&bytes));
+        let tags = all(&bytes).unwrap();
+        assert_eq!(tags[4].0, 1071);
+        assert_eq!(tags[4].1, 5i32.to_le_bytes().to_vec());
+    }
+
+    #[test]
+    fn binary_truncation_names_the_byte_offset() {
+        let mut bytes = binary(true, &[(0, b"SECTION\0"), (10, &1.0f64.to_le_bytes())]);
+        bytes.truncate(bytes.len() - 3);
+        let e = all(&bytes).unwrap_err();
+        assert_eq!(e, DxfError::IncompleteTag { pos: Pos::Offset(32), code: 10 });
+        assert!(e.to_string().contains("byte offset 32"));
+    }
+}

@@ -1,0 +1,67 @@
+//! Every corpus DXF cut short at 1 %, 2 %, … 99 % of its length is refused with a `DxfError` that names a
+//! line (ASCII) or a byte offset (binary), and never panics. A cut that still holds the complete `0 EOF`
+//! (files with bytes after EOF) may succeed, and must then read exactly what the whole file reads.
+//!
+//! Work is capped so the suite stays quick in debug builds: files up to 128 KiB get all 99 cuts, files up
+//! to 2 MiB every 5th percent, larger ones every 15th percent (and 99 %).
+
+mod common;
+
+use cadlens::formats::dxf;
+
+fn cut_points(len: usize) -> Vec<usize> {
+    let step = if len <= 128 * 1024 {
+        1
+    } else if len <= 2 * 1024 * 1024 {
+        5
+    } else {
+        15
+    };
+    let mut pcts: Vec<usize> = (1..100).step_by(step).collect();
+    if pcts.last() != Some(&99) {
+        pcts.push(99);
+    }
+    pcts.into_iter().map(|p| len * p / 100).collect()
+}
+
+fn model_count(doc: &cadlens::model::Document) -> usize {
+    doc.sheets.first().map_or(0, |s| s.entities.len())
+}
+
+#[test]
+fn truncated_dxf_is_a_positioned_error() {
+    let Some(corpus) = common::corpus() else { return };
+    let rows = common::manifest(&corpus);
+    let (mut files, mut cuts, mut refused, mut complete) = (0, 0, 0, 0);
+    let mut failures = Vec::new();
+    for row in rows.iter().filter(|r| r.format == "dxf") {
+        let bytes = std::fs::read(corpus.join(&row.path)).expect("corpus file readable");
+        // Files the reader refuses whole (as ezdxf does) have nothing to truncate.
+        let Ok(full) = dxf::read(&bytes) else { continue };
+        files += 1;
+        for cut in cut_points(bytes.len()) {
+            cuts += 1;
+            match dxf::read(&bytes[..cut]) {
+                Err(e) => {
+                    refused += 1;
+                    let msg = e.to_string();
+                    if !(msg.contains("line ") || msg.contains("byte offset ")) {
+                        failures.push(format!("{} cut at {cut}: error without a position: {msg}", row.path));
+                    }
+                }
+                Ok(doc) => {
+                    complete += 1;
+                    if model_count(&doc) != model_count(&full) || doc.blocks.len() != full.blocks.len() {
+                        failures.push(format!("{} cut at {cut}: read succeeded with different content", row.path));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!(
+        "DXF truncation: {files} files, {cuts} cuts; {refused} refused with a positioned error, {complete} still \
+         complete (bytes after 0 EOF)"
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(files > 0, "no DXF in the corpus manifest");
+}
