@@ -5,5 +5,6 @@
 pub mod cli;
 pub mod formats;
 pub mod model;
+pub mod read;
 pub mod result;
 pub mod sniff;

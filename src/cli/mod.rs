@@ -1,6 +1,8 @@
 //! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
 
 mod info;
+mod parse;
+mod progress;
 mod shell;
 
 use std::process::ExitCode;
@@ -73,6 +75,8 @@ impl GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Parse CAD files into result documents (<stem>.json), from one parse per file
+    Parse(parse::ParseArgs),
     /// Name the format, version and producer of files from their magic bytes and header alone
     #[command(after_help = "Examples:\n  cadlens info drawing.dxf part.step\n  cadlens info --json *.dwg")]
     Info(info::InfoArgs),
@@ -97,6 +101,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Info(args) => info::info(&args),
+        Command::Parse(args) => parse::run(&args, &cli.global),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
     };
