@@ -26,7 +26,7 @@ pub enum Encoding {
 }
 
 const LAYERS: [(&str, i16); 5] = [("0", 7), ("WALLS", 1), ("DOORS", 3), ("TEXT", 5), ("DIMS", 2)];
-const VERTICES_PER_POLYLINE: u32 = 7;
+const VERTICES_PER_POLYLINE: u32 = 4;
 
 /// A tag sink: the same calls make ASCII or binary DXF.
 struct Writer<W: Write> {
@@ -218,7 +218,7 @@ fn entities<W: Write>(w: &mut Writer<W>, mix: Mix) -> io::Result<()> {
     w.str(0, "SECTION")?;
     w.str(2, "ENTITIES")?;
     let mut rng = Lcg(0x5eed);
-    let mut handle = 0x100u32;
+    let mut handle = 0x1000u32;
     let extent = 10_000.0;
     for i in 0..mix.lines {
         entity_head(w, "LINE", &mut handle, LAYERS[(i % 2) as usize + 1].0)?;
