@@ -6,12 +6,13 @@ use crate::formats::dxf::tokenizer::Tag;
 use crate::model::{Geom, HAlign, Point, TextGeom, VAlign};
 
 /// TEXT-like entities. `attribute` selects the ATTRIB/ATTDEF code of the vertical alignment (74, as 73 is
-/// the field length there); the tag (2) is put in `style`-free `raw` only for TEXT, so the caller reads it.
-pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
+/// the field length there).
+pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -> GeomResult {
     let (mut ins, mut align) = (Point::ZERO, None::<Point>);
     let mut g = TextGeom { width_factor: 1.0, ..TextGeom::default() };
     let (mut h72, mut v73) = (0i64, 0i64);
     let mut value: Option<String> = None;
+    let mut tag: Option<String> = None;
     let mut in_embedded_mtext = false;
     for t in body {
         match t.code {
@@ -31,6 +32,7 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
             51 => g.oblique_deg = num(t)?,
             7 => g.style = Some(decode(t.raw, enc)),
             1 => value = Some(decode(t.raw, enc)),
+            2 if attribute => tag = Some(decode(t.raw, enc)),
             71 => {
                 let f = int(t)?;
                 g.mirror_x = f & 2 != 0;
@@ -42,7 +44,8 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
             _ => {}
         }
     }
-    let raw = value.unwrap_or_default();
+    // An ATTDEF outside a block shows its tag (2), as AutoCAD draws it; ATTRIB and TEXT show their value.
+    let raw = if attribute && is_attdef { tag.or(value).unwrap_or_default() } else { value.unwrap_or_default() };
     g.value = text_plain(&raw);
     if g.value != raw {
         g.raw = Some(raw);
@@ -154,7 +157,7 @@ mod tests {
 
     #[test]
     fn centred_text_sits_at_its_alignment_point() {
-        let g = text(&tags("10\n0\n20\n0\n11\n5\n21\n6\n40\n2.5\n1\n%%c10\n72\n1\n73\n2\n"), Encoding::Utf8, false)
+        let g = text(&tags("10\n0\n20\n0\n11\n5\n21\n6\n40\n2.5\n1\n%%c10\n72\n1\n73\n2\n"), Encoding::Utf8, false, false)
             .unwrap();
         let Geom::Text(t) = g else { panic!("text") };
         assert_eq!(t.position, Point::xy(5.0, 6.0));
