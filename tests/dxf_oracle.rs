@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use cadlens::formats::dxf;
+use cadlens::model::flatten::transform_geom;
 use cadlens::model::flatten::{BlockTable, FlattenLimits, flatten};
 use cadlens::model::geom::BBox2;
-use cadlens::model::flatten::transform_geom;
 use cadlens::model::measure::{geom_bbox, text_box};
 use cadlens::model::{Document, Geom, Point};
 use serde_json::Value;

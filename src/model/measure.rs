@@ -163,7 +163,16 @@ pub fn text_box(t: &TextGeom) -> [Point; 4] {
             }
         }
     }
+    // The MTEXT frame spans its whole reference width, however short the lines (as AutoCAD draws it).
+    if let Some(bw) = wrap {
+        w = bw;
+    }
     let total_h = if line_count > 1 { h + (line_count - 1) as f64 * h * TEXT_LINE_PITCH } else { h };
+    // Column layouts fill a frame of at least their defined height.
+    let total_h = match t.box_height.filter(|bh| t.multiline && *bh > 0.0 && bh.is_finite()) {
+        Some(bh) => total_h.max(bh),
+        None => total_h,
+    };
     let x0 = match t.halign {
         HAlign::Left | HAlign::Fit => 0.0,
         HAlign::Center => -w / 2.0,
@@ -175,6 +184,10 @@ pub fn text_box(t: &TextGeom) -> [Point; 4] {
         VAlign::Middle => -total_h / 2.0,
         VAlign::Top => -total_h,
     };
+    // Backward (mirrored in X) text runs the other way from its reference point; upside-down text hangs
+    // below it: mirror the box about the reference point.
+    let x0 = if t.mirror_x { -(x0 + w) } else { x0 };
+    let y0 = if t.mirror_y { -(y0 + total_h) } else { y0 };
     let (s, c) = t.rotation_deg.to_radians().sin_cos();
     let corner =
         |dx: f64, dy: f64| Point::new(t.position.x + dx * c - dy * s, t.position.y + dx * s + dy * c, t.position.z);

@@ -269,7 +269,9 @@ impl<'a> Builder<'a> {
             }
         };
         let paper = common.paper
-            || common.owner.is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
+            || common
+                .owner
+                .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
         let entity = common.into_entity(&kind, geom);
         self.place(entity, paper);
         Ok(pending)
@@ -525,8 +527,22 @@ impl<'a> Builder<'a> {
 /// The upper-case type name of an entity record; the common names without an allocation.
 fn entity_kind(raw: &[u8], enc: Encoding) -> Cow<'static, str> {
     const KNOWN: [&str; 16] = [
-        "LINE", "LWPOLYLINE", "CIRCLE", "ARC", "TEXT", "MTEXT", "INSERT", "POLYLINE", "POINT", "SPLINE", "HATCH",
-        "ELLIPSE", "SOLID", "DIMENSION", "ATTDEF", "3DFACE",
+        "LINE",
+        "LWPOLYLINE",
+        "CIRCLE",
+        "ARC",
+        "TEXT",
+        "MTEXT",
+        "INSERT",
+        "POLYLINE",
+        "POINT",
+        "SPLINE",
+        "HATCH",
+        "ELLIPSE",
+        "SOLID",
+        "DIMENSION",
+        "ATTDEF",
+        "3DFACE",
     ];
     match KNOWN.iter().find(|k| k.as_bytes() == raw) {
         Some(k) => Cow::Borrowed(k),
