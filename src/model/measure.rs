@@ -23,7 +23,10 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
             b.add_point(*start);
             b.add_point(*end);
         }
-        Geom::Polyline { vertices, closed, .. } => b = vertices_bbox(vertices, *closed),
+        Geom::Polyline { vertices, closed, constant_width } => {
+            b = vertices_bbox(vertices, *closed);
+            b.union(&width_bbox(vertices, *closed, *constant_width));
+        }
         Geom::Circle { center, radius } => b = arc_bbox(*center, radius.abs(), 0.0, 0.0),
         Geom::Arc { center, radius, start, end } => b = arc_bbox(*center, radius.abs(), *start, *end),
         Geom::Ellipse { center, major, ratio, start, end } => b = ellipse_bbox(*center, *major, *ratio, *start, *end),
@@ -106,6 +109,48 @@ pub fn vertices_bbox(vertices: &[Vertex], closed: bool) -> BBox2 {
             if let Some((c, r, s, e)) = bulge_arc(v.p, next, v.bulge) {
                 b.union(&arc_bbox(c, r, s, e));
             }
+        }
+    }
+    b
+}
+
+/// Box of the outline of a polyline drawn with width: each straight segment is a quadrilateral of its start
+/// and end widths (square ends); a bulged segment is its arc box grown by the larger half width.
+fn width_bbox(vertices: &[Vertex], closed: bool, constant_width: f64) -> BBox2 {
+    let mut b = BBox2::EMPTY;
+    let n = vertices.len();
+    let segs = if closed { n } else { n.saturating_sub(1) };
+    for i in 0..segs {
+        let (a, c) = (vertices[i], vertices[(i + 1) % n]);
+        let (sw, ew) = if a.start_width == 0.0 && a.end_width == 0.0 {
+            (constant_width, constant_width)
+        } else {
+            (a.start_width, a.end_width)
+        };
+        if !(sw > 0.0 || ew > 0.0) || !(sw.is_finite() && ew.is_finite()) {
+            continue;
+        }
+        if a.bulge != 0.0 {
+            if let Some((centre, r, s, e)) = bulge_arc(a.p, c.p, a.bulge) {
+                let mut arc = arc_bbox(centre, r, s, e);
+                let grow = sw.max(ew) / 2.0;
+                arc.min_x -= grow;
+                arc.min_y -= grow;
+                arc.max_x += grow;
+                arc.max_y += grow;
+                b.union(&arc);
+            }
+            continue;
+        }
+        let d = Point::xy(c.p.x - a.p.x, c.p.y - a.p.y);
+        let len = d.length();
+        if len <= 0.0 {
+            continue;
+        }
+        let nrm = Point::xy(-d.y / len, d.x / len);
+        for (p, w) in [(a.p, sw), (c.p, ew)] {
+            b.add_point(Point::xy(p.x + nrm.x * w / 2.0, p.y + nrm.y * w / 2.0));
+            b.add_point(Point::xy(p.x - nrm.x * w / 2.0, p.y - nrm.y * w / 2.0));
         }
     }
     b

@@ -182,11 +182,21 @@ pub fn mtext_plain(s: &str) -> String {
                         out.pop();
                     }
                 }
-                Some('f' | 'F' | 'H' | 'h' | 'C' | 'c' | 'A' | 'a' | 'Q' | 'q' | 'W' | 'w' | 'T' | 't' | 'p') => {
+                // Font and paragraph codes take a name or list up to `;`.
+                Some('f' | 'F' | 'p') => {
                     for d in chars.by_ref() {
                         if d == ';' {
                             break;
                         }
+                    }
+                }
+                // Numeric codes take a number (`\H2.5x;`, `\C1;`); writers sometimes omit the `;`.
+                Some('H' | 'h' | 'C' | 'c' | 'A' | 'a' | 'Q' | 'q' | 'W' | 'w' | 'T' | 't') => {
+                    while chars.peek().is_some_and(|d| d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | 'x')) {
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&';') {
+                        chars.next();
                     }
                 }
                 Some(other) => {
@@ -249,5 +259,7 @@ mod tests {
         assert_eq!(mtext_plain("\\C1;red \\S1^2; and \\S3/4;"), "red 1/2 and 3/4");
         assert_eq!(mtext_plain("a\\~b \\\\ \\{x\\}"), "a\u{a0}b \\ {x}");
         assert_eq!(mtext_plain("\\A1;\\LUnder\\l"), "Under");
+        // A colour code without its `;` ends with its number.
+        assert_eq!(mtext_plain("tempor {\\C1invidunt ut} et"), "tempor invidunt ut et");
     }
 }

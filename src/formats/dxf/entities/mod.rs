@@ -148,7 +148,8 @@ pub enum Read {
 /// handled by the section walker, which owns the following records).
 pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, BadValue> {
     let g = match kind {
-        "LINE" => curves::line(body)?,
+        // 3DLINE: the R9–R10 name of a line with Z (obsolete since R11, same codes).
+        "LINE" | "3DLINE" => curves::line(body)?,
         "POINT" => curves::point(body)?,
         "CIRCLE" => curves::circle(body)?,
         "ARC" => curves::arc(body)?,
