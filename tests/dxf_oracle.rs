@@ -36,7 +36,7 @@ fn model_extents(doc: &Document) -> Extents {
     let Some(model) = doc.sheets.first() else { return x };
     let blocks = BlockTable::new(&doc.blocks);
     let limits = FlattenLimits { expand_dimensions: true, ..FlattenLimits::default() };
-    let mut add = |g: &Geom, x: &mut Extents| {
+    let add = |g: &Geom, x: &mut Extents| {
         let b = geom_bbox(g);
         x.ours.union(&b);
         if let Geom::Text(t) = g {
@@ -255,6 +255,10 @@ fn dxf_reader_agrees_with_ezdxf() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    let total = compared + refused_total;
-    assert!(listed.len() * 20 <= total, "{} listed differences exceed 5 % of the {total} files compared", listed.len());
+    // Refusal disagreements concern files ezdxf could not compare; the 5 % cap is on compared files.
+    let listed_compared = listed.values().filter(|(what, _)| !what.starts_with("refusal")).count();
+    assert!(
+        listed_compared * 20 <= compared,
+        "{listed_compared} listed differences exceed 5 % of the {compared} files compared"
+    );
 }
