@@ -74,14 +74,14 @@ pub fn unescape_unicode(s: &str) -> String {
         let tail = &rest[i..];
         let b = tail.as_bytes();
         if b.len() >= 7 && (b[1] == b'U' || b[1] == b'u') && b[2] == b'+' {
-            if let Some(c) = hex4(&tail[3..7]).and_then(char::from_u32) {
+            if let Some(c) = tail.get(3..7).and_then(hex4).and_then(char::from_u32) {
                 out.push(c);
                 rest = &tail[7..];
                 continue;
             }
         }
         if b.len() >= 8 && (b[1] == b'M' || b[1] == b'm') && b[2] == b'+' && b[3].is_ascii_digit() {
-            if let Some(code) = hex4(&tail[4..8]) {
+            if let Some(code) = tail.get(4..8).and_then(hex4) {
                 out.push(if code < 0x80 { char::from(code as u8) } else { char::REPLACEMENT_CHARACTER });
                 rest = &tail[8..];
                 continue;
@@ -95,7 +95,7 @@ pub fn unescape_unicode(s: &str) -> String {
 }
 
 fn hex4(s: &str) -> Option<u32> {
-    if s.len() != 4 || !s.is_char_boundary(4) {
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     u32::from_str_radix(s, 16).ok()
@@ -244,6 +244,9 @@ mod tests {
         assert_eq!(decode(b"\\U+00B0 and \\U+2205", Encoding::Cp1252), "° and ∅");
         assert_eq!(unescape_unicode("\\M+18140x"), "\u{FFFD}x");
         assert_eq!(unescape_unicode("a\\Pb"), "a\\Pb");
+        // A multi-byte character where the hex digits should be is no escape (and no panic).
+        assert_eq!(unescape_unicode("\\U+00é!"), "\\U+00é!");
+        assert_eq!(unescape_unicode("\\M+1é€x"), "\\M+1é€x");
     }
 
     #[test]
