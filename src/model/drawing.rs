@@ -177,8 +177,10 @@ pub struct TextGeom {
     pub style: Option<String>,
     pub halign: HAlign,
     pub valign: VAlign,
-    /// MTEXT reference box width (wrapping), if any.
+    /// MTEXT reference box width (wrapping), if any; for column layouts the width of all columns.
     pub box_width: Option<f64>,
+    /// MTEXT defined height of a column layout (every column that tall), if any.
+    pub box_height: Option<f64>,
     pub multiline: bool,
     /// Text drawn mirrored in X (DXF 71 flag 2) or upside down (flag 4).
     pub mirror_x: bool,

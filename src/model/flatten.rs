@@ -414,6 +414,7 @@ fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
         out.width_factor = text.width_factor * dir.length() / hs;
     }
     out.box_width = text.box_width.map(|w| w * dir.length());
+    out.box_height = text.box_height.map(|h| h * up.length());
     if pm.mirrored {
         // Glyphs run along the mapped direction but mirrored, as AutoCAD draws text in mirrored blocks.
         out.mirror_x = !out.mirror_x;

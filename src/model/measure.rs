@@ -23,7 +23,10 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
             b.add_point(*start);
             b.add_point(*end);
         }
-        Geom::Polyline { vertices, closed, .. } => b = vertices_bbox(vertices, *closed),
+        Geom::Polyline { vertices, closed, constant_width } => {
+            b = vertices_bbox(vertices, *closed);
+            b.union(&width_bbox(vertices, *closed, *constant_width));
+        }
         Geom::Circle { center, radius } => b = arc_bbox(*center, radius.abs(), 0.0, 0.0),
         Geom::Arc { center, radius, start, end } => b = arc_bbox(*center, radius.abs(), *start, *end),
         Geom::Ellipse { center, major, ratio, start, end } => b = ellipse_bbox(*center, *major, *ratio, *start, *end),
@@ -111,6 +114,48 @@ pub fn vertices_bbox(vertices: &[Vertex], closed: bool) -> BBox2 {
     b
 }
 
+/// Box of the outline of a polyline drawn with width: each straight segment is a quadrilateral of its start
+/// and end widths (square ends); a bulged segment is its arc box grown by the larger half width.
+fn width_bbox(vertices: &[Vertex], closed: bool, constant_width: f64) -> BBox2 {
+    let mut b = BBox2::EMPTY;
+    let n = vertices.len();
+    let segs = if closed { n } else { n.saturating_sub(1) };
+    for i in 0..segs {
+        let (a, c) = (vertices[i], vertices[(i + 1) % n]);
+        let (sw, ew) = if a.start_width == 0.0 && a.end_width == 0.0 {
+            (constant_width, constant_width)
+        } else {
+            (a.start_width, a.end_width)
+        };
+        if !(sw > 0.0 || ew > 0.0) || !(sw.is_finite() && ew.is_finite()) {
+            continue;
+        }
+        if a.bulge != 0.0 {
+            if let Some((centre, r, s, e)) = bulge_arc(a.p, c.p, a.bulge) {
+                let mut arc = arc_bbox(centre, r, s, e);
+                let grow = sw.max(ew) / 2.0;
+                arc.min_x -= grow;
+                arc.min_y -= grow;
+                arc.max_x += grow;
+                arc.max_y += grow;
+                b.union(&arc);
+            }
+            continue;
+        }
+        let d = Point::xy(c.p.x - a.p.x, c.p.y - a.p.y);
+        let len = d.length();
+        if len <= 0.0 {
+            continue;
+        }
+        let nrm = Point::xy(-d.y / len, d.x / len);
+        for (p, w) in [(a.p, sw), (c.p, ew)] {
+            b.add_point(Point::xy(p.x + nrm.x * w / 2.0, p.y + nrm.y * w / 2.0));
+            b.add_point(Point::xy(p.x - nrm.x * w / 2.0, p.y - nrm.y * w / 2.0));
+        }
+    }
+    b
+}
+
 fn edge_bbox(e: &HatchEdge) -> BBox2 {
     match e {
         HatchEdge::Polyline { vertices, closed } => vertices_bbox(vertices, *closed),
@@ -163,7 +208,16 @@ pub fn text_box(t: &TextGeom) -> [Point; 4] {
             }
         }
     }
+    // The MTEXT frame spans its whole reference width, however short the lines (as AutoCAD draws it).
+    if let Some(bw) = wrap {
+        w = bw;
+    }
     let total_h = if line_count > 1 { h + (line_count - 1) as f64 * h * TEXT_LINE_PITCH } else { h };
+    // Column layouts fill a frame of at least their defined height.
+    let total_h = match t.box_height.filter(|bh| t.multiline && *bh > 0.0 && bh.is_finite()) {
+        Some(bh) => total_h.max(bh),
+        None => total_h,
+    };
     let x0 = match t.halign {
         HAlign::Left | HAlign::Fit => 0.0,
         HAlign::Center => -w / 2.0,
@@ -175,6 +229,10 @@ pub fn text_box(t: &TextGeom) -> [Point; 4] {
         VAlign::Middle => -total_h / 2.0,
         VAlign::Top => -total_h,
     };
+    // Backward (mirrored in X) text runs the other way from its reference point; upside-down text hangs
+    // below it: mirror the box about the reference point.
+    let x0 = if t.mirror_x { -(x0 + w) } else { x0 };
+    let y0 = if t.mirror_y { -(y0 + total_h) } else { y0 };
     let (s, c) = t.rotation_deg.to_radians().sin_cos();
     let corner =
         |dx: f64, dy: f64| Point::new(t.position.x + dx * c - dy * s, t.position.y + dx * s + dy * c, t.position.z);

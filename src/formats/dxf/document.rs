@@ -1,6 +1,7 @@
 //! The section walk: HEADER, CLASSES (skipped), TABLES, BLOCKS, ENTITIES, OBJECTS, up to `0 EOF`, and the
 //! assembly of sheets (model space first, then layouts in tab order) from where entities were found.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::blocks::check_cycles;
@@ -40,10 +41,15 @@ pub struct Builder<'a> {
     layout_blocks: Vec<(String, Vec<Entity>)>,
     block: Option<OpenBlock>,
     block_records: Vec<(Option<String>, String)>,
-    paper_owner_handles: HashSet<String>,
+    /// Handles of the `*Paper_Space` block record (upper case).
+    paper_owner_handles: Vec<String>,
     layouts: Vec<LayoutInfo>,
     stray_tags: u64,
     codepage_fallback: bool,
+    /// Handles of entities that belong to an MTEXT (its column parts and text frame, named in its ACAD
+    /// XDATA by 1005 handles): part of the MTEXT, not entities of their own.
+    mtext_parts: HashSet<Vec<u8>>,
+    mtext_parts_merged: u64,
 }
 
 impl<'a> Builder<'a> {
@@ -58,10 +64,12 @@ impl<'a> Builder<'a> {
             layout_blocks: Vec::new(),
             block: None,
             block_records: Vec::new(),
-            paper_owner_handles: HashSet::new(),
+            paper_owner_handles: Vec::new(),
             layouts: Vec::new(),
             stray_tags: 0,
             codepage_fallback: false,
+            mtext_parts: HashSet::new(),
+            mtext_parts_merged: 0,
         }
     }
 
@@ -121,7 +129,7 @@ impl<'a> Builder<'a> {
 
     fn bad_entity(&mut self, kind: &str, e: BadValue) {
         let msg = format!(
-            "{}: {kind}: group code {} has the unreadable value {:?}; entity skipped, reading resumes at the next 0 tag",
+            "{}: {kind}: group code {}: unusable value {:?}; entity skipped, reading resumes at the next 0 tag",
             e.at, e.code, e.found
         );
         if self.doc.diagnostics.errors.len() < 1000 {
@@ -190,7 +198,7 @@ impl<'a> Builder<'a> {
                 let (handle, name) = tables::block_record(body, enc);
                 if let Some(h) = &handle {
                     if name.eq_ignore_ascii_case("*PAPER_SPACE") {
-                        self.paper_owner_handles.insert(h.clone());
+                        self.paper_owner_handles.push(h.clone());
                     }
                 }
                 self.block_records.push((handle, name));
@@ -224,9 +232,18 @@ impl<'a> Builder<'a> {
             }
             _ => {}
         }
-        let kind = decode(kind_bytes, enc).to_ascii_uppercase();
+        let kind = entity_kind(kind_bytes, enc);
         let common = Common::parse(body, enc);
-        let (geom, pending) = match kind.as_str() {
+        if kind == "MTEXT" {
+            self.collect_mtext_parts(body);
+        }
+        if !self.mtext_parts.is_empty()
+            && common.handle.as_ref().is_some_and(|h| self.mtext_parts.contains(h.as_bytes()))
+        {
+            self.mtext_parts_merged += 1;
+            return Ok(None);
+        }
+        let (geom, pending) = match kind.as_ref() {
             "POLYLINE" => self.polyline(body, follow)?,
             "INSERT" => self.insert(body, follow)?,
             _ => (entities::read_geom(&kind, body, enc).map(Some), None),
@@ -240,16 +257,46 @@ impl<'a> Builder<'a> {
                 }
                 Geom::Other { position: None }
             }
+            Ok(Some(Read::Dropped)) => {
+                self.doc.diagnostics.skip(&kind);
+                self.warn(format!("{}: {kind} is not a drawing entity; skipped", head.pos()));
+                return Ok(pending);
+            }
             Ok(None) => return Ok(pending),
             Err(e) => {
                 self.bad_entity(&kind, e);
                 return Ok(pending);
             }
         };
-        let paper = common.paper || common.owner.as_ref().is_some_and(|o| self.paper_owner_handles.contains(o));
+        let paper = common.paper
+            || common
+                .owner
+                .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
         let entity = common.into_entity(&kind, geom);
         self.place(entity, paper);
         Ok(pending)
+    }
+
+    /// Records the handles an MTEXT's ACAD XDATA names between `ACAD_MTEXT_COLUMNS_BEGIN`/`…_END` and
+    /// `ACAD_MTEXT_TEXT_BORDERS_BEGIN`/`…_END` (R2000–R2013 store columns and frames as separate entities).
+    fn collect_mtext_parts(&mut self, body: &[Tag<'a>]) {
+        let mut inside = false;
+        for t in body.iter().filter(|t| t.code >= 1000) {
+            match t.code {
+                1000 => {
+                    let v = t.trimmed();
+                    if v == b"ACAD_MTEXT_COLUMNS_BEGIN" || v == b"ACAD_MTEXT_TEXT_BORDERS_BEGIN" {
+                        inside = true;
+                    } else if v.ends_with(b"_END") {
+                        inside = false;
+                    }
+                }
+                1005 if inside => {
+                    self.mtext_parts.insert(t.trimmed().to_ascii_uppercase());
+                }
+                _ => {}
+            }
+        }
     }
 
     fn place(&mut self, e: Entity, paper: bool) {
@@ -324,7 +371,7 @@ impl<'a> Builder<'a> {
                                 ins.attribs.push(Attrib { tag, value, entity: Some(entity) });
                             }
                         }
-                        Ok(Read::Skipped { .. }) => {}
+                        Ok(Read::Skipped { .. } | Read::Dropped) => {}
                         Err(e) => self.bad_entity("ATTRIB", e),
                     }
                 }
@@ -380,6 +427,10 @@ impl<'a> Builder<'a> {
     /// Fills the document from what was read.
     pub fn finish(mut self) -> Document {
         self.close_block();
+        if self.mtext_parts_merged > 0 {
+            let n = self.mtext_parts_merged;
+            self.warn(format!("{n} MTEXT column/frame parts read as part of their MTEXT"));
+        }
         if self.stray_tags > 0 {
             let n = self.stray_tags;
             self.warn(format!("{n} tags outside any record skipped"));
@@ -470,5 +521,31 @@ impl<'a> Builder<'a> {
                 self.doc.sheets.push(Sheet { name, kind: SheetKind::Paper, tab_order, entities, ..Sheet::default() });
             }
         }
+    }
+}
+
+/// The upper-case type name of an entity record; the common names without an allocation.
+fn entity_kind(raw: &[u8], enc: Encoding) -> Cow<'static, str> {
+    const KNOWN: [&str; 16] = [
+        "LINE",
+        "LWPOLYLINE",
+        "CIRCLE",
+        "ARC",
+        "TEXT",
+        "MTEXT",
+        "INSERT",
+        "POLYLINE",
+        "POINT",
+        "SPLINE",
+        "HATCH",
+        "ELLIPSE",
+        "SOLID",
+        "DIMENSION",
+        "ATTDEF",
+        "3DFACE",
+    ];
+    match KNOWN.iter().find(|k| k.as_bytes() == raw) {
+        Some(k) => Cow::Borrowed(k),
+        None => Cow::Owned(decode(raw, enc).to_ascii_uppercase()),
     }
 }

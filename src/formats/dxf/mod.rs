@@ -41,3 +41,230 @@ pub fn scan_tags(bytes: &[u8]) -> Result<u64, DxfError> {
     std::hint::black_box(checksum);
     Ok(count)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ColourSpec, Geom, LengthUnit, SheetKind, UnitsSource};
+
+    /// Joins `code value` pairs into ASCII DXF lines.
+    fn dxf(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut s = String::new();
+        for (c, v) in pairs {
+            s.push_str(c);
+            s.push_str("\r\n");
+            s.push_str(v);
+            s.push_str("\r\n");
+        }
+        s.into_bytes()
+    }
+
+    fn sample() -> Vec<u8> {
+        dxf(&[
+            ("999", "hand-written test"),
+            ("0", "SECTION"),
+            ("2", "HEADER"),
+            ("9", "$ACADVER"),
+            ("1", "AC1015"),
+            ("9", "$DWGCODEPAGE"),
+            ("3", "ANSI_1252"),
+            ("9", "$INSUNITS"),
+            ("70", "4"),
+            ("0", "ENDSEC"),
+            ("0", "SECTION"),
+            ("2", "TABLES"),
+            ("0", "TABLE"),
+            ("2", "LAYER"),
+            ("0", "LAYER"),
+            ("2", "Walls"),
+            ("70", "4"),
+            ("62", "-1"),
+            ("6", "CONTINUOUS"),
+            ("0", "ENDTAB"),
+            ("0", "TABLE"),
+            ("2", "BLOCK_RECORD"),
+            ("0", "BLOCK_RECORD"),
+            ("5", "1F"),
+            ("2", "*Paper_Space"),
+            ("0", "ENDTAB"),
+            ("0", "ENDSEC"),
+            ("0", "SECTION"),
+            ("2", "BLOCKS"),
+            ("0", "BLOCK"),
+            ("2", "DOOR"),
+            ("70", "2"),
+            ("10", "1"),
+            ("20", "0"),
+            ("0", "LINE"),
+            ("8", "0"),
+            ("10", "1"),
+            ("20", "0"),
+            ("11", "2"),
+            ("21", "0"),
+            ("0", "ATTDEF"),
+            ("10", "0"),
+            ("20", "0"),
+            ("40", "1"),
+            ("1", ""),
+            ("2", "TAG"),
+            ("0", "ENDBLK"),
+            ("0", "ENDSEC"),
+            ("0", "SECTION"),
+            ("2", "ENTITIES"),
+            ("0", "POLYLINE"),
+            ("8", "Walls"),
+            ("66", "1"),
+            ("70", "1"),
+            ("0", "VERTEX"),
+            ("10", "0"),
+            ("20", "0"),
+            ("42", "1"),
+            ("0", "VERTEX"),
+            ("10", "2"),
+            ("20", "0"),
+            ("0", "SEQEND"),
+            ("0", "INSERT"),
+            ("8", "Walls"),
+            ("62", "3"),
+            ("66", "1"),
+            ("2", "DOOR"),
+            ("10", "10"),
+            ("20", "5"),
+            ("0", "ATTRIB"),
+            ("10", "10"),
+            ("20", "5"),
+            ("40", "1"),
+            ("1", "caf\\U+00E9"),
+            ("2", "TAG"),
+            ("0", "SEQEND"),
+            ("0", "CIRCLE"),
+            ("67", "1"),
+            ("10", "0"),
+            ("20", "0"),
+            ("40", "5"),
+            ("0", "3DSOLID"),
+            ("8", "0"),
+            ("0", "ENDSEC"),
+            ("0", "SECTION"),
+            ("2", "OBJECTS"),
+            ("0", "LAYOUT"),
+            ("100", "AcDbPlotSettings"),
+            ("100", "AcDbLayout"),
+            ("1", "Sheet A"),
+            ("71", "1"),
+            ("330", "1F"),
+            ("0", "ENDSEC"),
+            ("0", "EOF"),
+        ])
+    }
+
+    #[test]
+    fn reads_a_small_drawing_into_the_document() {
+        let doc = read(&sample()).expect("the sample reads");
+        assert_eq!(doc.source.version.as_deref(), Some("AC1015"));
+        assert_eq!(doc.source.release.as_deref(), Some("R2000"));
+        assert_eq!(doc.source.producer.as_deref(), Some("hand-written test"));
+        assert_eq!(doc.source.encoding.as_deref(), Some("ANSI_1252"));
+        assert_eq!(doc.units.length, Some(LengthUnit::Millimetre));
+        assert_eq!(doc.units.source, UnitsSource::Header);
+        let walls = doc.layer("WALLS").expect("layer names compare case-insensitively");
+        assert!(!walls.on && walls.locked && !walls.frozen);
+        assert_eq!(walls.aci, 1);
+        assert_eq!(doc.sheets.len(), 2);
+        assert_eq!((doc.sheets[0].kind, doc.sheets[0].entities.len()), (SheetKind::Model, 3));
+        assert_eq!((doc.sheets[1].name.as_str(), doc.sheets[1].entities.len()), ("Sheet A", 1));
+        let model = &doc.sheets[0].entities;
+        let Geom::Polyline { vertices, closed, .. } = &model[0].geom else { panic!("a polyline") };
+        assert!(closed);
+        assert_eq!(vertices.len(), 2);
+        assert_eq!(vertices[0].bulge, 1.0);
+        let Geom::Insert(ins) = &model[1].geom else { panic!("an insert") };
+        assert_eq!(model[1].colour, ColourSpec::Aci(3));
+        assert_eq!(ins.block, "DOOR");
+        assert_eq!((ins.attribs.len(), ins.attribs[0].tag.as_str(), ins.attribs[0].value.as_str()), (1, "TAG", "café"));
+        assert_eq!(model[2].kind, "3DSOLID");
+        assert_eq!(doc.diagnostics.skipped.get("3DSOLID"), Some(&1));
+        assert_eq!(doc.diagnostics.unsupported_3d, 1);
+        assert_eq!(doc.blocks.len(), 1);
+        assert_eq!(doc.blocks[0].base.x, 1.0);
+    }
+
+    #[test]
+    fn a_file_without_header_is_r12_with_unknown_units() {
+        let bytes = dxf(&[
+            ("0", "SECTION"),
+            ("2", "ENTITIES"),
+            ("0", "LINE"),
+            ("10", "0"),
+            ("20", "0"),
+            ("11", "3"),
+            ("21", "4"),
+            ("0", "ENDSEC"),
+            ("0", "EOF"),
+        ]);
+        let doc = read(&bytes).expect("no HEADER is legal");
+        assert_eq!(doc.source.version, None);
+        assert_eq!(doc.units.source, UnitsSource::None);
+        assert_eq!(doc.sheets[0].entities.len(), 1);
+    }
+
+    #[test]
+    fn structural_damage_is_a_positioned_error() {
+        let mut bytes = sample();
+        // Without `0 EOF` (and its ENDSEC) the file is truncated.
+        bytes.truncate(bytes.len() - "0\r\nENDSEC\r\n0\r\nEOF\r\n".len());
+        let e = read(&bytes).unwrap_err();
+        assert!(matches!(e, DxfError::UnexpectedEof { pos: Pos::Line(_), .. }), "{e}");
+        assert!(e.to_string().contains("line "), "{e}");
+        let e = read(b"%PDF-1.7\n1 0 obj\n").unwrap_err();
+        assert_eq!(e.pos(), Pos::Line(1));
+        let e = read(b"0\nSECTION\n2\nENTITIES\n0\nLINE\n10\n").unwrap_err();
+        assert_eq!(e, DxfError::IncompleteTag { pos: Pos::Line(8), code: 10 });
+    }
+
+    #[test]
+    fn an_unreadable_entity_is_skipped_with_a_diagnostic() {
+        let bytes = dxf(&[
+            ("0", "SECTION"),
+            ("2", "ENTITIES"),
+            ("0", "LINE"),
+            ("10", "abc"),
+            ("0", "POINT"),
+            ("10", "1"),
+            ("20", "2"),
+            ("0", "ENDSEC"),
+            ("0", "EOF"),
+        ]);
+        let doc = read(&bytes).expect("entity damage is recovered");
+        assert_eq!(doc.sheets[0].entities.len(), 1);
+        assert_eq!(doc.diagnostics.errors.len(), 1);
+        assert!(doc.diagnostics.errors[0].starts_with("line 7: LINE"), "{:?}", doc.diagnostics.errors);
+    }
+
+    #[test]
+    fn scan_counts_tags() {
+        assert_eq!(scan_tags(&sample()), Ok(94));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Any damage to a valid file (a byte overwritten, a cut) gives a document or an error, never a panic.
+        #[test]
+        fn damaged_input_never_panics(pos in 0usize..2000, byte in proptest::prelude::any::<u8>(), cut in 0usize..2000) {
+            let mut bytes = sample();
+            let n = bytes.len();
+            bytes[pos % n] = byte;
+            bytes.truncate(n - cut % n);
+            let _ = read(&bytes);
+            let _ = scan_tags(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            let mut binary = tokenizer::BINARY_SENTINEL.to_vec();
+            binary.extend_from_slice(&bytes);
+            let _ = read(&bytes);
+            let _ = read(&binary);
+        }
+    }
+}

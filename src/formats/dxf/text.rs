@@ -74,14 +74,14 @@ pub fn unescape_unicode(s: &str) -> String {
         let tail = &rest[i..];
         let b = tail.as_bytes();
         if b.len() >= 7 && (b[1] == b'U' || b[1] == b'u') && b[2] == b'+' {
-            if let Some(c) = hex4(&tail[3..7]).and_then(char::from_u32) {
+            if let Some(c) = tail.get(3..7).and_then(hex4).and_then(char::from_u32) {
                 out.push(c);
                 rest = &tail[7..];
                 continue;
             }
         }
         if b.len() >= 8 && (b[1] == b'M' || b[1] == b'm') && b[2] == b'+' && b[3].is_ascii_digit() {
-            if let Some(code) = hex4(&tail[4..8]) {
+            if let Some(code) = tail.get(4..8).and_then(hex4) {
                 out.push(if code < 0x80 { char::from(code as u8) } else { char::REPLACEMENT_CHARACTER });
                 rest = &tail[8..];
                 continue;
@@ -95,7 +95,7 @@ pub fn unescape_unicode(s: &str) -> String {
 }
 
 fn hex4(s: &str) -> Option<u32> {
-    if s.len() != 4 || !s.is_char_boundary(4) {
+    if s.len() != 4 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     u32::from_str_radix(s, 16).ok()
@@ -182,11 +182,21 @@ pub fn mtext_plain(s: &str) -> String {
                         out.pop();
                     }
                 }
-                Some('f' | 'F' | 'H' | 'h' | 'C' | 'c' | 'A' | 'a' | 'Q' | 'q' | 'W' | 'w' | 'T' | 't' | 'p') => {
+                // Font and paragraph codes take a name or list up to `;`.
+                Some('f' | 'F' | 'p') => {
                     for d in chars.by_ref() {
                         if d == ';' {
                             break;
                         }
+                    }
+                }
+                // Numeric codes take a number (`\H2.5x;`, `\C1;`); writers sometimes omit the `;`.
+                Some('H' | 'h' | 'C' | 'c' | 'A' | 'a' | 'Q' | 'q' | 'W' | 'w' | 'T' | 't') => {
+                    while chars.peek().is_some_and(|d| d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | 'x')) {
+                        chars.next();
+                    }
+                    if chars.peek() == Some(&';') {
+                        chars.next();
                     }
                 }
                 Some(other) => {
@@ -234,6 +244,9 @@ mod tests {
         assert_eq!(decode(b"\\U+00B0 and \\U+2205", Encoding::Cp1252), "° and ∅");
         assert_eq!(unescape_unicode("\\M+18140x"), "\u{FFFD}x");
         assert_eq!(unescape_unicode("a\\Pb"), "a\\Pb");
+        // A multi-byte character where the hex digits should be is no escape (and no panic).
+        assert_eq!(unescape_unicode("\\U+00é!"), "\\U+00é!");
+        assert_eq!(unescape_unicode("\\M+1é€x"), "\\M+1é€x");
     }
 
     #[test]
@@ -249,5 +262,7 @@ mod tests {
         assert_eq!(mtext_plain("\\C1;red \\S1^2; and \\S3/4;"), "red 1/2 and 3/4");
         assert_eq!(mtext_plain("a\\~b \\\\ \\{x\\}"), "a\u{a0}b \\ {x}");
         assert_eq!(mtext_plain("\\A1;\\LUnder\\l"), "Under");
+        // A colour code without its `;` ends with its number.
+        assert_eq!(mtext_plain("tempor {\\C1invidunt ut} et"), "tempor invidunt ut et");
     }
 }

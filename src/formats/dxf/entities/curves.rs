@@ -119,6 +119,17 @@ pub fn spline(body: &[Tag<'_>]) -> GeomResult {
         }
     }
     let weights = (!weights.is_empty() && weights.len() == ctrl.len()).then_some(weights);
+    // A B-spline needs `control points + degree + 1` knots; without them (and without fit points) there is
+    // no curve to draw, and the entity is refused like any undecodable one.
+    let degree_n = degree.clamp(1, 32) as usize;
+    if fit.len() < 2 && (ctrl.len() <= degree_n || knots.len() != ctrl.len() + degree_n + 1) {
+        let at = body.first().map(|t| t.pos().to_string()).unwrap_or_default();
+        return Err(BadValue {
+            at,
+            code: 72,
+            found: format!("{} knots for {} control points of degree {degree_n}", knots.len(), ctrl.len()),
+        });
+    }
     Ok(Geom::Spline {
         degree: degree.clamp(1, 32) as usize,
         knots,

@@ -65,9 +65,10 @@ pub enum Space {
 
 /// AcDbEntity properties, plus the owner handle for the paper-space test.
 #[derive(Debug, Clone, Default)]
-pub struct Common {
+pub struct Common<'a> {
     pub handle: Option<String>,
-    pub owner: Option<String>,
+    /// The owner handle as stored (compared case-insensitively, never allocated).
+    pub owner: Option<&'a [u8]>,
     pub layer: Option<String>,
     pub colour: ColourSpec,
     pub aci: Option<i64>,
@@ -78,10 +79,10 @@ pub struct Common {
     pub paper: bool,
 }
 
-impl Common {
+impl<'a> Common<'a> {
     /// Reads the shared properties. Group codes of later subclasses reuse some numbers, so the shared ones
     /// are only taken before the first subclass marker after `AcDbEntity` (R12 files have no markers).
-    pub fn parse(body: &[Tag<'_>], enc: Encoding) -> Common {
+    pub fn parse(body: &[Tag<'a>], enc: Encoding) -> Common<'a> {
         let mut c = Common::default();
         let mut in_entity = true;
         let mut in_group = false;
@@ -91,7 +92,7 @@ impl Common {
                 _ if in_group => {}
                 100 => in_entity = t.trimmed() == b"AcDbEntity",
                 5 if c.handle.is_none() => c.handle = Some(decode(t.trimmed(), enc).to_ascii_uppercase()),
-                330 if c.owner.is_none() => c.owner = Some(decode(t.trimmed(), enc).to_ascii_uppercase()),
+                330 if c.owner.is_none() => c.owner = Some(t.trimmed()),
                 _ if !in_entity => {}
                 8 => c.layer = Some(decode(t.raw, enc)),
                 62 => c.aci = t.int(),
@@ -139,13 +140,16 @@ pub enum Read {
     Skipped {
         three_d: bool,
     },
+    /// A record in the entity stream that is no drawing entity: counted as skipped, not emitted.
+    Dropped,
 }
 
 /// Reads the geometry of a single-record entity of type `kind` (POLYLINE and the followers of INSERT are
 /// handled by the section walker, which owns the following records).
 pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, BadValue> {
     let g = match kind {
-        "LINE" => curves::line(body)?,
+        // 3DLINE: the R9–R10 name of a line with Z (obsolete since R11, same codes).
+        "LINE" | "3DLINE" => curves::line(body)?,
         "POINT" => curves::point(body)?,
         "CIRCLE" => curves::circle(body)?,
         "ARC" => curves::arc(body)?,
@@ -153,7 +157,7 @@ pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         "SPLINE" | "HELIX" => curves::spline(body)?,
         "XLINE" | "RAY" => curves::infinite(body, kind == "XLINE")?,
         "LWPOLYLINE" => polyline::lwpolyline(body)?,
-        "TEXT" | "ATTRIB" | "ATTDEF" => textual::text(body, enc, kind != "TEXT")?,
+        "TEXT" | "ATTRIB" | "ATTDEF" => textual::text(body, enc, kind != "TEXT", kind == "ATTDEF")?,
         "MTEXT" => textual::mtext(body, enc)?,
         "INSERT" => misc::insert(body, enc)?,
         "ACAD_TABLE" => misc::table(body, enc)?,
@@ -167,6 +171,8 @@ pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         "HATCH" => hatch::hatch(body, enc)?,
         "3DSOLID" | "REGION" | "BODY" | "SURFACE" | "PLANESURFACE" | "EXTRUDEDSURFACE" | "LOFTEDSURFACE"
         | "REVOLVEDSURFACE" | "SWEPTSURFACE" | "NURBSURFACE" | "MESH" => return Ok(Read::Skipped { three_d: true }),
+        // Not entities: the repeat markers of AutoCAD 2.x files.
+        "REPEAT" | "ENDREP" => return Ok(Read::Dropped),
         _ => return Ok(Read::Skipped { three_d: false }),
     };
     Ok(Read::Geom(g))
@@ -224,7 +230,7 @@ mod tests {
         let body = tags("5\n2A\n330\n1F\n100\nAcDbEntity\n8\nWalls\n62\n1\n420\n16711935\n6\nDASHED\n370\n50\n");
         let c = Common::parse(&body, Encoding::Utf8);
         assert_eq!(c.handle.as_deref(), Some("2A"));
-        assert_eq!(c.owner.as_deref(), Some("1F"));
+        assert_eq!(c.owner, Some(b"1F".as_slice()));
         assert_eq!(c.layer.as_deref(), Some("Walls"));
         assert_eq!(c.colour, ColourSpec::True { rgb: Rgb(255, 0, 255), aci: Some(1) });
         assert_eq!(c.lineweight, Some(50));
@@ -234,7 +240,7 @@ mod tests {
     fn reactor_groups_do_not_hide_the_owner() {
         let body = tags("5\n2A\n102\n{ACAD_REACTORS\n330\n99\n102\n}\n330\n1F\n100\nAcDbEntity\n8\n0\n62\n0\n");
         let c = Common::parse(&body, Encoding::Utf8);
-        assert_eq!(c.owner.as_deref(), Some("1F"));
+        assert_eq!(c.owner, Some(b"1F".as_slice()));
         assert_eq!(c.colour, ColourSpec::ByBlock);
     }
 

@@ -43,11 +43,12 @@ pub struct VertexRec {
     pub v: Vertex,
     pub flags: i64,
     pub face: [i64; 4],
+    /// Whether the vertex states its own start (40) and end (41) width; else the POLYLINE's defaults apply.
+    pub own_widths: (bool, bool),
 }
 
 pub fn vertex_from(body: &[Tag<'_>]) -> Result<VertexRec, BadValue> {
-    let mut r = VertexRec { v: Vertex::default(), flags: 0, face: [0; 4] };
-    let mut have_start = false;
+    let mut r = VertexRec { v: Vertex::default(), flags: 0, face: [0; 4], own_widths: (false, false) };
     for t in body {
         match t.code {
             10 | 20 | 30 => {
@@ -55,16 +56,18 @@ pub fn vertex_from(body: &[Tag<'_>]) -> Result<VertexRec, BadValue> {
             }
             40 => {
                 r.v.start_width = num(t)?;
-                have_start = true;
+                r.own_widths.0 = true;
             }
-            41 => r.v.end_width = num(t)?,
+            41 => {
+                r.v.end_width = num(t)?;
+                r.own_widths.1 = true;
+            }
             42 => r.v.bulge = num(t)?,
             70 => r.flags = int(t)?,
             71..=74 => r.face[(t.code - 71) as usize] = int(t)?,
             _ => {}
         }
     }
-    let _ = have_start;
     Ok(r)
 }
 
@@ -125,21 +128,29 @@ impl PolylineBuilder {
             return self.mesh();
         }
         // Spline frame control points (vertex flag 16) are not on the drawn curve.
-        let verts: Vec<Vertex> = self.vertices.iter().filter(|r| r.flags & 16 == 0).map(|r| r.v).collect();
         if self.flags & 8 != 0 {
-            let vertices = verts.into_iter().map(|v| Vertex::at(v.p)).collect();
+            let vertices = self.vertices.iter().filter(|r| r.flags & 16 == 0).map(|r| Vertex::at(r.v.p)).collect();
             return Geom::Polyline { vertices, closed, constant_width: 0.0 };
         }
         let elevation = self.elevation;
-        let vertices = verts
-            .into_iter()
-            .map(|mut v| {
+        let (dsw, dew) = self.default_widths;
+        let vertices = self
+            .vertices
+            .iter()
+            .filter(|r| r.flags & 16 == 0)
+            .map(|r| {
+                let mut v = r.v;
                 v.p.z = elevation;
+                if !r.own_widths.0 {
+                    v.start_width = dsw;
+                }
+                if !r.own_widths.1 {
+                    v.end_width = dew;
+                }
                 v
             })
             .collect();
-        let width = if self.default_widths.0 == self.default_widths.1 { self.default_widths.0 } else { 0.0 };
-        ocs_geom(Geom::Polyline { vertices, closed, constant_width: width }, self.normal)
+        ocs_geom(Geom::Polyline { vertices, closed, constant_width: 0.0 }, self.normal)
     }
 
     /// Polyface mesh: vertices (flags 128+64) and face records (flag 128) with 1-based indices, negative for
@@ -213,9 +224,9 @@ mod tests {
     fn polyface_faces_index_vertices() {
         let mut b = PolylineBuilder::new(&tags("70\n64\n71\n3\n72\n1\n")).unwrap();
         for (x, y) in [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0)] {
-            b.push(VertexRec { v: Vertex::at(Point::xy(x, y)), flags: 192, face: [0; 4] });
+            b.push(VertexRec { v: Vertex::at(Point::xy(x, y)), flags: 192, face: [0; 4], own_widths: (false, false) });
         }
-        b.push(VertexRec { v: Vertex::default(), flags: 128, face: [1, -2, 3, 0] });
+        b.push(VertexRec { v: Vertex::default(), flags: 128, face: [1, -2, 3, 0], own_widths: (false, false) });
         let Geom::Paths { paths } = b.build() else { panic!("paths") };
         assert_eq!(
             paths,

@@ -6,12 +6,13 @@ use crate::formats::dxf::tokenizer::Tag;
 use crate::model::{Geom, HAlign, Point, TextGeom, VAlign};
 
 /// TEXT-like entities. `attribute` selects the ATTRIB/ATTDEF code of the vertical alignment (74, as 73 is
-/// the field length there); the tag (2) is put in `style`-free `raw` only for TEXT, so the caller reads it.
-pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
+/// the field length there).
+pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -> GeomResult {
     let (mut ins, mut align) = (Point::ZERO, None::<Point>);
     let mut g = TextGeom { width_factor: 1.0, ..TextGeom::default() };
     let (mut h72, mut v73) = (0i64, 0i64);
     let mut value: Option<String> = None;
+    let mut tag: Option<String> = None;
     let mut in_embedded_mtext = false;
     for t in body {
         match t.code {
@@ -31,6 +32,7 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
             51 => g.oblique_deg = num(t)?,
             7 => g.style = Some(decode(t.raw, enc)),
             1 => value = Some(decode(t.raw, enc)),
+            2 if attribute => tag = Some(decode(t.raw, enc)),
             71 => {
                 let f = int(t)?;
                 g.mirror_x = f & 2 != 0;
@@ -42,7 +44,8 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool) -> GeomResult {
             _ => {}
         }
     }
-    let raw = value.unwrap_or_default();
+    // An ATTDEF outside a block shows its tag (2), as AutoCAD draws it; ATTRIB and TEXT show their value.
+    let raw = if attribute && is_attdef { tag.or(value).unwrap_or_default() } else { value.unwrap_or_default() };
     g.value = text_plain(&raw);
     if g.value != raw {
         g.raw = Some(raw);
@@ -94,12 +97,16 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     let mut last_chunk: Option<&[u8]> = None;
     let mut attach = 1i64;
     let mut in_columns = false;
+    let mut cols = Columns::default();
     for t in body {
         match t.code {
-            // Column and embedded-object data (R2018) reuse codes; stop reading geometry there.
-            46 | 75 | 76 | 78 | 79 if in_columns => {}
+            // The embedded object (R2018) carries the column layout and reuses codes.
             101 => in_columns = true,
-            _ if in_columns => {}
+            72 if in_columns => cols.count = t.int().unwrap_or(0),
+            44 if in_columns => cols.width = t.f64().unwrap_or(0.0),
+            45 if in_columns => cols.gutter = t.f64().unwrap_or(0.0),
+            _ if in_columns || t.code >= 1000 => {}
+            46 => cols.defined_height = t.f64().unwrap_or(0.0),
             10 | 20 | 30 => {
                 coord(&mut ins, t, 10)?;
             }
@@ -125,6 +132,12 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     if g.value != raw {
         g.raw = Some(raw);
     }
+    cols.read_xdata(body);
+    if cols.count >= 2 && cols.width > 0.0 {
+        let n = cols.count.min(1000) as f64;
+        g.box_width = Some(n * cols.width + (n - 1.0) * cols.gutter.max(0.0));
+        g.box_height = Some(cols.defined_height).filter(|h| *h > 0.0);
+    }
     if let Some(d) = xdir.filter(|d| d.x != 0.0 || d.y != 0.0) {
         g.rotation_deg = d.y.atan2(d.x).to_degrees();
     }
@@ -142,6 +155,44 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     Ok(Geom::Text(g))
 }
 
+/// An MTEXT column layout: from the embedded object (R2018) or the ACAD XDATA (R2000–R2013).
+#[derive(Debug, Default)]
+struct Columns {
+    count: i64,
+    width: f64,
+    gutter: f64,
+    defined_height: f64,
+}
+
+impl Columns {
+    /// `ACAD_MTEXT_COLUMN_INFO_BEGIN … _END` and `ACAD_MTEXT_DEFINED_HEIGHT_BEGIN … _END` hold pairs of a
+    /// 1070 naming a DXF code (76 count, 48 width, 49 gutter, 46 defined height) and its value.
+    fn read_xdata(&mut self, body: &[Tag<'_>]) {
+        let mut inside = false;
+        let mut key: Option<i64> = None;
+        for t in body.iter().filter(|t| t.code >= 1000) {
+            match t.code {
+                1000 => {
+                    let v = t.trimmed();
+                    inside = v == b"ACAD_MTEXT_COLUMN_INFO_BEGIN" || v == b"ACAD_MTEXT_DEFINED_HEIGHT_BEGIN";
+                    key = None;
+                }
+                1070 | 1040 if inside => match key.take() {
+                    None => key = t.int(),
+                    Some(k) => match k {
+                        76 => self.count = t.int().unwrap_or(0),
+                        48 => self.width = t.f64().unwrap_or(0.0),
+                        49 => self.gutter = t.f64().unwrap_or(0.0),
+                        46 => self.defined_height = t.f64().unwrap_or(0.0),
+                        _ => {}
+                    },
+                },
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The attribute tag (2) of an ATTRIB/ATTDEF.
 pub fn attribute_tag(body: &[Tag<'_>], enc: Encoding) -> String {
     body.iter().find(|t| t.code == 2).map(|t| decode(t.raw, enc)).unwrap_or_default()
@@ -154,8 +205,9 @@ mod tests {
 
     #[test]
     fn centred_text_sits_at_its_alignment_point() {
-        let g = text(&tags("10\n0\n20\n0\n11\n5\n21\n6\n40\n2.5\n1\n%%c10\n72\n1\n73\n2\n"), Encoding::Utf8, false)
-            .unwrap();
+        let g =
+            text(&tags("10\n0\n20\n0\n11\n5\n21\n6\n40\n2.5\n1\n%%c10\n72\n1\n73\n2\n"), Encoding::Utf8, false, false)
+                .unwrap();
         let Geom::Text(t) = g else { panic!("text") };
         assert_eq!(t.position, Point::xy(5.0, 6.0));
         assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
