@@ -6,3 +6,4 @@ pub mod cli;
 pub mod model;
 pub mod result;
 pub mod sniff;
+pub mod store;

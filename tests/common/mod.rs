@@ -1,0 +1,54 @@
+//! Shared helpers of the integration tests: where the corpus is, and running the real binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The corpus folder (`CADLENS_CORPUS`, default `../shared/corpus`), or `None` with a loud skip; under
+/// `CI=true` a missing corpus fails the test.
+pub fn corpus() -> Option<PathBuf> {
+    let dir = std::env::var_os("CADLENS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if dir.join("MANIFEST.tsv").is_file() {
+        return Some(dir);
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "corpus missing under CI=true: {}", dir.display());
+    eprintln!("SKIP: corpus not found at {} (set CADLENS_CORPUS); corpus test skipped", dir.display());
+    None
+}
+
+/// One row of MANIFEST.tsv.
+#[derive(Debug, Clone)]
+pub struct ManifestRow {
+    pub path: String,
+    pub format: String,
+    pub version: String,
+    pub producer: String,
+}
+
+pub fn manifest(corpus: &Path) -> Vec<ManifestRow> {
+    let text = std::fs::read_to_string(corpus.join("MANIFEST.tsv")).expect("MANIFEST.tsv is readable");
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            let col = |i: usize| cols.get(i).copied().unwrap_or("").to_owned();
+            ManifestRow { path: col(0), format: col(1), version: col(2), producer: col(3) }
+        })
+        .collect()
+}
+
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cadlens"))
+}
+
+/// Runs the binary with `args`, no stdin, and returns its output.
+pub fn run(args: &[&str], cwd: &Path) -> Output {
+    bin().args(args).current_dir(cwd).stdin(Stdio::null()).output().expect("the cadlens binary runs")
+}
+
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
