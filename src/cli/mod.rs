@@ -1,6 +1,7 @@
 //! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
 
 mod shell;
+mod store_cmds;
 
 use std::process::ExitCode;
 
@@ -78,6 +79,8 @@ pub enum Command {
     /// Print the manual page (roff), or write one per command into a directory
     #[command(after_help = "Example:\n  cadlens man | man -l -")]
     Man(shell::ManArgs),
+    #[command(flatten)]
+    Store(store_cmds::StoreCommand),
 }
 
 /// Parses the command line and runs the command.
@@ -94,6 +97,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
+        Command::Store(cmd) => store_cmds::run(cmd, &cli.global),
     };
     ExitCode::from(code)
 }

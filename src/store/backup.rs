@@ -66,8 +66,22 @@ impl Store {
         id
     }
 
-    /// Writes an encrypted, authenticated copy of the whole store to `file` (0600, atomically).
+    /// Writes an encrypted, authenticated copy of the whole store to `file` (0600, atomically). The
+    /// `store.backup` audit row is written first so the backup contains its own record; a failure after
+    /// that is audited as well.
     pub fn backup(&self, actor: &str, file: &Path) -> Result<u64> {
+        let target = file.display().to_string();
+        let event = |outcome: &str, detail: &str| {
+            let ev = Event { actor, action: "store.backup", target: &target, outcome, detail };
+            self.write(|tx| self.audit(tx, time::now_ms(), &ev))
+        };
+        event("ok", "")?;
+        self.write_backup(file).inspect_err(|e| {
+            let _ = event("failed", &e.to_string());
+        })
+    }
+
+    fn write_backup(&self, file: &Path) -> Result<u64> {
         let image = snapshot(&self.conn)?;
         let mut header = [0u8; HEADER_LEN];
         header[..8].copy_from_slice(MAGIC);
@@ -81,16 +95,6 @@ impl Store {
         out.extend_from_slice(&header);
         out.extend_from_slice(&sealed);
         super::paths::write_private_atomic(file, &out)?;
-        let detail = format!("{} bytes", out.len());
-        let now = time::now_ms();
-        self.write(|tx| {
-            let target = file.display().to_string();
-            self.audit(
-                tx,
-                now,
-                &Event { actor, action: "store.backup", target: &target, outcome: "ok", detail: &detail },
-            )
-        })?;
         Ok(out.len() as u64)
     }
 
