@@ -167,13 +167,14 @@ impl Store {
     pub fn set_account_disabled(&self, actor: &str, email: &str, disabled: bool) -> Result<Account> {
         let email = normalise_email(email)?;
         let now = time::now_ms();
-        let (sql, action) = if disabled {
-            ("UPDATE accounts SET disabled_at = coalesce(disabled_at, ?2) WHERE email = ?1", "account.disable")
-        } else {
-            ("UPDATE accounts SET disabled_at = NULL WHERE email = ?1 AND ?2 IS NOT NULL", "account.enable")
-        };
+        let action = if disabled { "account.disable" } else { "account.enable" };
+        // Disabling twice keeps the first time; enabling clears it.
+        let disabled_at = disabled.then_some(now);
         self.write(|tx| {
-            if tx.execute(sql, params![email, now])? == 0 {
+            let sql =
+                "UPDATE accounts SET disabled_at = CASE WHEN ?2 IS NULL THEN NULL ELSE coalesce(disabled_at, ?2) END
+                       WHERE email = ?1";
+            if tx.execute(sql, params![email, disabled_at])? == 0 {
                 return Err(StoreError::AccountNotFound(email.clone()));
             }
             self.audit(tx, now, &Event { actor, action, target: &email, outcome: "ok", detail: "" })

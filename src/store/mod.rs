@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 
-pub use account::{Account, Role, normalise_email};
+pub use account::{Account, Role, hash_password, normalise_email};
 pub use apikey::{ApiKey, ApiKeyFormat, CreatedKey, KEY_LEN, KeyEnv, NewKey, Scope, VerifiedKey, VerifyError};
 pub use audit::{AuditProblem, AuditReport, AuditRow};
 pub use backup::Restored;
