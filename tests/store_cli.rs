@@ -331,3 +331,26 @@ fn delete_removes_the_accounts_keys() {
     assert!(matches!(env.store().verify(&raw), Err(VerifyError::Unknown)));
     env.ok(&["audit", "verify"], None);
 }
+
+#[test]
+fn concurrent_commands_keep_one_unbroken_audit_chain() {
+    let env = Env::new();
+    // Four processes at once from the very first use (creating the store and the master key together),
+    // then writing at once: each write takes the lock before it reads the chain's tail.
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let env = &env;
+            s.spawn(move || {
+                let email = format!("user{t}@example.com");
+                env.create_account(&email, "long enough password");
+                for i in 0..2 {
+                    let name = format!("k{t}-{i}");
+                    env.ok(&["key", "create", "--account", &email, "--name", &name], None);
+                }
+            });
+        }
+    });
+    assert_eq!(key_ids(&env.ok(&["key", "list", "--json"], None)).len(), 8);
+    let out = env.ok(&["audit", "verify"], None);
+    assert!(text(&out).1.contains("12 rows"), "{}", text(&out).1);
+}

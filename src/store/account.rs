@@ -90,6 +90,9 @@ fn hasher() -> Result<Argon2<'static>> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
+/// What every hash made with the current parameters starts with.
+const CURRENT_PHC_PREFIX: &str = "$argon2id$v=19$m=19456,t=2,p=1$";
+
 /// Hashes a password into a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String> {
     check_password(password)?;
@@ -235,8 +238,19 @@ impl Store {
         };
         let ok = matches && found.as_ref().is_some_and(|(_, disabled)| disabled.is_none());
         let (action, outcome) = if ok { ("login.ok", "ok") } else { ("login.failed", "denied") };
+        // A hash made with weaker (older) parameters is replaced while the password is at hand (S-PW-1).
+        let rehash = match &found {
+            Some((phc, _)) if ok && !phc.starts_with(CURRENT_PHC_PREFIX) => Some(hash_password(password)?),
+            _ => None,
+        };
         let now = time::now_ms();
-        self.write(|tx| self.audit(tx, now, &Event { actor, action, target: &email, outcome, detail: "" }))?;
+        self.write(|tx| {
+            if let Some(hash) = &rehash {
+                tx.execute("UPDATE accounts SET password_hash = ?2 WHERE email = ?1", params![email, hash])?;
+            }
+            let detail = if rehash.is_some() { "rehashed" } else { "" };
+            self.audit(tx, now, &Event { actor, action, target: &email, outcome, detail })
+        })?;
         if ok { self.account(&email).map(Some) } else { Ok(None) }
     }
 }
@@ -258,7 +272,7 @@ mod tests {
         assert!(hash_password("short").is_err());
         assert!(hash_password(&"x".repeat(1025)).is_err());
         let phc = hash_password("correct horse battery").unwrap_or_default();
-        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(phc.starts_with(CURRENT_PHC_PREFIX), "{phc}");
         assert!(password_matches("correct horse battery", &phc));
         assert!(!password_matches("correct horse battery!", &phc));
         assert!(dummy_hash().starts_with("$argon2id$"));

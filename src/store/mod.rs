@@ -69,27 +69,32 @@ impl Store {
         let db = paths.db();
         paths::ensure_private_file(&db)?;
         let mut conn = Connection::open(&db)?;
-        configure(&conn)?;
-        schema::migrate(&mut conn)?;
+        retry_busy(|| configure(&conn))?;
+        retry_busy(|| schema::migrate(&mut conn))?;
         let stored_check = read_key_check(&conn)?;
         let master = if paths.master_key.exists() {
             secrets::load_master_key(&paths.master_key)?
         } else if mode == MasterKeyMode::CreateIfNew && stored_check.is_none() {
-            secrets::create_master_key(&paths.master_key)?
+            // Two first commands at once: the loser of the create race reads the winner's key.
+            secrets::create_master_key(&paths.master_key).or_else(|e| match &e {
+                StoreError::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                    secrets::load_master_key(&paths.master_key)
+                }
+                _ => Err(e),
+            })?
         } else {
             let reason = "missing; the store (or the backup) needs the master key it was made with".to_owned();
             return Err(StoreError::MasterKey { path: paths.master_key.clone(), reason });
         };
         let keys = SubKeys::derive(&master);
         drop(master);
-        match stored_check {
-            Some(check) if !bool::from(subtle::ConstantTimeEq::ct_eq(&check[..], &keys.check[..])) => {
-                return Err(StoreError::MasterKeyMismatch);
-            }
-            Some(_) => {}
-            None => {
-                conn.execute("INSERT INTO meta (name, value) VALUES (?1, ?2)", (KEY_CHECK, &keys.check[..]))?;
-            }
+        if stored_check.is_none() {
+            // OR IGNORE: if another process stored its check first, the comparison below decides.
+            conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES (?1, ?2)", (KEY_CHECK, &keys.check[..]))?;
+        }
+        let check = read_key_check(&conn)?.unwrap_or_default();
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(&check[..], &keys.check[..])) {
+            return Err(StoreError::MasterKeyMismatch);
         }
         Ok(Store { conn, keys, paths: paths.clone(), lookups: AtomicU64::new(0) })
     }
@@ -146,6 +151,22 @@ fn configure(conn: &Connection) -> Result<()> {
     conn.pragma_update(None, "secure_delete", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     Ok(())
+}
+
+/// Switching to WAL needs a moment alone with the file, and SQLite reports "locked" at once instead of
+/// calling the busy handler when several processes open a new store together; so retry for a while.
+fn retry_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match f() {
+            Err(StoreError::Db(rusqlite::Error::SqliteFailure(e, _)))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
+    }
 }
 
 fn read_key_check(conn: &Connection) -> Result<Option<Vec<u8>>> {

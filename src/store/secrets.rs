@@ -72,13 +72,24 @@ pub fn load_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
     Ok(key)
 }
 
-/// Creates a new master key file (0600, never overwriting one) from the CSPRNG and returns the key.
+/// Creates a new master key file (0600, never overwriting one) from the CSPRNG and returns the key. The
+/// key is written to a temporary file and hard-linked into place, so another process never reads a
+/// half-written key, and of two processes creating one at once exactly one wins (the other gets
+/// `AlreadyExists` and reads the winner's).
 pub fn create_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
     let mut key = Zeroizing::new([0u8; 32]);
     fill_random(key.as_mut())?;
     let text = Zeroizing::new(format!("{}\n", to_hex(key.as_ref())));
-    let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(StoreError::io(path))?;
-    f.write_all(text.as_bytes()).and_then(|()| f.sync_all()).map_err(StoreError::io(path))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{:016x}.tmp", random_u64()?));
+    let written = (|| {
+        let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        fs::hard_link(&tmp, path)
+    })();
+    let _ = fs::remove_file(&tmp);
+    written.map_err(StoreError::io(path))?;
     Ok(key)
 }
 

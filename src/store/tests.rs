@@ -123,6 +123,24 @@ fn accounts_lifecycle_and_login() {
 }
 
 #[test]
+fn login_replaces_a_weaker_hash() {
+    let dir = temp();
+    let store = open(dir.path());
+    store.create_account("test", "ann@example.com", Role::Member, PW).expect("create");
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(8192, 1, 1, Some(32)).expect("params"),
+    );
+    let weak = argon2::PasswordHasher::hash_password(&weak, PW.as_bytes()).expect("weak hash").to_string();
+    store.conn.execute("UPDATE accounts SET password_hash = ?1", [&weak]).expect("plant a weak hash");
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_some());
+    let hash: String = store.conn.query_row("SELECT password_hash FROM accounts", [], |r| r.get(0)).expect("hash");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_some());
+}
+
+#[test]
 fn delete_removes_keys_and_jobs() {
     let dir = temp();
     let store = open(dir.path());
