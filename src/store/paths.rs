@@ -52,11 +52,11 @@ impl StorePaths {
     }
 }
 
-/// Creates `dir` (and parents) as 0700, and tightens it to 0700 when it already exists: the store keeps
-/// password hashes and key hashes there, which nobody else on the machine needs to read.
+/// Creates `dir` (and parents) as 0700: the store keeps password hashes and key hashes there, which nobody
+/// else on the machine needs to read. An existing directory is left as it is (`--data-dir /tmp` must not
+/// lock everyone out of /tmp); the store's own files are 0600 whatever the directory allows.
 pub fn ensure_private_dir(dir: &Path) -> Result<()> {
-    DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(StoreError::io(dir))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(StoreError::io(dir))
+    DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(StoreError::io(dir))
 }
 
 /// Creates `file` empty with mode 0600 unless it exists. SQLite then gives its `-wal` and `-shm` files the

@@ -45,6 +45,18 @@ fn first_use_creates_private_files_wal_and_foreign_keys() {
 }
 
 #[test]
+fn an_existing_data_dir_is_not_chmod_ed_but_the_files_are_private() {
+    let dir = temp();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("dir");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    drop(Store::open(&StorePaths::in_dir(&shared)).expect("opens"));
+    assert_eq!(mode(&shared), 0o755, "left as it was");
+    assert_eq!(mode(&shared.join(DB_FILE)), 0o600);
+    assert_eq!(mode(&shared.join(MASTER_KEY_FILE)), 0o600);
+}
+
+#[test]
 fn migrations_run_once_from_every_earlier_version() {
     for start in 0..=schema::latest() {
         let dir = temp();
