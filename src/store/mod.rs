@@ -8,6 +8,16 @@
 //!                 └─ master.key (0600)                  unless CADLENS_MASTER_KEY_FILE points elsewhere
 //! master key ──blake3::derive_key──► key-hash key │ blob (backup) key │ audit-chain key │ key check
 //! ```
+//!
+//! The API in one place (every mutating call takes an audit `actor` and writes its audit row in the same
+//! transaction):
+//! - [`Store::open`] / [`Store::open_with`] on [`StorePaths::resolve`] (or [`StorePaths::in_dir`]).
+//! - Accounts: `create_account`, `account`, `accounts`, `set_account_disabled`, `set_password`,
+//!   `delete_account`, `login` (argon2id, same cost for unknown emails).
+//! - Keys: `create_key` → [`CreatedKey`] (the only raw key), `key`, `keys`, `revoke_key`, `rotate_key`, and
+//!   [`Store::verify`] / [`Store::verify_at`] → [`VerifiedKey`] or [`VerifyError`], what `serve` calls per request.
+//! - Audit: `record` (events from elsewhere, e.g. jobs), `audit_list`, `audit_verify` → [`AuditReport`].
+//! - Backups: `backup`, `restore` → [`Restored`].
 
 mod account;
 mod apikey;
