@@ -296,3 +296,33 @@ fn backup_round_trip_and_tamper_refusal() {
     assert!(store.audit_verify().expect("verify").ok());
     store.verify(&key.raw).expect("the key works after restore");
 }
+
+mod chain_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any single-field edit of any one row is reported at exactly that row.
+        #[test]
+        fn any_single_edit_is_named(rows in 2i64..12, pick in 0i64..1000, field in 0usize..6, value in "[a-z0-9]{1,12}") {
+            let dir = temp();
+            let store = open(dir.path());
+            for i in 0..rows {
+                store.record("prop", "job.create", &format!("job_{i}"), "ok", "").expect("record");
+            }
+            let seq = 1 + pick % rows;
+            let column = ["actor", "action", "target", "outcome", "detail", "at"][field];
+            let sql = if column == "at" {
+                format!("UPDATE audit SET at = at + {} WHERE seq = ?1", 1 + value.len())
+            } else {
+                format!("UPDATE audit SET {column} = {column} || '{value}' WHERE seq = ?1")
+            };
+            store.conn.execute(&sql, [seq]).expect("edit");
+            let report = store.audit_verify().expect("verify");
+            prop_assert_eq!(report.problems.iter().map(|p| p.seq).collect::<Vec<_>>(), vec![seq]);
+        }
+    }
+}
