@@ -39,6 +39,7 @@ impl Env {
             .current_dir(&self.root)
             .env("CADLENS_HOME", self.data())
             .env("CADLENS_MASTER_KEY_FILE", self.master_key())
+            .env_remove("CREDENTIALS_DIRECTORY")
             .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -11,6 +11,8 @@ use super::error::{Result, StoreError};
 pub const DB_FILE: &str = "cadlens.db";
 /// The default master key file name inside the data directory.
 pub const MASTER_KEY_FILE: &str = "master.key";
+/// The systemd credential name of the master key (`LoadCredential=cadlens-master-key:/path`).
+pub const SYSTEMD_CREDENTIAL: &str = "cadlens-master-key";
 
 /// The files of one store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,9 +23,10 @@ pub struct StorePaths {
 
 impl StorePaths {
     /// The data directory is `explicit`, else `CADLENS_HOME`, else the platform's data directory
-    /// (`directories`: `~/.local/share/cadlens` on Linux). The master key is `CADLENS_MASTER_KEY_FILE`
-    /// when set (recommended: outside the data directory, so one copy of the data dir is not enough to
-    /// read its secrets), else `master.key` in the data directory.
+    /// (`directories`: `~/.local/share/cadlens` on Linux). The master key (security.md S-KMS-1) is the
+    /// systemd credential `$CREDENTIALS_DIRECTORY/cadlens-master-key` when the service has one, else
+    /// `CADLENS_MASTER_KEY_FILE` when set (recommended: outside the data directory, so one copy of the data
+    /// dir is not enough to read its secrets), else `master.key` in the data directory.
     pub fn resolve(explicit: Option<&Path>) -> Result<StorePaths> {
         let data_dir = match explicit {
             Some(dir) => dir.to_path_buf(),
@@ -34,9 +37,14 @@ impl StorePaths {
                     .ok_or(StoreError::NoDataDir)?,
             },
         };
-        let master_key = match std::env::var_os("CADLENS_MASTER_KEY_FILE").filter(|v| !v.is_empty()) {
-            Some(file) => PathBuf::from(file),
-            None => data_dir.join(MASTER_KEY_FILE),
+        let credential = std::env::var_os("CREDENTIALS_DIRECTORY")
+            .filter(|v| !v.is_empty())
+            .map(|dir| PathBuf::from(dir).join(SYSTEMD_CREDENTIAL))
+            .filter(|file| file.is_file());
+        let master_key = match (credential, std::env::var_os("CADLENS_MASTER_KEY_FILE").filter(|v| !v.is_empty())) {
+            (Some(file), _) => file,
+            (None, Some(file)) => PathBuf::from(file),
+            (None, None) => data_dir.join(MASTER_KEY_FILE),
         };
         Ok(StorePaths { data_dir, master_key })
     }
