@@ -27,10 +27,35 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand parse 'Parse CAD files into result documents (<stem>.json), from one parse per file'
             cand info 'Name the format, version and producer of files from their magic bytes and header alone'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
             cand man 'Print the manual page (roff), or write one per command into a directory'
+            cand account 'Manage accounts (email, role, password)'
+            cand key 'Manage API keys (shown once at creation or rotation)'
+            cand audit 'List, verify or export the tamper-evident audit log'
+            cand backup 'Write an encrypted, authenticated copy of the store to FILE'
+            cand restore 'Replace the store with a backup, after checking the backup''s integrity'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;parse'= {
+            cand -o 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)'
+            cand --out 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)'
+            cand --json 'Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several'
+            cand --schema 'Result schema: 2.0.0 (as the hosted API serves today) or 2024-01'
+            cand --max-entities 'Emit at most N entities per document (the rest is counted as truncated)'
+            cand -j 'Files in parallel (default: number of cores)'
+            cand --jobs 'Files in parallel (default: number of cores)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --fail-fast 'Stop at the first file that fails'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'cadlens;info'= {
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
@@ -68,17 +93,394 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cadlens;account'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+            cand list 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one account'
+            cand disable 'Disable an account: its API keys stop working at once'
+            cand enable 'Enable a disabled account'
+            cand passwd 'Set a new password (terminal without echo, or --password-stdin)'
+            cand delete 'Delete an account with its API keys and jobs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;account;create'= {
+            cand --role 'What the account may do'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --password-stdin 'Read the password from stdin (one trailing newline is dropped)'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;list'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'json'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;show'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'json'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;disable'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;enable'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;passwd'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --password-stdin 'password-stdin'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;delete'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;account;help'= {
+            cand create 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+            cand list 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one account'
+            cand disable 'Disable an account: its API keys stop working at once'
+            cand enable 'Enable a disabled account'
+            cand passwd 'Set a new password (terminal without echo, or --password-stdin)'
+            cand delete 'Delete an account with its API keys and jobs'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;account;help;create'= {
+        }
+        &'cadlens;account;help;list'= {
+        }
+        &'cadlens;account;help;show'= {
+        }
+        &'cadlens;account;help;disable'= {
+        }
+        &'cadlens;account;help;enable'= {
+        }
+        &'cadlens;account;help;passwd'= {
+        }
+        &'cadlens;account;help;delete'= {
+        }
+        &'cadlens;account;help;help'= {
+        }
+        &'cadlens;key'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create an API key and print it once on stdout'
+            cand list 'List keys (prefix and metadata only; never the key)'
+            cand revoke 'Revoke a key; the next request with it is refused'
+            cand rotate 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;key;create'= {
+            cand --account 'The account the key acts for'
+            cand --name 'A name to recognise the key by (1-64 characters)'
+            cand --scope 'Scopes, comma-separated'
+            cand --env 'Live or test data'
+            cand --expires 'Lifetime, e.g. 90d, 24h (default: never expires)'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;key;list'= {
+            cand --account 'account'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'json'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;key;revoke'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;key;rotate'= {
+            cand --grace 'How long the old key still works, e.g. 24h, 1s, 0'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;key;help'= {
+            cand create 'Create an API key and print it once on stdout'
+            cand list 'List keys (prefix and metadata only; never the key)'
+            cand revoke 'Revoke a key; the next request with it is refused'
+            cand rotate 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;key;help;create'= {
+        }
+        &'cadlens;key;help;list'= {
+        }
+        &'cadlens;key;help;revoke'= {
+        }
+        &'cadlens;key;help;rotate'= {
+        }
+        &'cadlens;key;help;help'= {
+        }
+        &'cadlens;audit'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+            cand verify 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+            cand export 'Print every row with its hashes as JSON lines on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;audit;list'= {
+            cand --since 'Only rows this recent, e.g. 7d, 12h'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'json'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;audit;verify'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;audit;export'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;audit;help'= {
+            cand list 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+            cand verify 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+            cand export 'Print every row with its hashes as JSON lines on stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;audit;help;list'= {
+        }
+        &'cadlens;audit;help;verify'= {
+        }
+        &'cadlens;audit;help;export'= {
+        }
+        &'cadlens;audit;help;help'= {
+        }
+        &'cadlens;backup'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;restore'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cadlens;help'= {
+            cand parse 'Parse CAD files into result documents (<stem>.json), from one parse per file'
             cand info 'Name the format, version and producer of files from their magic bytes and header alone'
             cand completions 'Print shell completions (bash, zsh, fish, elvish, powershell)'
             cand man 'Print the manual page (roff), or write one per command into a directory'
+            cand account 'Manage accounts (email, role, password)'
+            cand key 'Manage API keys (shown once at creation or rotation)'
+            cand audit 'List, verify or export the tamper-evident audit log'
+            cand backup 'Write an encrypted, authenticated copy of the store to FILE'
+            cand restore 'Replace the store with a backup, after checking the backup''s integrity'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;help;parse'= {
         }
         &'cadlens;help;info'= {
         }
         &'cadlens;help;completions'= {
         }
         &'cadlens;help;man'= {
+        }
+        &'cadlens;help;account'= {
+            cand create 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+            cand list 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one account'
+            cand disable 'Disable an account: its API keys stop working at once'
+            cand enable 'Enable a disabled account'
+            cand passwd 'Set a new password (terminal without echo, or --password-stdin)'
+            cand delete 'Delete an account with its API keys and jobs'
+        }
+        &'cadlens;help;account;create'= {
+        }
+        &'cadlens;help;account;list'= {
+        }
+        &'cadlens;help;account;show'= {
+        }
+        &'cadlens;help;account;disable'= {
+        }
+        &'cadlens;help;account;enable'= {
+        }
+        &'cadlens;help;account;passwd'= {
+        }
+        &'cadlens;help;account;delete'= {
+        }
+        &'cadlens;help;key'= {
+            cand create 'Create an API key and print it once on stdout'
+            cand list 'List keys (prefix and metadata only; never the key)'
+            cand revoke 'Revoke a key; the next request with it is refused'
+            cand rotate 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+        }
+        &'cadlens;help;key;create'= {
+        }
+        &'cadlens;help;key;list'= {
+        }
+        &'cadlens;help;key;revoke'= {
+        }
+        &'cadlens;help;key;rotate'= {
+        }
+        &'cadlens;help;audit'= {
+            cand list 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+            cand verify 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+            cand export 'Print every row with its hashes as JSON lines on stdout'
+        }
+        &'cadlens;help;audit;list'= {
+        }
+        &'cadlens;help;audit;verify'= {
+        }
+        &'cadlens;help;audit;export'= {
+        }
+        &'cadlens;help;backup'= {
+        }
+        &'cadlens;help;restore'= {
         }
         &'cadlens;help;help'= {
         }

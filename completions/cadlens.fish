@@ -31,10 +31,29 @@ complete -c cadlens -n "__fish_cadlens_needs_command" -s q -l quiet -d 'No progr
 complete -c cadlens -n "__fish_cadlens_needs_command" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_needs_command" -s h -l help -d 'Print help'
 complete -c cadlens -n "__fish_cadlens_needs_command" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "parse" -d 'Parse CAD files into result documents (<stem>.json), from one parse per file'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "info" -d 'Name the format, version and producer of files from their magic bytes and header alone'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "man" -d 'Print the manual page (roff), or write one per command into a directory'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "account" -d 'Manage accounts (email, role, password)'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "key" -d 'Manage API keys (shown once at creation or rotation)'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "audit" -d 'List, verify or export the tamper-evident audit log'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "backup" -d 'Write an encrypted, authenticated copy of the store to FILE'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "restore" -d 'Replace the store with a backup, after checking the backup\'s integrity'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s o -l out -d 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l json -d 'Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l schema -d 'Result schema: 2.0.0 (as the hosted API serves today) or 2024-01' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l max-entities -d 'Emit at most N entities per document (the rest is counted as truncated)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s j -l jobs -d 'Files in parallel (default: number of cores)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l fail-fast -d 'Stop at the first file that fails'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s V -l version -d 'Print version'
 complete -c cadlens -n "__fish_cadlens_using_subcommand info" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -59,7 +78,233 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand man" -s q -l quiet -d 'N
 complete -c cadlens -n "__fish_cadlens_using_subcommand man" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand man" -s h -l help -d 'Print help'
 complete -c cadlens -n "__fish_cadlens_using_subcommand man" -s V -l version -d 'Print version'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from info completions man help" -f -a "info" -d 'Name the format, version and producer of files from their magic bytes and header alone'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from info completions man help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from info completions man help" -f -a "man" -d 'Print the manual page (roff), or write one per command into a directory'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from info completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "create" -d 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "list" -d 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "show" -d 'Show one account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "disable" -d 'Disable an account: its API keys stop working at once'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "enable" -d 'Enable a disabled account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "passwd" -d 'Set a new password (terminal without echo, or --password-stdin)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "delete" -d 'Delete an account with its API keys and jobs'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and not __fish_seen_subcommand_from create list show disable enable passwd delete help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -l role -d 'What the account may do' -r -f -a "owner\t''
+admin\t''
+member\t''
+viewer\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -l password-stdin -d 'Read the password from stdin (one trailing newline is dropped)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -l json
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -l json
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from disable" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from enable" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -l password-stdin
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from passwd" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from delete" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "list" -d 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "show" -d 'Show one account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "disable" -d 'Disable an account: its API keys stop working at once'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "enable" -d 'Enable a disabled account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Set a new password (terminal without echo, or --password-stdin)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete an account with its API keys and jobs'
+complete -c cadlens -n "__fish_cadlens_using_subcommand account; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -f -a "create" -d 'Create an API key and print it once on stdout'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -f -a "list" -d 'List keys (prefix and metadata only; never the key)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -f -a "revoke" -d 'Revoke a key; the next request with it is refused'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -f -a "rotate" -d 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and not __fish_seen_subcommand_from create list revoke rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l account -d 'The account the key acts for' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l name -d 'A name to recognise the key by (1-64 characters)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l scope -d 'Scopes, comma-separated' -r -f -a "parse\t'Job routes and usage'
+admin\t'Key management'"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l env -d 'Live or test data' -r -f -a "live\t''
+test\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l expires -d 'Lifetime, e.g. 90d, 24h (default: never expires)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -l account -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -l json
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from revoke" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -l grace -d 'How long the old key still works, e.g. 24h, 1s, 0' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from rotate" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create an API key and print it once on stdout'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "list" -d 'List keys (prefix and metadata only; never the key)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a key; the next request with it is refused'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+complete -c cadlens -n "__fish_cadlens_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -f -a "list" -d 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -f -a "verify" -d 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -f -a "export" -d 'Print every row with its hashes as JSON lines on stdout'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and not __fish_seen_subcommand_from list verify export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -l since -d 'Only rows this recent, e.g. 7d, 12h' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -l json
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from verify" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "list" -d 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "verify" -d 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "export" -d 'Print every row with its hashes as JSON lines on stdout'
+complete -c cadlens -n "__fish_cadlens_using_subcommand audit; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand backup" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -l data-dir -d 'The data directory of the store' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand restore" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "parse" -d 'Parse CAD files into result documents (<stem>.json), from one parse per file'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "info" -d 'Name the format, version and producer of files from their magic bytes and header alone'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "man" -d 'Print the manual page (roff), or write one per command into a directory'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "account" -d 'Manage accounts (email, role, password)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "key" -d 'Manage API keys (shown once at creation or rotation)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "audit" -d 'List, verify or export the tamper-evident audit log'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "backup" -d 'Write an encrypted, authenticated copy of the store to FILE'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "restore" -d 'Replace the store with a backup, after checking the backup\'s integrity'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "create" -d 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "disable" -d 'Disable an account: its API keys stop working at once'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "enable" -d 'Enable a disabled account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "passwd" -d 'Set a new password (terminal without echo, or --password-stdin)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "delete" -d 'Delete an account with its API keys and jobs'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "create" -d 'Create an API key and print it once on stdout'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "list" -d 'List keys (prefix and metadata only; never the key)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "revoke" -d 'Revoke a key; the next request with it is refused'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "rotate" -d 'Make a replacement key (printed once on stdout); the old key keeps working for the grace period'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "list" -d 'List audit rows (a table on stderr, or JSON lines on stdout with --json)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "verify" -d 'Check the hash chain; exits 1 and names each edited, deleted or reordered row'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from audit" -f -a "export" -d 'Print every row with its hashes as JSON lines on stdout'

@@ -8,3 +8,4 @@ pub mod model;
 pub mod read;
 pub mod result;
 pub mod sniff;
+pub mod store;

@@ -4,6 +4,7 @@ mod info;
 mod parse;
 mod progress;
 mod shell;
+mod store_cmds;
 
 use std::process::ExitCode;
 
@@ -86,6 +87,8 @@ pub enum Command {
     /// Print the manual page (roff), or write one per command into a directory
     #[command(after_help = "Example:\n  cadlens man | man -l -")]
     Man(shell::ManArgs),
+    #[command(flatten)]
+    Store(store_cmds::StoreCommand),
 }
 
 /// Parses the command line and runs the command.
@@ -104,6 +107,7 @@ pub fn main() -> ExitCode {
         Command::Parse(args) => parse::run(&args, &cli.global),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
+        Command::Store(cmd) => store_cmds::run(cmd, &cli.global),
     };
     ExitCode::from(code)
 }

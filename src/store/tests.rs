@@ -1,0 +1,328 @@
+//! Library tests of the store on real files in temporary directories (never the user's data dir).
+
+use std::os::unix::fs::PermissionsExt;
+
+use super::*;
+
+const PW: &str = "correct horse battery staple";
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+fn open(dir: &std::path::Path) -> Store {
+    Store::open(&StorePaths::in_dir(dir.join("data"))).expect("the store opens")
+}
+
+fn with_key(store: &Store, expires_in: Option<i64>) -> CreatedKey {
+    if store.account("ann@example.com").is_err() {
+        store.create_account("test", "ann@example.com", Role::Member, PW).expect("account");
+    }
+    let new = NewKey { account: "ann@example.com", name: "ci", scopes: vec![], env: KeyEnv::Live, expires_in };
+    store.create_key("test", &new).expect("key")
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path).map(|m| m.permissions().mode() & 0o777).unwrap_or(0)
+}
+
+#[test]
+fn first_use_creates_private_files_wal_and_foreign_keys() {
+    let dir = temp();
+    let store = open(dir.path());
+    let data = dir.path().join("data");
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join(DB_FILE)), 0o600);
+    assert_eq!(mode(&data.join(MASTER_KEY_FILE)), 0o600);
+    with_key(&store, None);
+    for side in ["cadlens.db-wal", "cadlens.db-shm"] {
+        assert_eq!(mode(&data.join(side)), 0o600, "{side}");
+    }
+    let journal: String = store.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("pragma");
+    assert_eq!(journal, "wal");
+    let fk: i64 = store.conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("pragma");
+    assert_eq!(fk, 1);
+}
+
+#[test]
+fn an_existing_data_dir_is_not_chmod_ed_but_the_files_are_private() {
+    let dir = temp();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("dir");
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    drop(Store::open(&StorePaths::in_dir(&shared)).expect("opens"));
+    assert_eq!(mode(&shared), 0o755, "left as it was");
+    assert_eq!(mode(&shared.join(DB_FILE)), 0o600);
+    assert_eq!(mode(&shared.join(MASTER_KEY_FILE)), 0o600);
+}
+
+#[test]
+fn migrations_run_once_from_every_earlier_version() {
+    for start in 0..=schema::latest() {
+        let dir = temp();
+        let paths = StorePaths::in_dir(dir.path().join("data"));
+        std::fs::create_dir_all(&paths.data_dir).expect("dir");
+        {
+            let mut conn = rusqlite::Connection::open(paths.db()).expect("db");
+            schema::migrate_to(&mut conn, start).expect("partial migration");
+            assert_eq!(schema::version(&conn).ok(), Some(start));
+            if start >= 1 {
+                conn.execute(
+                    "INSERT INTO accounts (email, role, password_hash, created_at) VALUES ('old@example.com', 'viewer', 'x', 1)",
+                    [],
+                )
+                .expect("old row");
+            }
+        }
+        let store = Store::open(&paths).expect("opens and migrates");
+        assert_eq!(schema::version(&store.conn).ok(), Some(schema::latest()), "from {start}");
+        assert_eq!(store.accounts().map(|a| a.len()).ok(), Some(usize::from(start >= 1)), "data kept from {start}");
+        drop(store);
+        let mut conn = rusqlite::Connection::open(paths.db()).expect("db");
+        assert_eq!(schema::migrate(&mut conn).ok(), Some(0), "nothing runs twice (from {start})");
+    }
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = temp();
+    let paths = StorePaths::in_dir(dir.path().join("data"));
+    drop(Store::open(&paths).expect("opens"));
+    let conn = rusqlite::Connection::open(paths.db()).expect("db");
+    conn.pragma_update(None, "user_version", schema::latest() + 1).expect("bump");
+    drop(conn);
+    assert!(matches!(Store::open(&paths), Err(StoreError::SchemaTooNew { .. })));
+}
+
+#[test]
+fn a_different_or_missing_master_key_is_refused() {
+    let dir = temp();
+    let paths = StorePaths::in_dir(dir.path().join("data"));
+    let store = Store::open(&paths).expect("opens");
+    with_key(&store, None);
+    drop(store);
+    std::fs::remove_file(&paths.master_key).expect("rm");
+    assert!(matches!(Store::open(&paths), Err(StoreError::MasterKey { .. })), "missing key is not re-created");
+    let other = temp();
+    let other_paths = StorePaths::in_dir(other.path());
+    drop(Store::open(&other_paths).expect("another store"));
+    std::fs::copy(&other_paths.master_key, &paths.master_key).expect("copy");
+    assert!(matches!(Store::open(&paths), Err(StoreError::MasterKeyMismatch)));
+    std::fs::set_permissions(&paths.master_key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    assert!(matches!(Store::open(&paths), Err(StoreError::MasterKey { .. })), "0644 key refused");
+}
+
+#[test]
+fn accounts_lifecycle_and_login() {
+    let dir = temp();
+    let store = open(dir.path());
+    let ann = store.create_account("test", " Ann@Example.com", Role::Admin, PW).expect("create");
+    assert_eq!(ann.email, "ann@example.com");
+    assert!(matches!(
+        store.create_account("test", "ann@example.com", Role::Viewer, PW),
+        Err(StoreError::AccountExists(_))
+    ));
+    let hash: String = store.conn.query_row("SELECT password_hash FROM accounts", [], |r| r.get(0)).expect("hash");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_some());
+    assert!(store.login("test", "ann@example.com", "wrong password").expect("login").is_none());
+    assert!(store.login("test", "bob@example.com", PW).expect("login").is_none());
+    store.set_account_disabled("test", "ann@example.com", true).expect("disable");
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_none());
+    store.set_account_disabled("test", "ann@example.com", false).expect("enable");
+    store.set_password("test", "ann@example.com", "another long password").expect("passwd");
+    assert!(store.login("test", "ann@example.com", "another long password").expect("login").is_some());
+}
+
+#[test]
+fn login_replaces_a_weaker_hash() {
+    let dir = temp();
+    let store = open(dir.path());
+    store.create_account("test", "ann@example.com", Role::Member, PW).expect("create");
+    let weak = argon2::Argon2::new(
+        argon2::Algorithm::Argon2id,
+        argon2::Version::V0x13,
+        argon2::Params::new(8192, 1, 1, Some(32)).expect("params"),
+    );
+    let weak = argon2::PasswordHasher::hash_password(&weak, PW.as_bytes()).expect("weak hash").to_string();
+    store.conn.execute("UPDATE accounts SET password_hash = ?1", [&weak]).expect("plant a weak hash");
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_some());
+    let hash: String = store.conn.query_row("SELECT password_hash FROM accounts", [], |r| r.get(0)).expect("hash");
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+    assert!(store.login("test", "ann@example.com", PW).expect("login").is_some());
+}
+
+#[test]
+fn delete_removes_keys_and_jobs() {
+    let dir = temp();
+    let store = open(dir.path());
+    let key = with_key(&store, None);
+    store
+        .conn
+        .execute("INSERT INTO jobs (id, account_id, key_id, created_at) VALUES ('job_1', 1, ?1, 1)", [&key.key.id])
+        .expect("job");
+    store.delete_account("test", "ann@example.com").expect("delete");
+    for table in ["accounts", "api_keys", "jobs"] {
+        let n: i64 = store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count");
+        assert_eq!(n, 0, "{table}");
+    }
+    assert!(matches!(store.verify(&key.raw), Err(VerifyError::Unknown)));
+}
+
+#[test]
+fn malformed_keys_never_reach_the_database() {
+    let dir = temp();
+    let store = open(dir.path());
+    let key = with_key(&store, None);
+    let mut changed: Vec<char> = key.raw.chars().collect();
+    changed[20] = if changed[20] == 'a' { 'b' } else { 'a' };
+    let changed: String = changed.into_iter().collect();
+    let audit_rows = store.audit_list(None).expect("audit").len();
+    assert!(matches!(store.verify(&changed), Err(VerifyError::Malformed)));
+    assert!(matches!(store.verify(""), Err(VerifyError::Malformed)));
+    assert_eq!(store.key_lookups(), 0);
+    assert_eq!(store.audit_list(None).expect("audit").len(), audit_rows, "no write either");
+    let ok = store.verify(&key.raw).expect("the real key verifies");
+    assert_eq!((ok.email.as_str(), ok.scopes.as_slice()), ("ann@example.com", &[Scope::Parse][..]));
+    assert_eq!(store.key_lookups(), 1);
+}
+
+#[test]
+fn revoke_takes_effect_on_the_next_verification() {
+    let dir = temp();
+    let store = open(dir.path());
+    let key = with_key(&store, None);
+    store.verify(&key.raw).expect("works");
+    store.revoke_key("test", &key.key.id).expect("revoke");
+    assert!(matches!(store.verify(&key.raw), Err(VerifyError::Revoked)));
+    let last = store.audit_list(None).expect("audit").pop().expect("a row");
+    assert_eq!((last.action.as_str(), last.detail.as_str()), ("key.rejected", "revoked key"));
+}
+
+#[test]
+fn rotation_grace_then_only_the_new_key() {
+    let dir = temp();
+    let store = open(dir.path());
+    let old = with_key(&store, None);
+    let t0 = time::now_ms();
+    let new = store.rotate_key_at("test", &old.key.id, 24 * time::HOUR, t0).expect("rotate");
+    assert_ne!(new.raw.as_str(), old.raw.as_str());
+    for t in [t0, t0 + 23 * time::HOUR] {
+        store.verify_at(&old.raw, t).expect("old key works in the grace period");
+        store.verify_at(&new.raw, t).expect("new key works");
+    }
+    let after = t0 + 24 * time::HOUR;
+    assert!(matches!(store.verify_at(&old.raw, after), Err(VerifyError::Expired)));
+    store.verify_at(&new.raw, after).expect("new key still works");
+    assert!(matches!(store.rotate_key("test", &old.key.id, 0), Err(StoreError::KeyNotActive(_))));
+    let newer = store.rotate_key("test", &new.key.id, 0).expect("rotate with no grace");
+    assert!(matches!(store.verify(&new.raw), Err(VerifyError::Expired)));
+    store.verify(&newer.raw).expect("newest works");
+}
+
+#[test]
+fn expiry_is_honoured_and_disabled_accounts_refused() {
+    let dir = temp();
+    let store = open(dir.path());
+    let key = with_key(&store, Some(90 * time::DAY));
+    let now = time::now_ms();
+    store.verify_at(&key.raw, now + 89 * time::DAY).expect("before expiry");
+    assert!(matches!(store.verify_at(&key.raw, now + 91 * time::DAY), Err(VerifyError::Expired)));
+    store.set_account_disabled("test", "ann@example.com", true).expect("disable");
+    assert!(matches!(store.verify(&key.raw), Err(VerifyError::AccountDisabled)));
+}
+
+#[test]
+fn audit_chain_detects_edit_delete_and_reorder() {
+    let dir = temp();
+    let store = open(dir.path());
+    for i in 0..5 {
+        store.record("test", "job.create", &format!("job_{i}"), "ok", "").expect("record");
+    }
+    assert!(store.audit_verify().expect("verify").ok());
+
+    store.conn.execute("UPDATE audit SET target = 'job_x' WHERE seq = 3", []).expect("edit");
+    let report = store.audit_verify().expect("verify");
+    assert_eq!(report.problems.iter().map(|p| p.seq).collect::<Vec<_>>(), [3], "{:?}", report.problems);
+    store.conn.execute("UPDATE audit SET target = 'job_2' WHERE seq = 3", []).expect("undo");
+    assert!(store.audit_verify().expect("verify").ok());
+
+    store.conn.execute("DELETE FROM audit WHERE seq = 2", []).expect("delete");
+    let report = store.audit_verify().expect("verify");
+    assert_eq!(report.problems.first().map(|p| p.seq), Some(3), "{:?}", report.problems);
+
+    let dir = temp();
+    let store = open(dir.path());
+    for i in 0..4 {
+        store.record("test", "job.create", &format!("job_{i}"), "ok", "").expect("record");
+    }
+    store.conn.execute_batch("UPDATE audit SET seq = 100 WHERE seq = 2; UPDATE audit SET seq = 2 WHERE seq = 3; UPDATE audit SET seq = 3 WHERE seq = 100;").expect("swap");
+    let seqs: Vec<i64> = store.audit_verify().expect("verify").problems.iter().map(|p| p.seq).collect();
+    assert!(seqs.contains(&2) && seqs.contains(&3), "{seqs:?}");
+
+    store.conn.execute("DELETE FROM audit WHERE seq = 4", []).expect("cut the tail");
+    let problems = store.audit_verify().expect("verify").problems;
+    assert!(problems.iter().any(|p| p.message.contains("missing from the end")), "{problems:?}");
+}
+
+#[test]
+fn backup_round_trip_and_tamper_refusal() {
+    let dir = temp();
+    let paths = StorePaths { data_dir: dir.path().join("data"), master_key: dir.path().join("master.key") };
+    let store = Store::open(&paths).expect("opens");
+    let key = with_key(&store, None);
+    let file = dir.path().join("store.bak");
+    store.backup("test", &file).expect("backup");
+    assert_eq!(mode(&file), 0o600);
+    let before = store.audit_list(None).expect("audit").len();
+    drop(store);
+    std::fs::remove_dir_all(&paths.data_dir).expect("rm data dir");
+
+    let bytes = std::fs::read(&file).expect("read");
+    for at in [0, 9, 20, bytes.len() / 2, bytes.len() - 1] {
+        let mut bad = bytes.clone();
+        bad[at] ^= 1;
+        let bad_file = dir.path().join(format!("bad{at}.bak"));
+        std::fs::write(&bad_file, bad).expect("write");
+        let mut store = Store::open_with(&paths, MasterKeyMode::MustExist).expect("fresh store");
+        assert!(store.restore("test", &bad_file).is_err(), "flipped byte {at} refused");
+        assert!(store.accounts().expect("list").is_empty(), "nothing replaced");
+    }
+
+    let mut store = Store::open_with(&paths, MasterKeyMode::MustExist).expect("fresh store");
+    let restored = store.restore("test", &file).expect("restore");
+    assert_eq!((restored.accounts, restored.keys), (1, 1));
+    assert_eq!(store.audit_list(None).expect("audit").len(), before + 1, "all rows back, plus the restore");
+    assert!(store.audit_verify().expect("verify").ok());
+    store.verify(&key.raw).expect("the key works after restore");
+}
+
+mod chain_properties {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// Any single-field edit of any one row is reported at exactly that row.
+        #[test]
+        fn any_single_edit_is_named(rows in 2i64..12, pick in 0i64..1000, field in 0usize..6, value in "[a-z0-9]{1,12}") {
+            let dir = temp();
+            let store = open(dir.path());
+            for i in 0..rows {
+                store.record("prop", "job.create", &format!("job_{i}"), "ok", "").expect("record");
+            }
+            let seq = 1 + pick % rows;
+            let column = ["actor", "action", "target", "outcome", "detail", "at"][field];
+            let sql = if column == "at" {
+                format!("UPDATE audit SET at = at + {} WHERE seq = ?1", 1 + value.len())
+            } else {
+                format!("UPDATE audit SET {column} = {column} || '{value}' WHERE seq = ?1")
+            };
+            store.conn.execute(&sql, [seq]).expect("edit");
+            let report = store.audit_verify().expect("verify");
+            prop_assert_eq!(report.problems.iter().map(|p| p.seq).collect::<Vec<_>>(), vec![seq]);
+        }
+    }
+}

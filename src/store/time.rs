@@ -1,0 +1,82 @@
+//! Instants as milliseconds since the Unix epoch (what the database stores), RFC 3339 text for people and
+//! exports, and the short durations of the CLI (`90d`, `24h`, `1s`).
+
+use super::error::{Result, StoreError};
+
+pub const SECOND: i64 = 1000;
+pub const MINUTE: i64 = 60 * SECOND;
+pub const HOUR: i64 = 60 * MINUTE;
+pub const DAY: i64 = 24 * HOUR;
+
+/// Now, in milliseconds since the epoch (0 if the clock is before 1970, which no store can use anyway).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Parses `<digits><unit>` with unit `s`, `m`, `h` or `d` (or a bare `0`) into milliseconds.
+pub fn parse_duration(text: &str) -> Result<i64> {
+    let bad = || StoreError::invalid("duration", text, "a number and s, m, h or d, e.g. 90d, 24h, 30s");
+    if text == "0" {
+        return Ok(0);
+    }
+    let split = text.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (digits, unit) = text.split_at(split);
+    let n: i64 = digits.parse().map_err(|_| bad())?;
+    let unit_ms = match unit {
+        "s" => SECOND,
+        "m" => MINUTE,
+        "h" => HOUR,
+        "d" => DAY,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(unit_ms).filter(|ms| *ms <= 100 * 365 * DAY).ok_or_else(bad)
+}
+
+/// `2026-11-24T10:14:22.318Z` (api.md's timestamp form).
+pub fn rfc3339(ms: i64) -> String {
+    let days = ms.div_euclid(DAY);
+    let rem = ms.rem_euclid(DAY);
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, s, milli) = (rem / HOUR, rem % HOUR / MINUTE, rem % MINUTE / SECOND, rem % SECOND);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
+}
+
+/// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian), so no date crate is needed.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90d").ok(), Some(90 * DAY));
+        assert_eq!(parse_duration("24h").ok(), Some(DAY));
+        assert_eq!(parse_duration("1s").ok(), Some(SECOND));
+        assert_eq!(parse_duration("0").ok(), Some(0));
+        for bad in ["", "d", "5", "5w", "-1d", "1.5h", "99999999999999999d"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(1_795_515_262_318), "2026-11-24T10:14:22.318Z");
+        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+}
