@@ -171,6 +171,40 @@ pub fn parse_f64(t: &[u8]) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A source of tags (implemented by both tokenizers, so hot loops can be monomorphised per encoding).
+pub trait TagSource<'a> {
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError>;
+}
+
+impl<'a> TagSource<'a> for AsciiTokens<'a> {
+    #[inline]
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        AsciiTokens::next_tag(self)
+    }
+}
+
+impl<'a> TagSource<'a> for BinaryTokens<'a> {
+    #[inline]
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        BinaryTokens::next_tag(self)
+    }
+}
+
+/// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
+#[inline]
+pub fn fill_until_zero<'a, S: TagSource<'a>>(
+    src: &mut S,
+    body: &mut Vec<Tag<'a>>,
+) -> Result<Option<Tag<'a>>, DxfError> {
+    while let Some(t) = src.next_tag()? {
+        if t.code == 0 {
+            return Ok(Some(t));
+        }
+        body.push(t);
+    }
+    Ok(None)
+}
+
 /// A tokenizer over ASCII or binary DXF.
 pub enum Tokens<'a> {
     Ascii(AsciiTokens<'a>),
@@ -197,6 +231,14 @@ impl<'a> Tokens<'a> {
         match self {
             Tokens::Ascii(t) => t.next_tag(),
             Tokens::Binary(t) => t.next_tag(),
+        }
+    }
+
+    /// [`fill_until_zero`] with the encoding chosen once, not per tag.
+    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+        match self {
+            Tokens::Ascii(t) => fill_until_zero(t, body),
+            Tokens::Binary(t) => fill_until_zero(t, body),
         }
     }
 
