@@ -59,7 +59,9 @@ impl<'a> Builder<'a> {
             r: Reader::new(bytes),
             doc,
             header: Header::default(),
-            model: Vec::new(),
+            // An entity takes 150 bytes of DXF or more: reserving by the input size saves the regrowth copies
+            // of a large model space; pages never used are never touched, and the input bounds the size.
+            model: Vec::with_capacity((bytes.len() / 150).min(1 << 20)),
             paper: Vec::new(),
             layout_blocks: Vec::new(),
             block: None,

@@ -268,3 +268,20 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod eof_tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_eofless_inputs_name_the_missing_line() {
+        assert_eq!(read(b""), Err(DxfError::UnexpectedEof { pos: Pos::Line(1), expected: "`0 EOF`" }));
+        let e = read(b"0\nSECTION\n2\nENTITIES\n0\nENDSEC\n").unwrap_err();
+        let expected = "a `0` tag closing the record, and `0 EOF`";
+        assert_eq!(e, DxfError::UnexpectedEof { pos: Pos::Line(7), expected });
+        assert_eq!(
+            e.to_string(),
+            "truncated DXF at line 7: expected a `0` tag closing the record, and `0 EOF`, found the end of the file"
+        );
+    }
+}

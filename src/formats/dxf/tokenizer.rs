@@ -245,7 +245,8 @@ impl<'a> Tokens<'a> {
     /// Where the tokenizer stands (for end-of-file errors).
     pub fn end_pos(&self) -> Pos {
         match self {
-            Tokens::Ascii(t) => Pos::Line(t.line),
+            // The line that should have come next (line 1 of an empty file).
+            Tokens::Ascii(t) => Pos::Line(t.line + 1),
             Tokens::Binary(t) => Pos::Offset(t.pos as u64),
         }
     }
