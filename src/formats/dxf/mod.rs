@@ -285,3 +285,21 @@ mod eof_tests {
         );
     }
 }
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+
+    #[test]
+    fn a_self_inserting_block_reads_warns_and_measures() {
+        let src = "0\nSECTION\n2\nBLOCKS\n0\nBLOCK\n2\nLOOP\n10\n0\n20\n0\n0\nLINE\n10\n0\n20\n0\n11\n1\n21\n1\n\
+                   0\nINSERT\n2\nloop\n10\n1\n20\n1\n0\nENDBLK\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nINSERT\n2\nLOOP\n\
+                   10\n0\n20\n0\n70\n1000\n71\n1000\n44\n1\n45\n1\n0\nENDSEC\n0\nEOF\n";
+        let doc = read(src.as_bytes()).expect("a cyclic block is valid DXF");
+        assert!(doc.diagnostics.warnings.iter().any(|w| w.contains("references itself")), "{:?}", doc.diagnostics);
+        // A 1000 × 1000 MINSERT of a self-inserting block: the walk ends (cycle cut, budget) with a finite box.
+        let table = doc.block_table();
+        let b = crate::model::measure::entity_bbox(&doc.sheets[0].entities[0], &table);
+        assert!(b.min_x == 0.0 && b.min_y == 0.0 && b.max_x.is_finite() && b.max_x > 1.0, "{b:?}");
+    }
+}
