@@ -1,12 +1,14 @@
 //! DXF reader (formats.md §1): ASCII and binary DXF, R12 to 2018+, into the common [`Document`].
 //!
-//! One file per concern: [`tokenizer`] (tags as byte slices), [`text`] (codepages, escapes, MTEXT),
+//! One file per concern: [`tokenizer`] (tags as byte slices), [`text`] (decoding, escapes, MTEXT) with
+//! [`codepage`] (single-byte codepage tables),
 //! [`reader`] (records grouped at `0` tags), [`document`] (the section walk and sheet assembly),
 //! [`header`], [`tables`], [`blocks`] (cycle check), [`entities`], [`objects`]. Structural damage is a
 //! [`DxfError`]; damage inside one entity is recorded in the diagnostics and reading resumes at the next
 //! `0` tag.
 
 pub mod blocks;
+pub mod codepage;
 pub mod document;
 pub mod entities;
 pub mod error;
