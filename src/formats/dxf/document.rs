@@ -17,14 +17,9 @@ use crate::model::{
     Attrib, BlockDef, Document, Entity, FileFormat, Geom, Sheet, SheetKind, Source, Units, UnitsSource,
 };
 
-/// Where entities of the current section go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    /// ENTITIES: model or the active paper space, by 67 and owner.
-    Entities,
-    /// Inside `BLOCK … ENDBLK`: the block being read.
-    Block,
-}
+/// An entity with followers (POLYLINE's VERTEXes, INSERT's ATTRIBs): its geometry (or the value that
+/// spoiled it), and the head of the record read ahead that belongs to the next entity.
+type Followed<'a> = (Result<Option<Read>, BadValue>, Option<Tag<'a>>);
 
 /// A block being read, until its ENDBLK.
 struct OpenBlock {
@@ -146,11 +141,8 @@ impl<'a> Builder<'a> {
             self.header = Header::parse(body);
             self.apply_header();
         }
-        let target = match name {
-            b"ENTITIES" => Some(Target::Entities),
-            b"BLOCKS" => Some(Target::Block),
-            _ => None,
-        };
+        // ENTITIES holds model and active paper space; BLOCKS holds block definitions and other layouts.
+        let has_entities = name == b"ENTITIES" || name == b"BLOCKS";
         let mut follow: Vec<Tag<'a>> = Vec::new();
         let mut pending: Option<Tag<'a>> = None;
         loop {
@@ -172,7 +164,7 @@ impl<'a> Builder<'a> {
             match name {
                 b"TABLES" => self.table_entry(kind, body),
                 b"OBJECTS" if kind == b"LAYOUT" => self.layouts.push(layout(body, self.r.enc)),
-                _ if target.is_some() => {
+                _ if has_entities => {
                     pending = self.entity_record(&head, body, &mut follow)?;
                 }
                 _ => {}
@@ -316,12 +308,7 @@ impl<'a> Builder<'a> {
         self.r.next_record(follow, &mut self.stray_tags)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn polyline(
-        &mut self,
-        body: &[Tag<'a>],
-        follow: &mut Vec<Tag<'a>>,
-    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+    fn polyline(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
         let mut builder = PolylineBuilder::new(body);
         let mut capped = false;
         loop {
@@ -344,12 +331,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn insert(
-        &mut self,
-        body: &[Tag<'a>],
-        follow: &mut Vec<Tag<'a>>,
-    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+    fn insert(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
         let enc = self.r.enc;
         let mut geom = entities::read_geom("INSERT", body, enc);
         let has_attribs = body.iter().any(|t| t.code == 66 && t.int() == Some(1));
