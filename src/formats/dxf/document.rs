@@ -86,7 +86,7 @@ impl<'a> Builder<'a> {
             }
             if t.code != 0 {
                 if first {
-                    return Err(DxfError::Structure {
+                    return Err(DxfError::NotDxf {
                         pos: t.pos(),
                         expected: "`0 SECTION` (or a 999 comment) at the start of a DXF file",
                         found: format!("group code {}", t.code),
@@ -96,7 +96,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if first && !t.is(0, b"SECTION") && !t.is(0, b"EOF") {
-                return Err(DxfError::Structure {
+                return Err(DxfError::NotDxf {
                     pos: t.pos(),
                     expected: "`0 SECTION` at the start of a DXF file",
                     found: Reader::name_of(&t),

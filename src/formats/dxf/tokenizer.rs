@@ -382,12 +382,17 @@ impl<'a> BinaryTokens<'a> {
             return Ok(None);
         }
         let code = if self.wide_codes {
-            let b = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: -1 })?;
+            let b = self
+                .take(2)
+                .ok_or(DxfError::UnexpectedEof { pos: Pos::Offset(at as u64), expected: "a 2-byte group code" })?;
             i32::from(u16::from_le_bytes([b[0], b[1]]))
         } else {
             let b = self.take(1).map(|b| b[0]).unwrap_or(0);
             if b == 255 {
-                let w = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: 255 })?;
+                let w = self.take(2).ok_or(DxfError::UnexpectedEof {
+                    pos: Pos::Offset(at as u64),
+                    expected: "the 2-byte group code after the 255 escape",
+                })?;
                 i32::from(u16::from_le_bytes([w[0], w[1]]))
             } else {
                 i32::from(b)
