@@ -14,7 +14,7 @@ use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::Tag;
 use crate::model::{
-    Attrib, BlockDef, Document, Entity, FileFormat, Geom, Sheet, SheetKind, Source, Units, UnitsSource,
+    Attrib, BlockDef, Document, Entity, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units, UnitsSource,
 };
 
 /// An entity with followers (POLYLINE's VERTEXes, INSERT's ATTRIBs): its geometry (or the value that
@@ -434,10 +434,7 @@ impl<'a> Builder<'a> {
             let cp = h.codepage.clone().unwrap_or_default();
             self.warn(format!("codepage {cp} is decoded as Windows-1252 (no table for it)"));
         }
-        if let Some(code) = self.header.insunits {
-            self.doc.units =
-                Units { length: self.header.length_unit(), insunits: Some(code), source: UnitsSource::Header };
-        }
+        self.doc.units = units(&self.header);
         self.doc.ltscale = self.header.ltscale.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
         self.doc.created_unix_ms = self.header.created_unix_ms();
         let model = Sheet {
@@ -531,5 +528,23 @@ fn entity_kind(raw: &[u8], enc: Encoding) -> Cow<'static, str> {
     match KNOWN.iter().find(|k| k.as_bytes() == raw) {
         Some(k) => Cow::Borrowed(k),
         None => Cow::Owned(decode(raw, enc).to_ascii_uppercase()),
+    }
+}
+
+/// Units from `$INSUNITS`; when it is absent or 0 (unitless), `$MEASUREMENT` (0 imperial → inch, 1 metric →
+/// millimetre) is the fallback formats.md §1 names for the drawing's units.
+fn units(h: &Header) -> Units {
+    let measured = match h.measurement {
+        Some(0) => Some(LengthUnit::Inch),
+        Some(1) => Some(LengthUnit::Millimetre),
+        _ => None,
+    };
+    match (h.insunits, measured) {
+        (Some(code), _) if code != 0 => {
+            Units { length: h.length_unit(), insunits: Some(code), source: UnitsSource::Header }
+        }
+        (insunits, Some(length)) => Units { length: Some(length), insunits, source: UnitsSource::Measurement },
+        (Some(code), None) => Units { length: None, insunits: Some(code), source: UnitsSource::Header },
+        (None, None) => Units::default(),
     }
 }

@@ -207,7 +207,26 @@ mod tests {
         let doc = read(&bytes).expect("no HEADER is legal");
         assert_eq!(doc.source.version, None);
         assert_eq!(doc.units.source, UnitsSource::None);
+        assert_eq!(doc.units.length, None);
         assert_eq!(doc.sheets[0].entities.len(), 1);
+    }
+
+    #[test]
+    fn measurement_is_the_units_fallback_for_unitless_drawings() {
+        let metric = dxf(&[
+            ("0", "SECTION"),
+            ("2", "HEADER"),
+            ("9", "$INSUNITS"),
+            ("70", "0"),
+            ("9", "$MEASUREMENT"),
+            ("70", "1"),
+            ("0", "ENDSEC"),
+            ("0", "EOF"),
+        ]);
+        let doc = read(&metric).expect("reads");
+        assert_eq!(doc.units.length, Some(LengthUnit::Millimetre));
+        assert_eq!(doc.units.source, UnitsSource::Measurement);
+        assert_eq!(doc.units.insunits, Some(0));
     }
 
     #[test]
