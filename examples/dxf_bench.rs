@@ -25,11 +25,25 @@ fn main() {
     let scan = best_of(rounds, || {
         std::hint::black_box(cadlens::formats::dxf::scan_tags(&bytes).expect("scan"));
     });
+    let records = best_of(rounds, || {
+        let mut r = cadlens::formats::dxf::reader::Reader::new(&bytes);
+        let mut body = Vec::new();
+        let mut stray = 0;
+        let mut n = 0u64;
+        while let Ok(t) = r.next_record(&mut body, &mut stray) {
+            n += body.len() as u64;
+            if t.is(0, b"EOF") {
+                break;
+            }
+        }
+        std::hint::black_box(n);
+    });
     let read = best_of(rounds, || {
         std::hint::black_box(cadlens::formats::dxf::read(&bytes).expect("read"));
     });
     println!(
-        "{mb:.1} MB: scan_tags {scan:.3} s ({:.0} MB/s); read {read:.3} s ({:.0} MB/s); read/scan {:.2}",
+        "{mb:.1} MB: scan_tags {scan:.3} s ({:.0} MB/s); records {records:.3} s; read {read:.3} s ({:.0} MB/s); \
+         read/scan {:.2}",
         mb / scan,
         mb / read,
         read / scan

@@ -19,7 +19,8 @@ fn main() {
     };
     const BYTES: &[u8] = b"0123456789-.\n \xFF\x00eE+";
     let (mut runs, mut panics) = (0u64, 0u64);
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).expect("a folder").filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(&dir).expect("a folder").filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
         let Ok(orig) = std::fs::read(&path) else { continue };

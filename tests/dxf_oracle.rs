@@ -1,5 +1,6 @@
 //! The DXF reader against ezdxf (the oracle of formats.md §10): for every corpus DXF with an oracle file,
-//! model-space entity counts per type, layer names and colours, and the model-space extents (inserts and
+//! model-space entity counts per type, paper-space counts per layout, layer names and colours, and the
+//! model-space extents (inserts and
 //! dimension blocks expanded, as `ezdxf.bbox.extents(modelspace)` measures them) must agree. Files ezdxf
 //! refuses must be refused too. Known, explained differences live in tests/data/dxf_oracle_differences.tsv.
 
@@ -118,6 +119,34 @@ fn counts(doc: &Document) -> BTreeMap<String, u64> {
     c
 }
 
+/// Non-empty paper layouts: name → type → count.
+fn paper_counts(doc: &Document) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut out = BTreeMap::new();
+    for sheet in doc.sheets.iter().skip(1).filter(|s| !s.entities.is_empty()) {
+        let c: &mut BTreeMap<String, u64> = out.entry(sheet.name.clone()).or_default();
+        for e in &sheet.entities {
+            *c.entry(e.kind.clone()).or_insert(0) += 1;
+        }
+    }
+    out
+}
+
+fn oracle_paper_counts(v: &Value) -> BTreeMap<String, BTreeMap<String, u64>> {
+    let mut out = BTreeMap::new();
+    if let Some(m) = v["entity_counts"]["paper"].as_object() {
+        for (name, c) in m {
+            let c: BTreeMap<String, u64> = c
+                .as_object()
+                .map(|c| c.iter().map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0))).collect())
+                .unwrap_or_default();
+            if !c.is_empty() {
+                out.insert(name.clone(), c);
+            }
+        }
+    }
+    out
+}
+
 fn oracle_counts(v: &Value) -> BTreeMap<String, u64> {
     v["entity_counts"]["model"]
         .as_object()
@@ -169,6 +198,7 @@ fn dxf_reader_agrees_with_ezdxf() {
     let listed = listed();
     let (mut compared, mut counts_ok, mut layers_ok, mut bbox_ok, mut bbox_text) = (0, 0, 0, 0, 0);
     let (mut refused_ok, mut refused_total) = (0, 0);
+    let (mut paper_ok, mut units_ok) = (0, 0);
     let mut differing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for oracle_path in files {
         let oracle: Value = serde_json::from_slice(&std::fs::read(&oracle_path).expect("oracle readable"))
@@ -202,6 +232,18 @@ fn dxf_reader_agrees_with_ezdxf() {
             }
         };
         let mut diffs = Vec::new();
+        let (ours, theirs) = (paper_counts(&doc), oracle_paper_counts(&oracle));
+        if ours == theirs {
+            paper_ok += 1;
+        } else {
+            diffs.push(format!("paper space ours {ours:?} oracle {theirs:?}"));
+        }
+        let (ours, theirs) = (doc.units.insunits.map(i64::from), oracle["insunits"].as_i64());
+        if ours == theirs {
+            units_ok += 1;
+        } else {
+            diffs.push(format!("$INSUNITS ours {ours:?} oracle {theirs:?}"));
+        }
         let (ours, theirs) = (counts(&doc), oracle_counts(&oracle));
         if ours == theirs {
             counts_ok += 1;
@@ -241,6 +283,10 @@ fn dxf_reader_agrees_with_ezdxf() {
          {layers_ok}/{compared}, bbox within {:.1} % {bbox_ok}/{compared} (+{bbox_text} agreeing only up to \
          the text-size estimates); ezdxf refusals also refused {refused_ok}/{refused_total}",
         BBOX_TOLERANCE * 100.0
+    );
+    eprintln!(
+        "DXF oracle: paper-space entity counts per non-empty layout equal {paper_ok}/{compared}, $INSUNITS equal \
+         {units_ok}/{compared}"
     );
     let mut failures = Vec::new();
     for (file, diffs) in &differing {

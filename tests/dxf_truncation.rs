@@ -2,17 +2,17 @@
 //! line (ASCII) or a byte offset (binary), and never panics. A cut that still holds the complete `0 EOF`
 //! (files with bytes after EOF) may succeed, and must then read exactly what the whole file reads.
 //!
-//! Work is capped so the suite stays quick in debug builds: files up to 128 KiB get all 99 cuts, files up
-//! to 2 MiB every 5th percent, larger ones every 15th percent (and 99 %).
+//! Work is capped so the suite stays quick in debug builds: files up to 64 KiB get all 99 cuts, files up
+//! to 1 MiB every 5th percent, larger ones every 15th percent (and 99 %).
 
 mod common;
 
 use cadlens::formats::dxf;
 
 fn cut_points(len: usize) -> Vec<usize> {
-    let step = if len <= 128 * 1024 {
+    let step = if len <= 64 * 1024 {
         1
-    } else if len <= 2 * 1024 * 1024 {
+    } else if len <= 1024 * 1024 {
         5
     } else {
         15

@@ -163,10 +163,10 @@ fn visit_one<'a>(
         return true;
     }
     stack.push(block.name.clone());
-    let cells: Vec<Affine> = match insert {
-        Some(ins) => array_cells(ins, block.base),
+    let cells: Box<dyn Iterator<Item = Affine> + '_> = match insert {
+        Some(ins) => Box::new(array_cells(ins, block.base)),
         // DIMENSION blocks are already in sheet coordinates.
-        None => vec![Affine::IDENTITY],
+        None => Box::new(std::iter::once(Affine::IDENTITY)),
     };
     let mut keep_going = true;
     'cells: for cell in cells {
@@ -193,22 +193,13 @@ fn visit_one<'a>(
     keep_going
 }
 
-/// The transforms of every MINSERT cell (one for a plain insert), capped so a 10⁹-cell array cannot
-/// allocate without bound: the budget stops the walk long before the cap matters.
-fn array_cells(ins: &InsertGeom, base: Point) -> Vec<Affine> {
+/// The transforms of every MINSERT cell (one for a plain insert), computed as the walk needs them and capped
+/// at a million cells: nested arrays hold no cell lists in memory, and the budget stops the walk long
+/// before the cap matters.
+fn array_cells(ins: &InsertGeom, base: Point) -> impl Iterator<Item = Affine> + '_ {
     let cols = ins.columns.clamp(1, 100_000);
     let rows = ins.rows.clamp(1, 100_000);
-    let count = (u64::from(cols) * u64::from(rows)).min(1_000_000);
-    let mut out = Vec::with_capacity(count as usize);
-    'outer: for r in 0..rows {
-        for c in 0..cols {
-            if out.len() as u64 >= count {
-                break 'outer;
-            }
-            out.push(ins.transform(base, c, r));
-        }
-    }
-    out
+    (0..rows).flat_map(move |r| (0..cols).map(move |c| ins.transform(base, c, r))).take(1_000_000)
 }
 
 fn inherit<'a>(child: &'a Entity, parent: &Inherited<'a>) -> Inherited<'a> {

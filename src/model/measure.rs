@@ -115,11 +115,15 @@ pub fn vertices_bbox(vertices: &[Vertex], closed: bool) -> BBox2 {
 }
 
 /// Box of the outline of a polyline drawn with width: each straight segment is a quadrilateral of its start
-/// and end widths (square ends); a bulged segment is its arc box grown by the larger half width.
+/// and end widths, consecutive straight segments meet in mitred joins (their offset edges intersect, as
+/// AutoCAD draws wide polylines), and a bulged segment is its arc box grown by the larger half width.
 fn width_bbox(vertices: &[Vertex], closed: bool, constant_width: f64) -> BBox2 {
     let mut b = BBox2::EMPTY;
     let n = vertices.len();
     let segs = if closed { n } else { n.saturating_sub(1) };
+    // Offset edges (left, right) of each straight segment as (point, direction); None for arcs and gaps.
+    let mut edges: Vec<Option<[(Point, Point); 2]>> = Vec::with_capacity(segs);
+    let mut max_half = 0.0f64;
     for i in 0..segs {
         let (a, c) = (vertices[i], vertices[(i + 1) % n]);
         let (sw, ew) = if a.start_width == 0.0 && a.end_width == 0.0 {
@@ -128,8 +132,10 @@ fn width_bbox(vertices: &[Vertex], closed: bool, constant_width: f64) -> BBox2 {
             (a.start_width, a.end_width)
         };
         if !(sw > 0.0 || ew > 0.0) || !(sw.is_finite() && ew.is_finite()) {
+            edges.push(None);
             continue;
         }
+        max_half = max_half.max(sw.max(ew) / 2.0);
         if a.bulge != 0.0 {
             if let Some((centre, r, s, e)) = bulge_arc(a.p, c.p, a.bulge) {
                 let mut arc = arc_bbox(centre, r, s, e);
@@ -140,20 +146,49 @@ fn width_bbox(vertices: &[Vertex], closed: bool, constant_width: f64) -> BBox2 {
                 arc.max_y += grow;
                 b.union(&arc);
             }
+            edges.push(None);
             continue;
         }
         let d = Point::xy(c.p.x - a.p.x, c.p.y - a.p.y);
         let len = d.length();
         if len <= 0.0 {
+            edges.push(None);
             continue;
         }
         let nrm = Point::xy(-d.y / len, d.x / len);
-        for (p, w) in [(a.p, sw), (c.p, ew)] {
-            b.add_point(Point::xy(p.x + nrm.x * w / 2.0, p.y + nrm.y * w / 2.0));
-            b.add_point(Point::xy(p.x - nrm.x * w / 2.0, p.y - nrm.y * w / 2.0));
+        let side = |p: Point, w: f64, k: f64| Point::xy(p.x + k * nrm.x * w / 2.0, p.y + k * nrm.y * w / 2.0);
+        let (l0, l1, r0, r1) = (side(a.p, sw, 1.0), side(c.p, ew, 1.0), side(a.p, sw, -1.0), side(c.p, ew, -1.0));
+        for p in [l0, l1, r0, r1] {
+            b.add_point(p);
+        }
+        edges.push(Some([(l0, l1.minus(l0)), (r0, r1.minus(r0))]));
+    }
+    // Mitred joins between consecutive straight segments (limited to a few widths, so nearly parallel
+    // segments cannot push the box out to infinity).
+    let joins = if closed { segs } else { segs.saturating_sub(1) };
+    for i in 0..joins {
+        let (Some(e1), Some(e2)) = (edges[i], edges[(i + 1) % segs]) else { continue };
+        let vertex = vertices[(i + 1) % n].p;
+        for k in 0..2 {
+            if let Some(p) = line_intersection(e1[k], e2[k]) {
+                if p.distance(vertex) <= 10.0 * max_half {
+                    b.add_point(p);
+                }
+            }
         }
     }
     b
+}
+
+/// Intersection of two lines given as (point, direction); `None` when (nearly) parallel.
+fn line_intersection((p, d): (Point, Point), (q, e): (Point, Point)) -> Option<Point> {
+    let cross = d.x * e.y - d.y * e.x;
+    if cross.abs() <= 1e-12 * d.length() * e.length() {
+        return None;
+    }
+    let w = q.minus(p);
+    let t = (w.x * e.y - w.y * e.x) / cross;
+    Some(Point::xy(p.x + t * d.x, p.y + t * d.y))
 }
 
 fn edge_bbox(e: &HatchEdge) -> BBox2 {
@@ -409,6 +444,15 @@ mod tests {
             m,
             Metrics { length: Some(260.0), area: Some(4000.0), perimeter: Some(260.0), vertex_count: Some(4) }
         );
+    }
+
+    #[test]
+    fn wide_polyline_box_includes_its_mitred_corner() {
+        // A right angle at (10, 0) drawn 2 wide: the outer mitre corner is (11, -1).
+        let vs: Vec<Vertex> =
+            [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0)].iter().map(|&(x, y)| Vertex::at(Point::xy(x, y))).collect();
+        let b = geom_bbox(&Geom::Polyline { vertices: vs, closed: false, constant_width: 2.0 });
+        assert_eq!((b.min_x, b.min_y, b.max_x, b.max_y), (0.0, -1.0, 11.0, 10.0));
     }
 
     #[test]

@@ -247,7 +247,13 @@ impl Document {
             .iter()
             .flat_map(|s| s.entities.iter())
             .chain(self.blocks.iter().flat_map(|b| b.entities.iter()));
+        // Consecutive entities mostly share a layer: skip the upper-casing and hashing for repeats.
+        let mut last: Option<&str> = None;
         for e in all {
+            if last == Some(e.layer.as_str()) {
+                continue;
+            }
+            last = Some(e.layer.as_str());
             if known.insert(e.layer.to_ascii_uppercase()) {
                 missing.push(e.layer.clone());
             }

@@ -14,17 +14,12 @@ use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::Tag;
 use crate::model::{
-    Attrib, BlockDef, Document, Entity, FileFormat, Geom, Sheet, SheetKind, Source, Units, UnitsSource,
+    Attrib, BlockDef, Document, Entity, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units, UnitsSource,
 };
 
-/// Where entities of the current section go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Target {
-    /// ENTITIES: model or the active paper space, by 67 and owner.
-    Entities,
-    /// Inside `BLOCK … ENDBLK`: the block being read.
-    Block,
-}
+/// An entity with followers (POLYLINE's VERTEXes, INSERT's ATTRIBs): its geometry (or the value that
+/// spoiled it), and the head of the record read ahead that belongs to the next entity.
+type Followed<'a> = (Result<Option<Read>, BadValue>, Option<Tag<'a>>);
 
 /// A block being read, until its ENDBLK.
 struct OpenBlock {
@@ -59,7 +54,9 @@ impl<'a> Builder<'a> {
             r: Reader::new(bytes),
             doc,
             header: Header::default(),
-            model: Vec::new(),
+            // An entity takes 150 bytes of DXF or more: reserving by the input size saves the regrowth copies
+            // of a large model space; pages never used are never touched, and the input bounds the size.
+            model: Vec::with_capacity((bytes.len() / 150).min(1 << 20)),
             paper: Vec::new(),
             layout_blocks: Vec::new(),
             block: None,
@@ -89,7 +86,7 @@ impl<'a> Builder<'a> {
             }
             if t.code != 0 {
                 if first {
-                    return Err(DxfError::Structure {
+                    return Err(DxfError::NotDxf {
                         pos: t.pos(),
                         expected: "`0 SECTION` (or a 999 comment) at the start of a DXF file",
                         found: format!("group code {}", t.code),
@@ -99,7 +96,7 @@ impl<'a> Builder<'a> {
                 continue;
             }
             if first && !t.is(0, b"SECTION") && !t.is(0, b"EOF") {
-                return Err(DxfError::Structure {
+                return Err(DxfError::NotDxf {
                     pos: t.pos(),
                     expected: "`0 SECTION` at the start of a DXF file",
                     found: Reader::name_of(&t),
@@ -144,11 +141,8 @@ impl<'a> Builder<'a> {
             self.header = Header::parse(body);
             self.apply_header();
         }
-        let target = match name {
-            b"ENTITIES" => Some(Target::Entities),
-            b"BLOCKS" => Some(Target::Block),
-            _ => None,
-        };
+        // ENTITIES holds model and active paper space; BLOCKS holds block definitions and other layouts.
+        let has_entities = name == b"ENTITIES" || name == b"BLOCKS";
         let mut follow: Vec<Tag<'a>> = Vec::new();
         let mut pending: Option<Tag<'a>> = None;
         loop {
@@ -170,7 +164,7 @@ impl<'a> Builder<'a> {
             match name {
                 b"TABLES" => self.table_entry(kind, body),
                 b"OBJECTS" if kind == b"LAYOUT" => self.layouts.push(layout(body, self.r.enc)),
-                _ if target.is_some() => {
+                _ if has_entities => {
                     pending = self.entity_record(&head, body, &mut follow)?;
                 }
                 _ => {}
@@ -314,12 +308,7 @@ impl<'a> Builder<'a> {
         self.r.next_record(follow, &mut self.stray_tags)
     }
 
-    #[allow(clippy::type_complexity)]
-    fn polyline(
-        &mut self,
-        body: &[Tag<'a>],
-        follow: &mut Vec<Tag<'a>>,
-    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+    fn polyline(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
         let mut builder = PolylineBuilder::new(body);
         let mut capped = false;
         loop {
@@ -342,12 +331,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn insert(
-        &mut self,
-        body: &[Tag<'a>],
-        follow: &mut Vec<Tag<'a>>,
-    ) -> Result<(Result<Option<Read>, BadValue>, Option<Tag<'a>>), DxfError> {
+    fn insert(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
         let enc = self.r.enc;
         let mut geom = entities::read_geom("INSERT", body, enc);
         let has_attribs = body.iter().any(|t| t.code == 66 && t.int() == Some(1));
@@ -450,10 +434,7 @@ impl<'a> Builder<'a> {
             let cp = h.codepage.clone().unwrap_or_default();
             self.warn(format!("codepage {cp} is decoded as Windows-1252 (no table for it)"));
         }
-        if let Some(code) = self.header.insunits {
-            self.doc.units =
-                Units { length: self.header.length_unit(), insunits: Some(code), source: UnitsSource::Header };
-        }
+        self.doc.units = units(&self.header);
         self.doc.ltscale = self.header.ltscale.filter(|s| s.is_finite() && *s > 0.0).unwrap_or(1.0);
         self.doc.created_unix_ms = self.header.created_unix_ms();
         let model = Sheet {
@@ -547,5 +528,23 @@ fn entity_kind(raw: &[u8], enc: Encoding) -> Cow<'static, str> {
     match KNOWN.iter().find(|k| k.as_bytes() == raw) {
         Some(k) => Cow::Borrowed(k),
         None => Cow::Owned(decode(raw, enc).to_ascii_uppercase()),
+    }
+}
+
+/// Units from `$INSUNITS`; when it is absent or 0 (unitless), `$MEASUREMENT` (0 imperial → inch, 1 metric →
+/// millimetre) is the fallback formats.md §1 names for the drawing's units.
+fn units(h: &Header) -> Units {
+    let measured = match h.measurement {
+        Some(0) => Some(LengthUnit::Inch),
+        Some(1) => Some(LengthUnit::Millimetre),
+        _ => None,
+    };
+    match (h.insunits, measured) {
+        (Some(code), _) if code != 0 => {
+            Units { length: h.length_unit(), insunits: Some(code), source: UnitsSource::Header }
+        }
+        (insunits, Some(length)) => Units { length: Some(length), insunits, source: UnitsSource::Measurement },
+        (Some(code), None) => Units { length: None, insunits: Some(code), source: UnitsSource::Header },
+        (None, None) => Units::default(),
     }
 }

@@ -1,5 +1,6 @@
 //! The typed refusals of the DXF reader. Every variant names where in the file it happened (`line N` for
-//! ASCII, `byte offset N` for binary) and what the reader expected there.
+//! ASCII, `byte offset N` for binary) and what the reader expected there. Block cycles are no error: the
+//! reader warns and `model::flatten` cuts the cycle (see `blocks`).
 
 use std::fmt;
 
@@ -21,9 +22,9 @@ impl fmt::Display for Pos {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum DxfError {
-    /// The input is not DXF at all (no `0 SECTION`, no binary sentinel).
-    #[error("not a DXF file at {pos}: expected {expected}")]
-    NotDxf { pos: Pos, expected: &'static str },
+    /// The input does not start like DXF (its first tag is not `0 SECTION` or a 999 comment).
+    #[error("not a DXF file at {pos}: expected {expected}, found {found:?}")]
+    NotDxf { pos: Pos, expected: &'static str, found: String },
     /// A group code line that is not an integer.
     #[error("invalid group code at {pos}: expected an integer group code, found {found:?}")]
     BadGroupCode { pos: Pos, found: String },
@@ -33,12 +34,6 @@ pub enum DxfError {
     /// The file ended before `0 EOF` (or before the structure it was in was closed).
     #[error("truncated DXF at {pos}: expected {expected}, found the end of the file")]
     UnexpectedEof { pos: Pos, expected: &'static str },
-    /// A structural tag is not what the section grammar allows.
-    #[error("malformed DXF at {pos}: expected {expected}, found {found:?}")]
-    Structure { pos: Pos, expected: &'static str, found: String },
-    /// Block references nest in a cycle that cannot be drawn.
-    #[error("block cycle at {pos}: block {block:?} references itself")]
-    BlockCycle { pos: Pos, block: String },
 }
 
 impl DxfError {
@@ -48,9 +43,7 @@ impl DxfError {
             DxfError::NotDxf { pos, .. }
             | DxfError::BadGroupCode { pos, .. }
             | DxfError::IncompleteTag { pos, .. }
-            | DxfError::UnexpectedEof { pos, .. }
-            | DxfError::Structure { pos, .. }
-            | DxfError::BlockCycle { pos, .. } => *pos,
+            | DxfError::UnexpectedEof { pos, .. } => *pos,
         }
     }
 }

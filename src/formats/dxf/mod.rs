@@ -1,12 +1,14 @@
 //! DXF reader (formats.md §1): ASCII and binary DXF, R12 to 2018+, into the common [`Document`].
 //!
-//! One file per concern: [`tokenizer`] (tags as byte slices), [`text`] (codepages, escapes, MTEXT),
+//! One file per concern: [`tokenizer`] (tags as byte slices), [`text`] (decoding, escapes, MTEXT) with
+//! [`codepage`] (single-byte codepage tables),
 //! [`reader`] (records grouped at `0` tags), [`document`] (the section walk and sheet assembly),
 //! [`header`], [`tables`], [`blocks`] (cycle check), [`entities`], [`objects`]. Structural damage is a
 //! [`DxfError`]; damage inside one entity is recorded in the diagnostics and reading resumes at the next
 //! `0` tag.
 
 pub mod blocks;
+pub mod codepage;
 pub mod document;
 pub mod entities;
 pub mod error;
@@ -205,7 +207,26 @@ mod tests {
         let doc = read(&bytes).expect("no HEADER is legal");
         assert_eq!(doc.source.version, None);
         assert_eq!(doc.units.source, UnitsSource::None);
+        assert_eq!(doc.units.length, None);
         assert_eq!(doc.sheets[0].entities.len(), 1);
+    }
+
+    #[test]
+    fn measurement_is_the_units_fallback_for_unitless_drawings() {
+        let metric = dxf(&[
+            ("0", "SECTION"),
+            ("2", "HEADER"),
+            ("9", "$INSUNITS"),
+            ("70", "0"),
+            ("9", "$MEASUREMENT"),
+            ("70", "1"),
+            ("0", "ENDSEC"),
+            ("0", "EOF"),
+        ]);
+        let doc = read(&metric).expect("reads");
+        assert_eq!(doc.units.length, Some(LengthUnit::Millimetre));
+        assert_eq!(doc.units.source, UnitsSource::Measurement);
+        assert_eq!(doc.units.insunits, Some(0));
     }
 
     #[test]
@@ -266,5 +287,40 @@ mod tests {
             let _ = read(&bytes);
             let _ = read(&binary);
         }
+    }
+}
+
+#[cfg(test)]
+mod eof_tests {
+    use super::*;
+
+    #[test]
+    fn empty_and_eofless_inputs_name_the_missing_line() {
+        assert_eq!(read(b""), Err(DxfError::UnexpectedEof { pos: Pos::Line(1), expected: "`0 EOF`" }));
+        let e = read(b"0\nSECTION\n2\nENTITIES\n0\nENDSEC\n").unwrap_err();
+        let expected = "a `0` tag closing the record, and `0 EOF`";
+        assert_eq!(e, DxfError::UnexpectedEof { pos: Pos::Line(7), expected });
+        assert_eq!(
+            e.to_string(),
+            "truncated DXF at line 7: expected a `0` tag closing the record, and `0 EOF`, found the end of the file"
+        );
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+
+    #[test]
+    fn a_self_inserting_block_reads_warns_and_measures() {
+        let src = "0\nSECTION\n2\nBLOCKS\n0\nBLOCK\n2\nLOOP\n10\n0\n20\n0\n0\nLINE\n10\n0\n20\n0\n11\n1\n21\n1\n\
+                   0\nINSERT\n2\nloop\n10\n1\n20\n1\n0\nENDBLK\n0\nENDSEC\n0\nSECTION\n2\nENTITIES\n0\nINSERT\n2\nLOOP\n\
+                   10\n0\n20\n0\n70\n1000\n71\n1000\n44\n1\n45\n1\n0\nENDSEC\n0\nEOF\n";
+        let doc = read(src.as_bytes()).expect("a cyclic block is valid DXF");
+        assert!(doc.diagnostics.warnings.iter().any(|w| w.contains("references itself")), "{:?}", doc.diagnostics);
+        // A 1000 × 1000 MINSERT of a self-inserting block: the walk ends (cycle cut, budget) with a finite box.
+        let table = doc.block_table();
+        let b = crate::model::measure::entity_bbox(&doc.sheets[0].entities[0], &table);
+        assert!(b.min_x == 0.0 && b.min_y == 0.0 && b.max_x.is_finite() && b.max_x > 1.0, "{b:?}");
     }
 }

@@ -50,15 +50,19 @@ impl<'a> Reader<'a> {
     /// unread). The file ending inside a record is structural damage.
     pub fn read_body(&mut self, body: &mut Vec<Tag<'a>>) -> Result<(), DxfError> {
         body.clear();
-        loop {
-            match self.peek()? {
-                Some(t) if t.code == 0 => return Ok(()),
-                Some(t) => {
-                    self.peeked = None;
-                    body.push(t);
-                }
-                None => return Err(self.eof("a `0` tag closing the record, and `0 EOF`")),
+        if let Some(t) = self.peeked.take() {
+            if t.code == 0 {
+                self.peeked = Some(t);
+                return Ok(());
             }
+            body.push(t);
+        }
+        match self.tokens.fill_until_zero(body)? {
+            Some(zero) => {
+                self.peeked = Some(zero);
+                Ok(())
+            }
+            None => Err(self.eof("a `0` tag closing the record, and `0 EOF`")),
         }
     }
 

@@ -3,12 +3,16 @@
 
 use std::borrow::Cow;
 
+use super::codepage::{Codepage, by_name};
+
 /// How string values of a file are decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
     /// Windows-1252 (also the fallback for codepages without a table here).
     Cp1252,
+    /// Another single-byte codepage named by `$DWGCODEPAGE`.
+    Table(&'static Codepage),
 }
 
 impl Encoding {
@@ -17,11 +21,19 @@ impl Encoding {
         if version.is_some_and(|v| v >= "AC1021") {
             return (Encoding::Utf8, false);
         }
-        match codepage.map(|c| c.trim().to_ascii_uppercase()) {
-            None => (Encoding::Cp1252, false),
-            Some(c) if c == "ANSI_1252" || c == "DOS437" || c.is_empty() => (Encoding::Cp1252, false),
-            Some(c) if c == "UTF8" || c == "UTF-8" => (Encoding::Utf8, false),
-            Some(_) => (Encoding::Cp1252, true),
+        let Some(cp) = codepage.map(str::trim).filter(|c| !c.is_empty()) else {
+            return (Encoding::Cp1252, false);
+        };
+        if cp.eq_ignore_ascii_case("ANSI_1252") {
+            return (Encoding::Cp1252, false);
+        }
+        if cp.eq_ignore_ascii_case("UTF8") || cp.eq_ignore_ascii_case("UTF-8") {
+            return (Encoding::Utf8, false);
+        }
+        match by_name(cp) {
+            Some(table) => (Encoding::Table(table), false),
+            // Double-byte Asian codepages (ANSI_932, ANSI_936 …) have no table here.
+            None => (Encoding::Cp1252, true),
         }
     }
 
@@ -29,6 +41,7 @@ impl Encoding {
         match self {
             Encoding::Utf8 => "UTF-8",
             Encoding::Cp1252 => "ANSI_1252",
+            Encoding::Table(t) => t.name,
         }
     }
 }
@@ -59,6 +72,9 @@ pub fn decode(raw: &[u8], enc: Encoding) -> String {
                 Err(_) => Cow::Owned(raw.iter().map(|&b| cp1252_char(b)).collect()),
             },
             Encoding::Cp1252 => Cow::Owned(raw.iter().map(|&b| cp1252_char(b)).collect()),
+            Encoding::Table(t) => Cow::Owned(
+                raw.iter().map(|&b| if b < 0x80 { char::from(b) } else { t.high[usize::from(b - 0x80)] }).collect(),
+            ),
         }
     };
     if s.contains('\\') { unescape_unicode(&s) } else { s.into_owned() }
@@ -236,6 +252,12 @@ mod tests {
         assert_eq!(Encoding::for_file(Some("AC1015"), Some("ANSI_1252")), (Encoding::Cp1252, false));
         assert_eq!(Encoding::for_file(Some("AC1021"), Some("ANSI_1251")), (Encoding::Utf8, false));
         assert_eq!(Encoding::for_file(Some("AC1015"), Some("ANSI_936")), (Encoding::Cp1252, true));
+        let (cyrillic, fallback) = Encoding::for_file(Some("AC1018"), Some("ansi_1251"));
+        assert!(!fallback);
+        assert_eq!(cyrillic.name(), "ANSI_1251");
+        assert_eq!(decode(b"\xCF\xF0\xE8\xE2\xE5\xF2", cyrillic), "Привет");
+        let (dos, _) = Encoding::for_file(Some("AC1009"), Some("DOS850"));
+        assert_eq!(decode(b"\x81ber", dos), "über");
         assert_eq!(Encoding::for_file(None, None), (Encoding::Cp1252, false));
     }
 

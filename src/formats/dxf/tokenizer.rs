@@ -171,6 +171,40 @@ pub fn parse_f64(t: &[u8]) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A source of tags (implemented by both tokenizers, so hot loops can be monomorphised per encoding).
+pub trait TagSource<'a> {
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError>;
+}
+
+impl<'a> TagSource<'a> for AsciiTokens<'a> {
+    #[inline]
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        AsciiTokens::next_tag(self)
+    }
+}
+
+impl<'a> TagSource<'a> for BinaryTokens<'a> {
+    #[inline]
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        BinaryTokens::next_tag(self)
+    }
+}
+
+/// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
+#[inline]
+pub fn fill_until_zero<'a, S: TagSource<'a>>(
+    src: &mut S,
+    body: &mut Vec<Tag<'a>>,
+) -> Result<Option<Tag<'a>>, DxfError> {
+    while let Some(t) = src.next_tag()? {
+        if t.code == 0 {
+            return Ok(Some(t));
+        }
+        body.push(t);
+    }
+    Ok(None)
+}
+
 /// A tokenizer over ASCII or binary DXF.
 pub enum Tokens<'a> {
     Ascii(AsciiTokens<'a>),
@@ -200,10 +234,19 @@ impl<'a> Tokens<'a> {
         }
     }
 
+    /// [`fill_until_zero`] with the encoding chosen once, not per tag.
+    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+        match self {
+            Tokens::Ascii(t) => fill_until_zero(t, body),
+            Tokens::Binary(t) => fill_until_zero(t, body),
+        }
+    }
+
     /// Where the tokenizer stands (for end-of-file errors).
     pub fn end_pos(&self) -> Pos {
         match self {
-            Tokens::Ascii(t) => Pos::Line(t.line),
+            // The line that should have come next (line 1 of an empty file).
+            Tokens::Ascii(t) => Pos::Line(t.line + 1),
             Tokens::Binary(t) => Pos::Offset(t.pos as u64),
         }
     }
@@ -339,12 +382,17 @@ impl<'a> BinaryTokens<'a> {
             return Ok(None);
         }
         let code = if self.wide_codes {
-            let b = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: -1 })?;
+            let b = self
+                .take(2)
+                .ok_or(DxfError::UnexpectedEof { pos: Pos::Offset(at as u64), expected: "a 2-byte group code" })?;
             i32::from(u16::from_le_bytes([b[0], b[1]]))
         } else {
             let b = self.take(1).map(|b| b[0]).unwrap_or(0);
             if b == 255 {
-                let w = self.take(2).ok_or(DxfError::IncompleteTag { pos: Pos::Offset(at as u64), code: 255 })?;
+                let w = self.take(2).ok_or(DxfError::UnexpectedEof {
+                    pos: Pos::Offset(at as u64),
+                    expected: "the 2-byte group code after the 255 escape",
+                })?;
                 i32::from(u16::from_le_bytes([w[0], w[1]]))
             } else {
                 i32::from(b)

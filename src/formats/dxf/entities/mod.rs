@@ -91,7 +91,11 @@ impl<'a> Common<'a> {
                 102 => in_group = t.trimmed().first() == Some(&b'{'),
                 _ if in_group => {}
                 100 => in_entity = t.trimmed() == b"AcDbEntity",
-                5 if c.handle.is_none() => c.handle = Some(decode(t.trimmed(), enc).to_ascii_uppercase()),
+                5 if c.handle.is_none() => {
+                    let mut h = decode(t.trimmed(), enc);
+                    h.make_ascii_uppercase();
+                    c.handle = Some(h);
+                }
                 330 if c.owner.is_none() => c.owner = Some(t.trimmed()),
                 _ if !in_entity => {}
                 8 => c.layer = Some(decode(t.raw, enc)),
