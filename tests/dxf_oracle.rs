@@ -113,7 +113,7 @@ fn counts(doc: &Document) -> BTreeMap<String, u64> {
     let mut c = BTreeMap::new();
     if let Some(model) = doc.sheets.first() {
         for e in &model.entities {
-            *c.entry(e.kind.clone()).or_insert(0) += 1;
+            *c.entry(e.kind.to_string()).or_insert(0) += 1;
         }
     }
     c
@@ -125,7 +125,7 @@ fn paper_counts(doc: &Document) -> BTreeMap<String, BTreeMap<String, u64>> {
     for sheet in doc.sheets.iter().skip(1).filter(|s| !s.entities.is_empty()) {
         let c: &mut BTreeMap<String, u64> = out.entry(sheet.name.clone()).or_default();
         for e in &sheet.entities {
-            *c.entry(e.kind.clone()).or_insert(0) += 1;
+            *c.entry(e.kind.to_string()).or_insert(0) += 1;
         }
     }
     out

@@ -17,7 +17,7 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geom {
     Geom::Polyline { vertices, closed: true, constant_width: 0.0 }
 }
 
-fn on(layer: &str, handle: &str, kind: &str, geom: Geom) -> Entity {
+fn on(layer: &str, handle: &str, kind: &'static str, geom: Geom) -> Entity {
     let mut e = Entity::new(kind, geom);
     e.layer = layer.to_owned();
     e.handle = Some(handle.to_owned());
@@ -25,14 +25,14 @@ fn on(layer: &str, handle: &str, kind: &str, geom: Geom) -> Entity {
 }
 
 fn text(value: &str, x: f64, y: f64, height: f64) -> Geom {
-    Geom::Text(TextGeom {
+    Geom::Text(Box::new(TextGeom {
         value: value.to_owned(),
         position: Point::xy(x, y),
         height,
         width_factor: 1.0,
         style: Some("STANDARD".to_owned()),
         ..TextGeom::default()
-    })
+    }))
 }
 
 fn layer(name: &str, aci: u8, linetype: &str, lineweight: i16) -> Layer {
@@ -89,7 +89,7 @@ fn bracket() -> Document {
         tab_order: 1,
         entities: vec![
             on("BORDER", "40", "LWPOLYLINE", rect(10.0, 10.0, 287.0, 200.0)),
-            on("TITLE", "41", "INSERT", Geom::Insert(title)),
+            on("TITLE", "41", "INSERT", Geom::Insert(Box::new(title))),
             on("TITLE", "42", "TEXT", text("SCALE 1:1", 200.0, 20.0, 5.0)),
         ],
         ..Sheet::default()
@@ -339,7 +339,7 @@ fn plate() -> Document {
             ),
             centre_line,
             on("NOTES", "2E", "TEXT", text("PLATE-01 t=3", 5.0, 5.0, 3.5)),
-            on("NOTES", "30", "INSERT", Geom::Insert(InsertGeom::new("MARK", Point::xy(63.0, 8.0)))),
+            on("NOTES", "30", "INSERT", Geom::Insert(Box::new(InsertGeom::new("MARK", Point::xy(63.0, 8.0))))),
         ],
         ..Sheet::default()
     }];

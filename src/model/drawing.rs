@@ -3,6 +3,8 @@
 //! Entities keep the source's type name (`kind`, e.g. `LWPOLYLINE`) next to a format-neutral [`Geom`], and
 //! keep inserts as inserts; [`crate::model::flatten`] expands them when a consumer needs world geometry.
 
+use std::borrow::Cow;
+
 use super::colour::{ColourSpec, Rgb, aci_rgb};
 use super::geom::{Affine, Point};
 
@@ -97,7 +99,8 @@ pub struct Entity {
     /// The source handle in upper hex, if the format has handles.
     pub handle: Option<String>,
     /// The source type name, upper case (`LINE`, `LWPOLYLINE`, `MTEXT` …).
-    pub kind: String,
+    /// Borrowed for the type names readers know (no allocation per entity), owned for the rest.
+    pub kind: Cow<'static, str>,
     pub layer: String,
     pub colour: ColourSpec,
     /// `None` = ByLayer; otherwise the stored name (`BYBLOCK`, `CONTINUOUS`, `DASHED` …).
@@ -111,7 +114,7 @@ pub struct Entity {
 
 impl Entity {
     /// An entity on layer `0` with ByLayer properties.
-    pub fn new(kind: impl Into<String>, geom: Geom) -> Entity {
+    pub fn new(kind: impl Into<Cow<'static, str>>, geom: Geom) -> Entity {
         Entity {
             handle: None,
             kind: kind.into(),
@@ -387,10 +390,12 @@ pub enum Geom {
         fit: Vec<Point>,
         closed: bool,
     },
-    Text(TextGeom),
-    Insert(InsertGeom),
-    Hatch(HatchGeom),
-    Dimension(DimensionGeom),
+    // The large variants are boxed so that every entity does not pay for the largest one: a drawing is
+    // mostly lines, arcs and polylines, and `Entity` is what a 300 k-entity drawing holds 300 k of.
+    Text(Box<TextGeom>),
+    Insert(Box<InsertGeom>),
+    Hatch(Box<HatchGeom>),
+    Dimension(Box<DimensionGeom>),
     /// SOLID, TRACE, 3DFACE: 3 or 4 corners in drawing order (SOLID/TRACE already reordered 1-2-4-3 → 1-2-3-4
     /// so the outline is a proper polygon).
     Face {

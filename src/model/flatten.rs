@@ -261,7 +261,7 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             fit: fit.iter().map(|p| t.apply(*p)).collect(),
             closed: *closed,
         },
-        Geom::Text(text) => Geom::Text(transform_text(text, t, &pm)),
+        Geom::Text(text) => Geom::Text(Box::new(transform_text(text, t, &pm))),
         Geom::Insert(ins) => {
             let mut out = ins.clone();
             out.position = t.apply(ins.position);
@@ -275,7 +275,7 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             out.row_spacing *= pm.sy;
             Geom::Insert(out)
         }
-        Geom::Hatch(h) => Geom::Hatch(HatchGeom {
+        Geom::Hatch(h) => Geom::Hatch(Box::new(HatchGeom {
             loops: h.loops.iter().map(|edges| edges.iter().map(|e| transform_edge(e, t, &pm)).collect()).collect(),
             pattern_lines: h
                 .pattern_lines
@@ -287,8 +287,8 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
                     dashes: l.dashes.iter().map(|d| d * pm.sx).collect(),
                 })
                 .collect(),
-            ..h.clone()
-        }),
+            ..(**h).clone()
+        })),
         Geom::Dimension(d) => {
             let mut out = d.clone();
             out.def_points = d.def_points.iter().map(|p| t.apply(*p)).collect();

@@ -459,7 +459,7 @@ mod tests {
     fn text_box_is_point_six_height_per_char() {
         let t =
             TextGeom { value: "BRACKET-01".into(), position: Point::xy(5.0, 5.0), height: 3.5, ..TextGeom::default() };
-        let b = geom_bbox(&Geom::Text(t));
+        let b = geom_bbox(&Geom::Text(Box::new(t)));
         assert!((b.max_x - 26.0).abs() < 1e-9 && (b.max_y - 8.5).abs() < 1e-9);
     }
 
@@ -476,7 +476,7 @@ mod tests {
         };
         let blocks = [block];
         let table = BlockTable::new(&blocks);
-        let ins = Entity::new("INSERT", Geom::Insert(InsertGeom::new("tb-a4", Point::xy(287.0, 10.0))));
+        let ins = Entity::new("INSERT", Geom::Insert(Box::new(InsertGeom::new("tb-a4", Point::xy(287.0, 10.0)))));
         let b = entity_bbox(&ins, &table);
         assert_eq!((b.min_x, b.min_y, b.max_x, b.max_y), (187.0, 10.0, 287.0, 40.0));
     }

@@ -165,7 +165,7 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
             }
             counts.add(&e.layer);
             doc_counts.add(&e.layer);
-            *by_type.entry(e.kind.clone()).or_insert(0) += 1;
+            *by_type.entry(e.kind.to_string()).or_insert(0) += 1;
             *by_category.entry(category(&e.kind).to_owned()).or_insert(0) += 1;
             if let Geom::Insert(i) = &e.geom {
                 referenced_blocks.push(i.block.clone());

@@ -193,7 +193,7 @@ impl Emitter<'_> {
         let e = item.entity;
         let world = item.world_geom();
         let Some(kind) = legacy_type(&e.kind, &world) else {
-            *self.skipped.entry(e.kind.clone()).or_insert(0) += 1;
+            *self.skipped.entry(e.kind.to_string()).or_insert(0) += 1;
             return;
         };
         if self.budget == 0 {

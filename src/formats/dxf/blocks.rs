@@ -66,7 +66,7 @@ mod tests {
             external: false,
             entities: inserts
                 .iter()
-                .map(|n| Entity::new("INSERT", Geom::Insert(InsertGeom::new(*n, Point::ZERO))))
+                .map(|n| Entity::new("INSERT", Geom::Insert(Box::new(InsertGeom::new(*n, Point::ZERO)))))
                 .chain(std::iter::once(Entity::new("POINT", Geom::Point { position: Point::ZERO })))
                 .collect(),
         }
@@ -78,7 +78,7 @@ mod tests {
         let w = check_cycles(&blocks);
         assert_eq!(w.len(), 1, "{w:?}");
         let table = BlockTable::new(&blocks);
-        let top = [Entity::new("INSERT", Geom::Insert(InsertGeom::new("A", Point::ZERO)))];
+        let top = [Entity::new("INSERT", Geom::Insert(Box::new(InsertGeom::new("A", Point::ZERO))))];
         let mut n = 0;
         let report = flatten(&top, &table, FlattenLimits::default(), &mut |_| n += 1);
         assert_eq!(report.cycles, vec!["A".to_owned()]);

@@ -12,7 +12,7 @@ use super::objects::{LayoutInfo, layout};
 use super::reader::Reader;
 use super::tables;
 use super::text::{Encoding, decode};
-use super::tokenizer::Tag;
+use super::tokenizer::{BINARY_SENTINEL, Tag};
 use crate::model::{
     Attrib, BlockDef, Document, Entity, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units, UnitsSource,
 };
@@ -54,9 +54,12 @@ impl<'a> Builder<'a> {
             r: Reader::new(bytes),
             doc,
             header: Header::default(),
-            // An entity takes 150 bytes of DXF or more: reserving by the input size saves the regrowth copies
-            // of a large model space; pages never used are never touched, and the input bounds the size.
-            model: Vec::with_capacity((bytes.len() / 150).min(1 << 20)),
+            // An entity takes 150 bytes of ASCII DXF or 100 of binary or more: reserving by the input size
+            // saves the regrowth copies of a large model space; pages never used are never touched, and the
+            // input bounds the size.
+            model: Vec::with_capacity(
+                (bytes.len() / if bytes.starts_with(BINARY_SENTINEL) { 100 } else { 150 }).min(1 << 20),
+            ),
             paper: Vec::new(),
             layout_blocks: Vec::new(),
             block: None,
@@ -266,7 +269,7 @@ impl<'a> Builder<'a> {
             || common
                 .owner
                 .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
-        let entity = common.into_entity(&kind, geom);
+        let entity = common.into_entity(kind, geom);
         self.place(entity, paper);
         Ok(pending)
     }
@@ -350,7 +353,7 @@ impl<'a> Builder<'a> {
                                 Geom::Text(t) => t.value.clone(),
                                 _ => String::new(),
                             };
-                            let entity = Box::new(common.into_entity("ATTRIB", g));
+                            let entity = Box::new(common.into_entity(Cow::Borrowed("ATTRIB"), g));
                             if let Ok(Read::Geom(Geom::Insert(ins))) = &mut geom {
                                 ins.attribs.push(Attrib { tag, value, entity: Some(entity) });
                             }

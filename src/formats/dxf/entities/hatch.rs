@@ -95,7 +95,7 @@ pub fn hatch(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     if elevation != 0.0 {
         set_z(&mut h, elevation);
     }
-    Ok(ocs_geom(Geom::Hatch(h), extrusion(body)?))
+    Ok(ocs_geom(Geom::Hatch(Box::new(h)), extrusion(body)?))
 }
 
 fn set_z(h: &mut HatchGeom, z: f64) {

@@ -30,7 +30,7 @@ pub fn insert(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     }
     g.scale = scale;
     g.normal = extrusion(body)?;
-    Ok(Geom::Insert(g))
+    Ok(Geom::Insert(Box::new(g)))
 }
 
 /// ACAD_TABLE draws through its anonymous `*T` block, placed like an unscaled insert.
@@ -46,7 +46,7 @@ pub fn table(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         }
     }
     // The `*T` block is drawn around the table's insertion point (its base is the origin).
-    Ok(Geom::Insert(g))
+    Ok(Geom::Insert(Box::new(g)))
 }
 
 pub fn dimension(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
@@ -88,7 +88,7 @@ pub fn dimension(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     if let (Some(text), Some(m)) = (&d.text, d.measurement) {
         d.text = Some(text.replace("<>", &format!("{m}")));
     }
-    Ok(Geom::Dimension(d))
+    Ok(Geom::Dimension(Box::new(d)))
 }
 
 fn corners(body: &[Tag<'_>]) -> Result<[Point; 4], super::BadValue> {

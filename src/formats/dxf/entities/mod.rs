@@ -123,10 +123,10 @@ impl<'a> Common<'a> {
         c
     }
 
-    pub fn into_entity(self, kind: &str, geom: Geom) -> Entity {
+    pub fn into_entity(self, kind: std::borrow::Cow<'static, str>, geom: Geom) -> Entity {
         Entity {
             handle: self.handle,
-            kind: kind.to_owned(),
+            kind,
             layer: self.layer.unwrap_or_else(|| "0".to_owned()),
             colour: self.colour,
             linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")),

@@ -75,7 +75,7 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
             g.width_factor = len / (crate::model::measure::TEXT_CHAR_WIDTH * g.height * chars);
         }
     }
-    Ok(ocs_geom(Geom::Text(g), extrusion(body)?))
+    Ok(ocs_geom(Geom::Text(Box::new(g)), extrusion(body)?))
 }
 
 fn v_align(code: i64) -> VAlign {
@@ -152,7 +152,7 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         _ => VAlign::Bottom,
     };
     g.position = ins;
-    Ok(Geom::Text(g))
+    Ok(Geom::Text(Box::new(g)))
 }
 
 /// An MTEXT column layout: from the embedded object (R2018) or the ACAD XDATA (R2000–R2013).
