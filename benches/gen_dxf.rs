@@ -56,9 +56,8 @@ impl<W: Write> Writer<W> {
     fn f64(&mut self, code: u16, value: f64) -> io::Result<()> {
         self.code(code)?;
         match self.encoding {
-            // AutoCAD writes up to 16 significant digits; `{}` gives the shortest round-trip form, which for
-            // these values is as long.
-            Encoding::Ascii => write!(self.out, "{value}\r\n"),
+            // AutoCAD writes up to 16 significant digits, trailing zeros dropped.
+            Encoding::Ascii => writeln!(self.out, "{}\r", sixteen_digits(value)),
             Encoding::Binary => self.out.write_all(&value.to_le_bytes()),
         }
     }
@@ -84,6 +83,14 @@ impl<W: Write> Writer<W> {
         self.f64(code + 10, y)?;
         self.f64(code + 20, z)
     }
+}
+
+/// `value` with 16 significant digits and no trailing zeros, the way AutoCAD writes reals.
+fn sixteen_digits(value: f64) -> String {
+    let integer_digits = if value.abs() < 1.0 { 1 } else { value.abs().log10().floor() as usize + 1 };
+    let decimals = 16usize.saturating_sub(integer_digits);
+    let text = format!("{value:.decimals$}");
+    if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text }
 }
 
 /// Deterministic coordinates.

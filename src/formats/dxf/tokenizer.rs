@@ -124,6 +124,9 @@ pub fn parse_i64(t: &[u8]) -> Option<i64> {
     Some(if neg { -v } else { v })
 }
 
+/// The largest integer below which every integer is an exact `f64`.
+const MAX_EXACT_MANTISSA: u64 = 1 << 53;
+
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
     1e21, 1e22,
@@ -161,7 +164,10 @@ pub fn parse_f64(t: &[u8]) -> Option<f64> {
             }
         }
     }
-    if simple && digits <= 15 && frac_digits < POW10.len() && body != b"." {
+    // Clinger's fast path: a mantissa of at most 2^53 and a power of ten of at most 10^22 are both exact
+    // doubles, so one IEEE division rounds correctly. That covers the 16 significant digits AutoCAD writes
+    // for most values (a 16-digit mantissa below 9007199254740992); ≤ 19 digits cannot overflow the u64.
+    if simple && digits <= 19 && mantissa <= MAX_EXACT_MANTISSA && frac_digits < POW10.len() && body != b"." {
         let v = mantissa as f64 / POW10[frac_digits];
         return Some(if neg { -v } else { v });
     }
@@ -490,6 +496,12 @@ mod tests {
         assert_eq!(parse_f64(b"1e3"), Some(1000.0));
         assert_eq!(parse_f64(b"1.0E-20"), Some(1e-20));
         assert_eq!(parse_f64(b"0.12345678901234567"), Some(0.123_456_789_012_345_67));
+        // 16 significant digits, as AutoCAD writes them: the fast path must agree with the exact parse.
+        for text in ["1234.567890123457", "8999.999999999999", "-0.1000000000000001", "9007.199254740992"] {
+            assert_eq!(parse_f64(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+        }
+        // Above 2^53 the slow, exact path takes over.
+        assert_eq!(parse_f64(b"9999.999999999999"), Some(9999.999_999_999_999));
         assert_eq!(parse_f64(b"."), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"nan"), None);
