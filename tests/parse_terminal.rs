@@ -114,7 +114,7 @@ fn sigint_stops_a_batch_and_leaves_no_partial_file() {
     // of ~180 files takes seconds in a debug build, and the interrupt comes after a fraction of a second.
     let files = corpus_dxfs(&corpus, usize::MAX);
     let out = temp_dir();
-    let mut child = bin()
+    let child = bin()
         .args(["parse", "-j", "2", "-q", "-o", out.path().to_str().expect("utf-8 temp path")])
         .args(&files)
         .stdin(Stdio::null())
