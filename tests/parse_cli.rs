@@ -188,3 +188,34 @@ fn stdin_is_read_with_a_dash() {
     let doc = json_of(&out.stdout);
     assert_eq!(doc["summary"]["totalEntities"], 8);
 }
+
+#[test]
+fn fail_fast_stops_at_the_first_failure_and_the_rest_is_not_parsed() {
+    let dir = temp_dir();
+    let bytes = std::fs::read(repo().join("assets/bracket.dxf")).expect("asset readable");
+    let broken = dir.path().join("a-broken.dxf");
+    std::fs::write(&broken, &bytes[..bytes.len() / 3]).expect("temp file written");
+    let good: Vec<String> = (0..5)
+        .map(|i| {
+            let p = dir.path().join(format!("b-good-{i}.dxf"));
+            std::fs::write(&p, &bytes).expect("temp file written");
+            p.display().to_string()
+        })
+        .collect();
+    let out_dir = dir.path().join("out");
+    let out_arg = out_dir.display().to_string();
+    let mut args =
+        vec!["parse", "-j", "1", "-q", "--fail-fast", "-o", out_arg.as_str(), broken.to_str().expect("utf-8")];
+    args.extend(good.iter().map(String::as_str));
+    let out = run(&args, repo());
+    assert_eq!(out.status.code(), Some(1));
+    let written = std::fs::read_dir(&out_dir).map_or(0, |d| d.count());
+    assert_eq!(written, 0, "with -j 1 nothing after the first (failed) file was parsed");
+    // Without --fail-fast the batch goes on: five results, and still exit 1 for the broken file.
+    let out_arg2 = dir.path().join("out2").display().to_string();
+    let mut args2: Vec<&str> = vec!["parse", "-j", "1", "-q", "-o", out_arg2.as_str(), broken.to_str().expect("utf-8")];
+    args2.extend(good.iter().map(String::as_str));
+    let out = run(&args2, repo());
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_dir(dir.path().join("out2")).map_or(0, |d| d.count()), 5);
+}
