@@ -19,8 +19,8 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geom {
 
 fn on(layer: &str, handle: &str, kind: &'static str, geom: Geom) -> Entity {
     let mut e = Entity::new(kind, geom);
-    e.layer = layer.to_owned();
-    e.handle = Some(handle.to_owned());
+    e.layer = layer.into();
+    e.handle = Some(cadlens::model::Handle::new(handle));
     e
 }
 

@@ -93,15 +93,69 @@ pub struct BlockDef {
     pub entities: Vec<Entity>,
 }
 
+/// An entity handle held inline: DXF and DWG handles are at most 16 hex digits, and a heap string per entity
+/// would cost more than the handle itself. Longer values (not valid handles) keep their first 16 bytes.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Handle {
+    bytes: [u8; Handle::CAPACITY],
+    len: u8,
+}
+
+impl Handle {
+    pub const CAPACITY: usize = 16;
+
+    /// The handle for `text`, cut to [`Handle::CAPACITY`] bytes at a character boundary.
+    pub fn new(text: &str) -> Handle {
+        let mut end = text.len().min(Handle::CAPACITY);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut bytes = [0; Handle::CAPACITY];
+        bytes[..end].copy_from_slice(&text.as_bytes()[..end]);
+        Handle { bytes, len: end as u8 }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // `new` only stores a prefix of a `str` cut at a character boundary.
+        std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for Handle {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Handle {
+    fn from(text: &str) -> Handle {
+        Handle::new(text)
+    }
+}
+
 /// One drawing entity, as the source stores it (colour, linetype and lineweight unresolved).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entity {
     /// The source handle in upper hex, if the format has handles.
-    pub handle: Option<String>,
+    pub handle: Option<Handle>,
     /// The source type name, upper case (`LINE`, `LWPOLYLINE`, `MTEXT` …).
     /// Borrowed for the type names readers know (no allocation per entity), owned for the rest.
     pub kind: Cow<'static, str>,
-    pub layer: String,
+    /// Shared: a drawing has few layers and many entities, so readers intern the name once per layer.
+    pub layer: std::sync::Arc<str>,
     pub colour: ColourSpec,
     /// `None` = ByLayer; otherwise the stored name (`BYBLOCK`, `CONTINUOUS`, `DASHED` …).
     pub linetype: Option<String>,
@@ -118,7 +172,7 @@ impl Entity {
         Entity {
             handle: None,
             kind: kind.into(),
-            layer: "0".to_owned(),
+            layer: std::sync::Arc::from("0"),
             colour: ColourSpec::ByLayer,
             linetype: None,
             lineweight: None,
@@ -347,6 +401,17 @@ pub struct DimensionGeom {
     pub text_position: Option<Point>,
 }
 
+/// A NURBS curve: control points with knots (and weights when rational), or fit points only.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SplineGeom {
+    pub degree: usize,
+    pub knots: Vec<f64>,
+    pub ctrl: Vec<Point>,
+    pub weights: Option<Vec<f64>>,
+    pub fit: Vec<Point>,
+    pub closed: bool,
+}
+
 /// Format-neutral geometry of an entity, in sheet (or block) coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Geom {
@@ -382,14 +447,7 @@ pub enum Geom {
         start: f64,
         end: f64,
     },
-    Spline {
-        degree: usize,
-        knots: Vec<f64>,
-        ctrl: Vec<Point>,
-        weights: Option<Vec<f64>>,
-        fit: Vec<Point>,
-        closed: bool,
-    },
+    Spline(Box<SplineGeom>),
     // The large variants are boxed so that every entity does not pay for the largest one: a drawing is
     // mostly lines, arcs and polylines, and `Entity` is what a 300 k-entity drawing holds 300 k of.
     Text(Box<TextGeom>),
@@ -430,4 +488,20 @@ pub enum Geom {
     Other {
         position: Option<Point>,
     },
+}
+
+#[cfg(test)]
+mod handle_tests {
+    use super::Handle;
+
+    #[test]
+    fn handles_hold_up_to_sixteen_bytes_inline() {
+        assert_eq!(Handle::new("2A").as_str(), "2A");
+        assert_eq!(&*Handle::new("FFFFFFFFFFFFFFFF"), "FFFFFFFFFFFFFFFF");
+        assert_eq!(Handle::new("0123456789ABCDEF-tail").as_str(), "0123456789ABCDEF");
+        // A cut never splits a character: "é" is two bytes at offsets 15–16, so the handle keeps 15.
+        assert_eq!(Handle::new("0123456789ABCDEé").as_str(), "0123456789ABCDE");
+        assert_eq!(format!("{:?}", Handle::new("1F")), "\"1F\"");
+        assert_eq!(Handle::new(""), Handle::from(""));
+    }
 }

@@ -2,6 +2,7 @@
 //! layer/colour/linetype/lineweight (the layer-0 and BYBLOCK rules), within a depth limit and a budget, so
 //! extents, as-drawn counts, the 2024-01 `vectorJson` and the renderers all see the same world geometry.
 
+use crate::model::SplineGeom;
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
 
@@ -203,7 +204,7 @@ fn array_cells(ins: &InsertGeom, base: Point) -> impl Iterator<Item = Affine> + 
 }
 
 fn inherit<'a>(child: &'a Entity, parent: &Inherited<'a>) -> Inherited<'a> {
-    let layer = if child.layer == "0" { parent.layer } else { child.layer.as_str() };
+    let layer = if &*child.layer == "0" { parent.layer } else { &*child.layer };
     let colour = if child.colour == ColourSpec::ByBlock { parent.colour } else { child.colour };
     let linetype = match child.linetype.as_deref() {
         Some(lt) if lt.eq_ignore_ascii_case("BYBLOCK") => parent.linetype,
@@ -253,14 +254,11 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
         Geom::Ellipse { center, major, ratio, start, end } => {
             transform_ellipse(*center, *major, *ratio, *start, *end, t)
         }
-        Geom::Spline { degree, knots, ctrl, weights, fit, closed } => Geom::Spline {
-            degree: *degree,
-            knots: knots.clone(),
-            ctrl: ctrl.iter().map(|p| t.apply(*p)).collect(),
-            weights: weights.clone(),
-            fit: fit.iter().map(|p| t.apply(*p)).collect(),
-            closed: *closed,
-        },
+        Geom::Spline(s) => Geom::Spline(Box::new(SplineGeom {
+            ctrl: s.ctrl.iter().map(|p| t.apply(*p)).collect(),
+            fit: s.fit.iter().map(|p| t.apply(*p)).collect(),
+            ..(**s).clone()
+        })),
         Geom::Text(text) => Geom::Text(Box::new(transform_text(text, t, &pm))),
         Geom::Insert(ins) => {
             let mut out = ins.clone();

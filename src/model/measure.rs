@@ -7,6 +7,7 @@ use super::geom::{
     BBox2, Point, arc_bbox, bulge_arc, bulge_segment_area, bulge_segment_length, ccw_sweep, ellipse_bbox,
     flatten_bulge, sample_spline,
 };
+use crate::model::SplineGeom;
 
 /// Width of a character of the estimated text box, as a fraction of the text height (the hosted rule).
 pub const TEXT_CHAR_WIDTH: f64 = 0.6;
@@ -30,7 +31,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
         Geom::Circle { center, radius } => b = arc_bbox(*center, radius.abs(), 0.0, 0.0),
         Geom::Arc { center, radius, start, end } => b = arc_bbox(*center, radius.abs(), *start, *end),
         Geom::Ellipse { center, major, ratio, start, end } => b = ellipse_bbox(*center, *major, *ratio, *start, *end),
-        Geom::Spline { degree, knots, ctrl, weights, fit, .. } => {
+        Geom::Spline(s) => {
+            let SplineGeom { degree, knots, ctrl, weights, fit, .. } = &**s;
             let pts = if ctrl.is_empty() {
                 fit.clone()
             } else {
@@ -308,7 +310,7 @@ pub fn metrics(e: &Entity) -> Metrics {
             let area = full.then(|| std::f64::consts::PI * a * a * ratio.abs());
             Metrics { area, ..Metrics::default() }
         }
-        Geom::Spline { ctrl, .. } => Metrics { vertex_count: Some(ctrl.len() as u64), ..Metrics::default() },
+        Geom::Spline(s) => Metrics { vertex_count: Some(s.ctrl.len() as u64), ..Metrics::default() },
         Geom::Face { vertices, .. } => {
             let vs: Vec<Vertex> = vertices.iter().map(|p| Vertex::at(*p)).collect();
             let (len, area) = ring_length_area(&vs, true);

@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 
 pub use colour::{ColourSpec, Rgb};
 pub use drawing::{
-    Attrib, BlockDef, DimensionGeom, DimensionKind, Entity, Geom, HAlign, HatchEdge, HatchGeom, InsertGeom, Layer,
-    Linetype, PatternLine, Sheet, SheetKind, TextGeom, VAlign, Vertex,
+    Attrib, BlockDef, DimensionGeom, DimensionKind, Entity, Geom, HAlign, Handle, HatchEdge, HatchGeom, InsertGeom,
+    Layer, Linetype, PatternLine, Sheet, SheetKind, SplineGeom, TextGeom, VAlign, Vertex,
 };
 pub use geom::{Affine, BBox2, BBox3, Point};
 pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation};
@@ -250,12 +250,12 @@ impl Document {
         // Consecutive entities mostly share a layer: skip the upper-casing and hashing for repeats.
         let mut last: Option<&str> = None;
         for e in all {
-            if last == Some(e.layer.as_str()) {
+            if last == Some(&*e.layer) {
                 continue;
             }
-            last = Some(e.layer.as_str());
+            last = Some(&*e.layer);
             if known.insert(e.layer.to_ascii_uppercase()) {
-                missing.push(e.layer.clone());
+                missing.push(e.layer.to_string());
             }
         }
         for name in missing {

@@ -1,5 +1,6 @@
 //! Geometry members per entity type (result-schema-2.md §5.2); 2024-01 uses the same members flat.
 
+use crate::model::SplineGeom;
 use serde_json::{Map, Value, json};
 
 use super::json::{num, point, points};
@@ -74,15 +75,7 @@ pub fn geometry(g: &Geom) -> Map<String, Value> {
             ("startAngle", num(*start)),
             ("endAngle", num(*end)),
         ]),
-        Geom::Spline { degree, knots, ctrl, weights, fit, closed } => obj(vec![
-            ("degree", Value::from(*degree as u64)),
-            ("controlPoints", points(ctrl)),
-            ("knots", Value::Array(knots.iter().map(|k| num(*k)).collect())),
-            ("weights", weights.as_ref().map_or(Value::Null, |w| Value::Array(w.iter().map(|x| num(*x)).collect()))),
-            ("fitPoints", points(fit)),
-            ("closed", Value::Bool(*closed)),
-            ("points", points(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0))),
-        ]),
+        Geom::Spline(s) => spline(s),
         Geom::Text(t) => obj(vec![
             ("position", point(t.position)),
             ("rotation", num(t.rotation_deg)),
@@ -174,4 +167,17 @@ fn hatch_edge(e: &HatchEdge) -> Value {
             "points": points(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)),
         }),
     }
+}
+
+fn spline(s: &SplineGeom) -> Map<String, Value> {
+    let SplineGeom { degree, knots, ctrl, weights, fit, closed } = s;
+    obj(vec![
+        ("degree", Value::from(*degree as u64)),
+        ("controlPoints", points(ctrl)),
+        ("knots", Value::Array(knots.iter().map(|k| num(*k)).collect())),
+        ("weights", weights.as_ref().map_or(Value::Null, |w| Value::Array(w.iter().map(|x| num(*x)).collect()))),
+        ("fitPoints", points(fit)),
+        ("closed", Value::Bool(*closed)),
+        ("points", points(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0))),
+    ])
 }

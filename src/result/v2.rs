@@ -107,7 +107,7 @@ fn entity(e: &Entity, id: String, layout: Option<&str>, r: &Resolver<'_>) -> Ent
         "handle": e.handle.as_ref().map(|h| h.to_ascii_uppercase()),
         "type": e.kind,
         "category": category(&e.kind),
-        "layer": e.layer,
+        "layer": &*e.layer,
         "layout": layout,
         "geometry": Value::Object(geometry(&e.geom)),
         "text": text,
@@ -158,10 +158,10 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
             bbox.union(&out.bbox);
             entities.push(out.value);
             if counts.get(&e.layer) == 0 {
-                order.push(e.layer.clone());
+                order.push(e.layer.to_string());
             }
             if doc_counts.get(&e.layer) == 0 {
-                doc_order.push(e.layer.clone());
+                doc_order.push(e.layer.to_string());
             }
             counts.add(&e.layer);
             doc_counts.add(&e.layer);

@@ -1,6 +1,7 @@
 //! Schema 2024-01 (result-schema.md): one flat `vectorJson` in world coordinates, block contents expanded
 //! with `insertId`, and `layersJson`.
 
+use crate::model::SplineGeom;
 use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
@@ -76,7 +77,8 @@ fn type_members(g: &Geom, m: &mut Map<String, Value>) {
             m.insert("startAngle".into(), num(*start));
             m.insert("endAngle".into(), num(*end));
         }
-        Geom::Spline { degree, knots, ctrl, weights, fit, closed } => {
+        Geom::Spline(s) => {
+            let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**s;
             m.insert("degree".into(), Value::from(*degree as u64));
             m.insert("controlPoints".into(), points(ctrl));
             m.insert("knots".into(), Value::Array(knots.iter().map(|k| num(*k)).collect()));

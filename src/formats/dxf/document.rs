@@ -45,6 +45,7 @@ pub struct Builder<'a> {
     /// XDATA by 1005 handles): part of the MTEXT, not entities of their own.
     mtext_parts: HashSet<Vec<u8>>,
     mtext_parts_merged: u64,
+    layer_names: entities::LayerNames<'a>,
 }
 
 impl<'a> Builder<'a> {
@@ -70,6 +71,7 @@ impl<'a> Builder<'a> {
             codepage_fallback: false,
             mtext_parts: HashSet::new(),
             mtext_parts_merged: 0,
+            layer_names: entities::LayerNames::default(),
         }
     }
 
@@ -269,7 +271,8 @@ impl<'a> Builder<'a> {
             || common
                 .owner
                 .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
-        let entity = common.into_entity(kind, geom);
+        let layer = self.layer_names.get(common.layer, enc);
+        let entity = common.into_entity(kind, layer, geom);
         self.place(entity, paper);
         Ok(pending)
     }
@@ -353,7 +356,8 @@ impl<'a> Builder<'a> {
                                 Geom::Text(t) => t.value.clone(),
                                 _ => String::new(),
                             };
-                            let entity = Box::new(common.into_entity(Cow::Borrowed("ATTRIB"), g));
+                            let layer = self.layer_names.get(common.layer, self.r.enc);
+                            let entity = Box::new(common.into_entity(Cow::Borrowed("ATTRIB"), layer, g));
                             if let Ok(Read::Geom(Geom::Insert(ins))) = &mut geom {
                                 ins.attribs.push(Attrib { tag, value, entity: Some(entity) });
                             }

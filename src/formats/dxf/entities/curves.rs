@@ -2,6 +2,7 @@
 
 use super::{BadValue, GeomResult, coord, extrusion, int, is_plus_z, num, ocs_geom, plane_map};
 use crate::formats::dxf::tokenizer::Tag;
+use crate::model::SplineGeom;
 use crate::model::flatten::transform_geom;
 use crate::model::geom::{Affine, normalize_angle};
 use crate::model::{Geom, Point};
@@ -130,14 +131,14 @@ pub fn spline(body: &[Tag<'_>]) -> GeomResult {
             found: format!("{} knots for {} control points of degree {degree_n}", knots.len(), ctrl.len()),
         });
     }
-    Ok(Geom::Spline {
+    Ok(Geom::Spline(Box::new(SplineGeom {
         degree: degree.clamp(1, 32) as usize,
         knots,
         ctrl,
         weights,
         fit,
         closed: flags & 1 != 0 || flags & 2 != 0,
-    })
+    })))
 }
 
 pub fn infinite(body: &[Tag<'_>], both_ways: bool) -> GeomResult {
@@ -187,7 +188,8 @@ mod tests {
             "70\n8\n71\n2\n40\n0\n40\n0\n40\n0\n40\n1\n40\n1\n40\n1\n10\n0\n20\n0\n30\n0\n10\n1\n20\n2\n30\n0\n10\n2\n20\n0\n30\n0\n11\n0\n21\n0\n",
         ))
         .unwrap();
-        let Geom::Spline { degree, knots, ctrl, fit, weights, closed } = g else { panic!("a spline") };
+        let Geom::Spline(s) = g else { panic!("a spline") };
+        let SplineGeom { degree, knots, ctrl, fit, weights, closed } = *s;
         assert_eq!((degree, knots.len(), ctrl.len(), fit.len(), weights, closed), (2, 6, 3, 1, None, false));
         assert_eq!(ctrl[1], Point::new(1.0, 2.0, 0.0));
     }

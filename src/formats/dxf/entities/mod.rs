@@ -10,12 +10,15 @@ mod textual;
 pub use polyline::{PolylineBuilder, vertex_from};
 pub use textual::attribute_tag;
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::text::{Encoding, decode};
 use super::tokenizer::Tag;
 use crate::model::colour::Rgb;
 use crate::model::flatten::transform_geom;
 use crate::model::geom::{Affine, ocs_to_wcs};
-use crate::model::{ColourSpec, Entity, Geom, Point};
+use crate::model::{ColourSpec, Entity, Geom, Handle, Point};
 
 /// A value that a geometry reader needed but could not decode: the entity is dropped with a warning.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,13 +66,47 @@ pub enum Space {
     Paper,
 }
 
+/// A handle in upper case, without a heap allocation for the usual short ASCII hex.
+fn handle(raw: &[u8], enc: Encoding) -> Handle {
+    let mut buf = [0u8; Handle::CAPACITY];
+    match buf.get_mut(..raw.len()) {
+        Some(head) if raw.is_ascii() => {
+            head.copy_from_slice(raw);
+            head.make_ascii_uppercase();
+            Handle::new(std::str::from_utf8(head).unwrap_or_default())
+        }
+        _ => Handle::new(&decode(raw, enc).to_uppercase()),
+    }
+}
+
+/// Layer names decoded once and shared by every entity on the layer: a drawing has few layers and many
+/// entities, so this saves an allocation and a decode per entity.
+#[derive(Debug, Default)]
+pub struct LayerNames<'a> {
+    by_raw: HashMap<&'a [u8], Arc<str>>,
+}
+
+impl<'a> LayerNames<'a> {
+    /// The interned name for the raw layer value (layer `0` when the entity names none).
+    pub fn get(&mut self, raw: Option<&'a [u8]>, enc: Encoding) -> Arc<str> {
+        let raw = raw.unwrap_or(b"0");
+        if let Some(name) = self.by_raw.get(raw) {
+            return Arc::clone(name);
+        }
+        let name: Arc<str> = Arc::from(decode(raw, enc));
+        self.by_raw.insert(raw, Arc::clone(&name));
+        name
+    }
+}
+
 /// AcDbEntity properties, plus the owner handle for the paper-space test.
 #[derive(Debug, Clone, Default)]
 pub struct Common<'a> {
-    pub handle: Option<String>,
+    pub handle: Option<Handle>,
     /// The owner handle as stored (compared case-insensitively, never allocated).
     pub owner: Option<&'a [u8]>,
-    pub layer: Option<String>,
+    /// The layer name as stored: the builder decodes and interns it once per distinct name.
+    pub layer: Option<&'a [u8]>,
     pub colour: ColourSpec,
     pub aci: Option<i64>,
     pub true_colour: Option<Rgb>,
@@ -91,14 +128,10 @@ impl<'a> Common<'a> {
                 102 => in_group = t.trimmed().first() == Some(&b'{'),
                 _ if in_group => {}
                 100 => in_entity = t.trimmed() == b"AcDbEntity",
-                5 if c.handle.is_none() => {
-                    let mut h = decode(t.trimmed(), enc);
-                    h.make_ascii_uppercase();
-                    c.handle = Some(h);
-                }
+                5 if c.handle.is_none() => c.handle = Some(handle(t.trimmed(), enc)),
                 330 if c.owner.is_none() => c.owner = Some(t.trimmed()),
                 _ if !in_entity => {}
-                8 => c.layer = Some(decode(t.raw, enc)),
+                8 => c.layer = Some(t.raw),
                 62 => c.aci = t.int(),
                 420 => c.true_colour = t.int().map(|v| Rgb::from_u24(v as u32 & 0xFF_FFFF)),
                 6 => c.linetype = Some(decode(t.raw, enc)),
@@ -123,11 +156,12 @@ impl<'a> Common<'a> {
         c
     }
 
-    pub fn into_entity(self, kind: std::borrow::Cow<'static, str>, geom: Geom) -> Entity {
+    /// `layer` is this entity's layer name, decoded and interned by the caller (see [`LayerNames`]).
+    pub fn into_entity(self, kind: std::borrow::Cow<'static, str>, layer: Arc<str>, geom: Geom) -> Entity {
         Entity {
             handle: self.handle,
             kind,
-            layer: self.layer.unwrap_or_else(|| "0".to_owned()),
+            layer,
             colour: self.colour,
             linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")),
             lineweight: self.lineweight.filter(|&w| w != -1),
@@ -235,7 +269,7 @@ mod tests {
         let c = Common::parse(&body, Encoding::Utf8);
         assert_eq!(c.handle.as_deref(), Some("2A"));
         assert_eq!(c.owner, Some(b"1F".as_slice()));
-        assert_eq!(c.layer.as_deref(), Some("Walls"));
+        assert_eq!(c.layer, Some(b"Walls".as_slice()));
         assert_eq!(c.colour, ColourSpec::True { rgb: Rgb(255, 0, 255), aci: Some(1) });
         assert_eq!(c.lineweight, Some(50));
     }
