@@ -21,7 +21,7 @@ pub fn read(bytes: &[u8]) -> Result<(Facets, Vec<String>), StlError> {
             warnings.push(format!("bytes after the last endsolid ignored from {} on", lexer.pos()));
             break;
         }
-        let name = lexer.rest_of_line();
+        let name = lexer.name_until(&[b"facet", b"endsolid"]);
         facets.blocks.push((facets.facets.len(), text(name)));
         if !read_solid(&mut lexer, &mut facets.facets, &mut loop_vertices, &mut warnings)? {
             warnings.push(format!("the file ends inside a solid at {}: endsolid missing", lexer.pos()));
@@ -42,7 +42,7 @@ fn read_solid(
         let Some(token) = lexer.token() else { return Ok(false) };
         if token.eq_ignore_ascii_case(b"endsolid") {
             // The name after endsolid repeats the solid's (or differs, or is absent): not checked.
-            lexer.rest_of_line();
+            lexer.name_until(&[b"solid"]);
             return Ok(true);
         }
         if !token.eq_ignore_ascii_case(b"facet") {
@@ -126,12 +126,30 @@ impl<'a> Lexer<'a> {
         (self.at > start).then(|| &self.bytes[start..self.at])
     }
 
-    /// The rest of the current line (the solid's name), consuming its line break.
-    fn rest_of_line(&mut self) -> &'a [u8] {
-        let rest = &self.bytes[self.at..];
-        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
-        self.at += end;
-        &rest[..end]
+    /// The name after `solid` or `endsolid`: the rest of its line, but stopping before any of `stops` so
+    /// that a file written on one line (some exporters omit line breaks) keeps its facets and solids.
+    fn name_until(&mut self, stops: &[&[u8]]) -> &'a [u8] {
+        let start = self.at;
+        let mut end = start;
+        loop {
+            while self.bytes.get(self.at).is_some_and(|&b| b != b'\n' && b.is_ascii_whitespace()) {
+                self.at += 1;
+            }
+            let token_start = self.at;
+            while self.bytes.get(self.at).is_some_and(|b| !b.is_ascii_whitespace()) {
+                self.at += 1;
+            }
+            let token = &self.bytes[token_start..self.at];
+            if token.is_empty() {
+                break;
+            }
+            if stops.iter().any(|stop| token.eq_ignore_ascii_case(stop)) {
+                self.at = token_start;
+                break;
+            }
+            end = self.at;
+        }
+        &self.bytes[start..end]
     }
 
     fn expect_token(&mut self, expected: &'static str) -> Result<&'a [u8], StlError> {
@@ -199,6 +217,18 @@ mod tests {
         assert_eq!(facets.facets.len(), 3);
         assert_eq!(facets.blocks, vec![(0, Some("a".to_owned())), (2, Some("b".to_owned()))]);
         assert_eq!(warnings, vec!["bytes after the last endsolid ignored from line 26 on".to_owned()]);
+    }
+
+    #[test]
+    fn a_file_on_one_line_keeps_its_facets() {
+        let input = "solid one line facet normal 0 0 1 outer loop vertex 0 0 0 vertex 1 0 0 vertex 0 1 0 endloop \
+                     endfacet endsolid one line solid two endsolid two";
+        let (facets, warnings) = read(input.as_bytes()).expect("ascii");
+        assert_eq!(facets.blocks, vec![(0, Some("one line".to_owned())), (1, Some("two".to_owned()))]);
+        assert_eq!(facets.facets.len(), 1);
+        assert!(warnings.is_empty());
+        let (empty, _) = read(b"solid endsolid").expect("ascii");
+        assert_eq!(empty.blocks, vec![(0, None)]);
     }
 
     #[test]

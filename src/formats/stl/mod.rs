@@ -121,6 +121,9 @@ fn stats_warnings(s: &BuildStats) -> Vec<String> {
     if s.non_finite > 0 {
         out.push(format!("{} facets with non-finite coordinates left out", s.non_finite));
     }
+    if s.beyond_index_range > 0 {
+        out.push(format!("{} facets beyond the u32 index range of one mesh left out", s.beyond_index_range));
+    }
     if s.degenerate > 0 {
         out.push(format!("{} degenerate (zero-area) triangles", s.degenerate));
     }

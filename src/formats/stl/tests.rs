@@ -153,3 +153,46 @@ fn header_text_is_trimmed_and_null_when_not_printable() {
     assert_eq!(header_text(&[0xFF; 80]), None);
     assert_eq!(header_text(&[0; 80]), None);
 }
+
+mod robustness {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Arbitrary bytes, with or without an STL start: a document or a typed error, never a panic.
+        #[test]
+        fn arbitrary_bytes_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..600), ascii in any::<bool>()) {
+            if ascii {
+                bytes.splice(0..0, b"solid x\nfacet normal ".iter().copied());
+            }
+            let _ = read(&bytes);
+        }
+
+        /// A binary cut anywhere keeps exactly its complete records, or refuses with the offset of the cut.
+        #[test]
+        fn a_cut_binary_keeps_its_complete_records(cut in 0usize..684) {
+            let bytes = binary_cube(b"cube", 0);
+            match read(&bytes[..cut]) {
+                Ok(doc) => {
+                    let faces = &only_solid(&doc).faces;
+                    let triangles: usize = faces.iter().map(|f| f.indices.len()).sum();
+                    prop_assert_eq!(triangles, (cut - 84) / 50);
+                }
+                Err(e) => prop_assert!(cut < 134, "{e}"),
+            }
+        }
+
+        /// ASCII cut or with one byte replaced anywhere: never a panic; errors name where.
+        #[test]
+        fn damaged_ascii_never_panics(at in 0usize..1500, byte in any::<u8>(), cut in any::<bool>()) {
+            let mut bytes = ascii_cube("c").into_bytes();
+            let at = at.min(bytes.len() - 1);
+            if cut { bytes.truncate(at) } else { bytes[at] = byte }
+            if let Err(e) = read(&bytes) {
+                let message = e.to_string();
+                prop_assert!(message.contains(" at line ") || message.contains(" at byte offset "), "{}", message);
+            }
+        }
+    }
+}
