@@ -10,6 +10,7 @@
 mod ascii;
 mod binary;
 mod colour;
+mod edges;
 mod error;
 mod facets;
 
@@ -107,6 +108,7 @@ fn solid(
 ) -> Solid {
     let (faces, stats) = facets::build(facets, colour_of);
     warnings.extend(stats_warnings(&stats));
+    warnings.extend(edge_warning(&edges::edge_stats(&faces)));
     // One colour on every facet is the body's colour.
     let first = faces.first().and_then(|f| f.colour);
     let colour = first.filter(|c| faces.iter().all(|f| f.colour == Some(*c)));
@@ -134,6 +136,17 @@ fn stats_warnings(s: &BuildStats) -> Vec<String> {
         ));
     }
     out
+}
+
+/// Why the mesh is not closed, when it is not (the JSON says only `closed: false`, `volume: null`).
+fn edge_warning(e: &edges::EdgeStats) -> Option<String> {
+    (*e != edges::EdgeStats::default()).then(|| {
+        format!(
+            "mesh not closed (exact-coordinate weld): {} boundary edges, {} non-manifold edges, {} edges between \
+             oppositely wound triangles; volume not reported",
+            e.boundary, e.non_manifold, e.misoriented
+        )
+    })
 }
 
 fn model(name: Option<String>, solid: Solid, colour: Option<Rgba>) -> Model3d {
