@@ -84,6 +84,8 @@ struct Row {
     degenerate: (u64, u64),
     /// Stored normals (zero, against the winding), ours and the oracle's (binary files only).
     normals: Option<((u64, u64), (u64, u64))>,
+    /// `ascii` or `binary`, ours and the oracle's (both decide by the size rule first).
+    syntax: (Option<String>, Option<String>),
     /// The solid's name, ours and the oracle's (whitespace collapsed).
     names: (Option<String>, Option<String>),
 }
@@ -93,6 +95,9 @@ impl Row {
         let mut out = Vec::new();
         if self.triangles.0 != self.triangles.1 {
             out.push(format!("triangles ours {} oracle {}", self.triangles.0, self.triangles.1));
+        }
+        if self.syntax.0 != self.syntax.1 {
+            out.push(format!("syntax ours {:?} oracle {:?}", self.syntax.0, self.syntax.1));
         }
         if self.degenerate.0 != self.degenerate.1 {
             out.push(format!("degenerate ours {} oracle {}", self.degenerate.0, self.degenerate.1));
@@ -137,6 +142,7 @@ fn compare(name: &str, bytes: &[u8], oracle: &Value) -> Result<Row, String> {
             let against = oracle["stored_normals_disagree"].as_u64().unwrap_or(0);
             (normal_counts(&doc.diagnostics.warnings), (zero, against))
         }),
+        syntax: (doc.source.version.clone(), oracle["version"].as_str().map(str::to_owned)),
         names: (solid_name(&doc), oracle["name"].as_str().map(|n| n.split_whitespace().collect::<Vec<_>>().join(" "))),
     })
 }
