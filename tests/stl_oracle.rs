@@ -1,12 +1,14 @@
 //! The STL reader against trimesh (the oracle of formats.md §10, `oracles/stl_trimesh.py`): for every corpus
-//! STL with an oracle file, the triangle count (as stored: trimesh is run without merging or dropping
-//! degenerate faces) and the degenerate count exact, area within 1e-6 relative, the bounding box exact as
-//! f32 values, closedness — ours is "every directed edge once, reversed once" after an exact-coordinate
-//! weld, trimesh's is `watertight and winding_consistent` (the condition for its `volume`) — and the volume
-//! of closed meshes within 1e-6 relative. Open meshes have no volume on either side: trimesh's
-//! `signed_volume` of an open mesh is its x-flux integral alone (Σ cross_x·(x0+x1+x2)/6), which differs
-//! from the full divergence sum once the surface is not closed, so it is not compared. The per-file table goes to tests/data/stl_oracle.tsv; files that cannot agree are listed
-//! with the reason in tests/data/stl_oracle_differences.tsv and the test checks that list both ways.
+//! STL with an oracle file, the syntax (ascii/binary), the triangle count (as stored: trimesh is run
+//! without merging or dropping degenerate faces), the degenerate count and the stored-normal counts exact,
+//! area within 1e-6 relative, the bounding box exact as f32 values, closedness — ours is "every directed
+//! edge once, reversed once" after an exact-coordinate weld, trimesh's is `watertight and
+//! winding_consistent` (the condition for its `volume`) — and the volume of closed meshes within 1e-6
+//! relative. Open meshes have no volume on either side: trimesh's `signed_volume` of an open mesh is its
+//! x-flux integral alone (Σ cross_x·(x0+x1+x2)/6), which differs from the full divergence sum once the
+//! surface is not closed, so it is not compared. The per-file table goes to tests/data/stl_oracle.tsv;
+//! files that cannot agree are listed with the reason in tests/data/stl_oracle_differences.tsv and the
+//! test checks that list both ways.
 
 mod common;
 
