@@ -1,7 +1,7 @@
 //! ASCII STL: `solid [name]`, facets (`facet normal nx ny nz` / `outer loop` / `vertex x y z` ×3 /
 //! `endloop` / `endfacet`), `endsolid [name]`; several solids may follow each other. Keywords in any case,
-//! any whitespace (tabs, CRLF), numbers with exponents. Tolerated with a warning: a missing final
-//! `endsolid`, bytes after the last `endsolid` that do not start another solid, loops of more than three
+//! any whitespace (tabs, CRLF), numbers with exponents. Tolerated with a warning: a missing `endsolid`
+//! (at the end, or before the next `solid`), bytes after the last `endsolid` that do not start another solid, loops of more than three
 //! vertices (fanned into triangles). Anything else out of place is an [`StlError`] naming the line.
 
 use super::error::{Pos, StlError, excerpt};
@@ -13,37 +13,61 @@ pub fn read(bytes: &[u8]) -> Result<(Facets, Vec<String>), StlError> {
     let mut facets = Facets::default();
     let mut warnings = Vec::new();
     let mut loop_vertices: Vec<[f32; 3]> = Vec::new();
-    while let Some(token) = lexer.token() {
-        if !token.eq_ignore_ascii_case(b"solid") {
-            if facets.blocks.is_empty() {
-                return Err(StlError::NotStl { pos: lexer.pos(), expected: "solid", found: excerpt(token) });
+    // Set when a solid started before the previous one's endsolid: its `solid` keyword is already read.
+    let mut solid_read = false;
+    loop {
+        if !solid_read {
+            let Some(token) = lexer.token() else { break };
+            if !token.eq_ignore_ascii_case(b"solid") {
+                if facets.blocks.is_empty() {
+                    return Err(StlError::NotStl { pos: lexer.pos(), expected: "solid", found: excerpt(token) });
+                }
+                warnings.push(format!("bytes after the last endsolid ignored from {} on", lexer.pos()));
+                break;
             }
-            warnings.push(format!("bytes after the last endsolid ignored from {} on", lexer.pos()));
-            break;
         }
         let name = lexer.name_until(&[b"facet", b"endsolid"]);
         facets.blocks.push((facets.facets.len(), text(name)));
-        if !read_solid(&mut lexer, &mut facets.facets, &mut loop_vertices, &mut warnings)? {
-            warnings.push(format!("the file ends inside a solid at {}: endsolid missing", lexer.pos()));
-            break;
+        match read_solid(&mut lexer, &mut facets.facets, &mut loop_vertices, &mut warnings)? {
+            SolidEnd::Keyword => solid_read = false,
+            SolidEnd::NextSolid => {
+                warnings.push(format!("solid at {} starts before the previous solid's endsolid", lexer.pos()));
+                solid_read = true;
+            }
+            SolidEnd::Eof => {
+                warnings.push(format!("the file ends inside a solid at {}: endsolid missing", lexer.pos()));
+                break;
+            }
         }
     }
     Ok((facets, warnings))
 }
 
-/// Facets up to `endsolid` (true) or the end of the input (false).
+/// How a solid's facets ended.
+enum SolidEnd {
+    /// `endsolid`.
+    Keyword,
+    /// `solid` where a facet or `endsolid` was expected: files concatenated without their `endsolid`.
+    NextSolid,
+    Eof,
+}
+
+/// Facets up to `endsolid`, the next `solid`, or the end of the input.
 fn read_solid(
     lexer: &mut Lexer,
     out: &mut Vec<Facet>,
     vertices: &mut Vec<[f32; 3]>,
     warnings: &mut Vec<String>,
-) -> Result<bool, StlError> {
+) -> Result<SolidEnd, StlError> {
     loop {
-        let Some(token) = lexer.token() else { return Ok(false) };
+        let Some(token) = lexer.token() else { return Ok(SolidEnd::Eof) };
         if token.eq_ignore_ascii_case(b"endsolid") {
             // The name after endsolid repeats the solid's (or differs, or is absent): not checked.
             lexer.name_until(&[b"solid"]);
-            return Ok(true);
+            return Ok(SolidEnd::Keyword);
+        }
+        if token.eq_ignore_ascii_case(b"solid") {
+            return Ok(SolidEnd::NextSolid);
         }
         if !token.eq_ignore_ascii_case(b"facet") {
             return Err(lexer.unexpected("facet or endsolid", token));
@@ -235,7 +259,11 @@ mod tests {
     fn missing_endsolid_is_a_warning() {
         let (facets, warnings) = read(format!("solid\n{TRIANGLE}").as_bytes()).expect("ascii");
         assert_eq!(facets.facets.len(), 1);
-        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings, vec!["the file ends inside a solid at line 9: endsolid missing".to_owned()]);
+        let (facets, warnings) =
+            read(format!("solid a\n{TRIANGLE}solid b\n{TRIANGLE}endsolid b\n").as_bytes()).expect("ascii");
+        assert_eq!(facets.blocks, vec![(0, Some("a".to_owned())), (1, Some("b".to_owned()))]);
+        assert_eq!(warnings, vec!["solid at line 9 starts before the previous solid's endsolid".to_owned()]);
     }
 
     #[test]
