@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::formats::dxf::{self, DxfError};
+use crate::formats::stl::{self, StlError};
 use crate::model::{Document, FileFormat};
 use crate::sniff::{self, SniffError, Sniffed};
 
@@ -19,6 +20,8 @@ pub enum ReadError {
     NoReader(Box<Sniffed>),
     #[error("DXF: {0}")]
     Dxf(#[from] DxfError),
+    #[error("STL: {0}")]
+    Stl(#[from] StlError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -29,7 +32,7 @@ impl ReadError {
         match self {
             ReadError::Sniff(e) => !e.is_io(),
             ReadError::NoReader(_) => true,
-            ReadError::Dxf(_) => false,
+            ReadError::Dxf(_) | ReadError::Stl(_) => false,
             ReadError::Io { .. } => false,
         }
     }
@@ -46,7 +49,7 @@ impl ReadError {
 
 /// Whether this build has a reader for `format` (the others are recognised and refused as unsupported).
 pub fn has_reader(format: FileFormat) -> bool {
-    matches!(format, FileFormat::Dxf)
+    matches!(format, FileFormat::Dxf | FileFormat::Stl)
 }
 
 /// Reads a whole input held in memory.
@@ -54,6 +57,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
     let sniffed = sniff::sniff_bytes(bytes)?;
     match sniffed.format {
         FileFormat::Dxf => Ok(dxf::read(bytes)?),
+        FileFormat::Stl => Ok(stl::read(bytes)?),
         _ => Err(ReadError::NoReader(Box::new(sniffed))),
     }
 }
