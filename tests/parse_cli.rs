@@ -219,3 +219,32 @@ fn fail_fast_stops_at_the_first_failure_and_the_rest_is_not_parsed() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read_dir(dir.path().join("out2")).map_or(0, |d| d.count()), 5);
 }
+
+#[test]
+fn quiet_still_names_the_file_that_failed() {
+    let dir = temp_dir();
+    let bytes = std::fs::read(repo().join("assets/bracket.dxf")).expect("asset readable");
+    let path = dir.path().join("half.dxf");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("temp file written");
+    let out = run(&["parse", "-q", "--json", path.to_str().expect("utf-8")], repo());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "one line, the error: {stderr}");
+    assert!(stderr.starts_with("error: ") && stderr.contains("half.dxf") && stderr.contains("line "), "{stderr}");
+}
+
+#[test]
+fn json_takes_a_file_only_with_an_equals_sign() {
+    let dir = temp_dir();
+    let target = dir.path().join("all.ndjson");
+    let arg = format!("--json={}", target.display());
+    let out = run(&["parse", "-q", arg.as_str(), "assets/bracket.dxf"], repo());
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stdout.is_empty());
+    let doc = json_of(&std::fs::read(&target).expect("--json=FILE wrote the file"));
+    assert_eq!(doc["file"]["name"], "bracket.dxf");
+    // Without `=`, the word after --json is an input, and the JSON goes to stdout.
+    let out = run(&["parse", "-q", "--json", "assets/bracket.dxf"], repo());
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_of(&out.stdout)["summary"]["totalEntities"], 8);
+}

@@ -39,7 +39,9 @@ pub struct ParseArgs {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several
-    #[arg(long, value_name = "FILE|-", num_args = 0..=1, default_missing_value = "-")]
+    // `--json=FILE` takes the equals sign so that `cadlens parse --json part.dxf` means what it reads like:
+    // the JSON of part.dxf on stdout, not "write JSON to part.dxf".
+    #[arg(long, value_name = "FILE|-", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
     pub json: Option<String>,
     /// Result schema: 2.0.0 (as the hosted API serves today) or 2024-01
     #[arg(long, value_name = "V", env = "CADLENS_SCHEMA", default_value = "2.0.0")]
@@ -444,6 +446,12 @@ pub fn run(args: &ParseArgs, global: &GlobalArgs) -> u8 {
                     batch.deliver(i, line, &sink);
                     progress.file_done(&outcome.input, size, outcome.result.as_ref().err().map(|e| e.1.as_str()));
                     progress.line(&outcome_line(&outcome));
+                    // `-q` drops progress and the per-file lines, never the reason a file failed.
+                    if global.quiet {
+                        if let Err((_, msg)) = &outcome.result {
+                            eprintln!("error: {msg}");
+                        }
+                    }
                     outcomes.lock().unwrap_or_else(|p| p.into_inner()).push((i, outcome));
                 }
             });
