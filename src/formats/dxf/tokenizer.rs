@@ -501,7 +501,7 @@ mod tests {
             assert_eq!(parse_f64(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
         }
         // Above 2^53 the slow, exact path takes over.
-        assert_eq!(parse_f64(b"9999.999999999999"), Some(9999.999_999_999_999));
+        assert_eq!(parse_f64(b"9999.999999999999"), Some(9_999.999_999_999_999));
         assert_eq!(parse_f64(b"."), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"nan"), None);
