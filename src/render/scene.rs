@@ -9,7 +9,9 @@ use std::f64::consts::TAU;
 use crate::model::flatten::{FlattenLimits, flatten, transform_geom};
 use crate::model::geom::{arc_segments, ccw_sweep, flatten_bulge, sample_spline, spline_is_valid};
 use crate::model::measure::geom_bbox;
-use crate::model::{BBox2, ColourSpec, Document, Entity, Geom, HatchEdge, Layer, Linetype, Point, Rgb, Vertex};
+use crate::model::{
+    BBox2, ColourSpec, Document, Entity, Geom, HatchEdge, Layer, Linetype, PatternLine, Point, Rgb, Vertex,
+};
 
 use super::colour::{Paint, display, resolve, tint};
 use super::text::{Map2, TextEngine};
@@ -31,6 +33,10 @@ pub const MAX_POINTS: usize = 6_000_000;
 pub const MAX_GLYPHS: u64 = 200_000;
 /// Entities the insert expansion visits at most.
 pub const MAX_VISITED: u64 = 1_000_000;
+/// Pattern hatch lines closer than this are drawn as a light fill instead (they would be a grey area anyway).
+pub const MIN_PATTERN_SPACING_PX: f64 = 2.0;
+/// Pattern lines over one hatch at most; more is drawn as a light fill.
+pub const MAX_PATTERN_LINES: i64 = 4_000;
 /// Dashes per stroke item at most (tiny-skia emits one segment per dash).
 const MAX_DASHES: f64 = 200_000.0;
 
@@ -420,8 +426,11 @@ impl<'d> Builder<'d> {
                     .map(|edges| self.px_path(&self.loop_points(edges)))
                     .filter(|r| r.len() > 2)
                     .collect();
-                let c = if h.solid || h.gradient { colour } else { tint(colour, self.bg) };
-                self.fill(c, rings, FillRule::EvenOdd);
+                if h.solid || h.gradient {
+                    self.fill(colour, rings, FillRule::EvenOdd);
+                } else if !self.pattern_lines(colour, width, &rings, &h.pattern_lines) {
+                    self.fill(tint(colour, self.bg), rings, FillRule::EvenOdd);
+                }
             }
             Geom::Face { vertices, filled } => {
                 if *filled {
@@ -549,6 +558,57 @@ impl<'d> Builder<'d> {
         })
     }
 
+    /// Draws a pattern hatch as its line families clipped to the rings (even-odd), solid (dashes within a
+    /// family are not drawn yet). Returns false — draw a light fill instead — when there are no families,
+    /// or the lines would be closer than [`MIN_PATTERN_SPACING_PX`] or more than [`MAX_PATTERN_LINES`].
+    fn pattern_lines(&mut self, colour: Rgb, width: f64, rings: &[Vec<[f32; 2]>], families: &[PatternLine]) -> bool {
+        let plans: Option<Vec<_>> = families.iter().map(|f| self.pattern_plan(f, rings)).collect();
+        let Some(plans) = plans.filter(|p| !p.is_empty()) else { return false };
+        if plans.iter().map(|p| p.count).sum::<i64>() > MAX_PATTERN_LINES {
+            return false;
+        }
+        for plan in plans {
+            for k in plan.first..plan.first + plan.count {
+                let origin = (plan.base.0 + k as f64 * plan.offset.0, plan.base.1 + k as f64 * plan.offset.1);
+                for seg in clip_line(origin, plan.dir, rings) {
+                    self.stroke_px(colour, width, None, seg);
+                }
+            }
+        }
+        true
+    }
+
+    /// Where one family's lines fall over the rings, in pixels; `None` when the family cannot be drawn.
+    fn pattern_plan(&self, f: &PatternLine, rings: &[Vec<[f32; 2]>]) -> Option<PatternPlan> {
+        let a = f.angle_deg.to_radians();
+        let dir = (a.cos(), -a.sin());
+        let base = self.fit.px64(f.base);
+        let offset = (f.offset.x * self.fit.scale, -f.offset.y * self.fit.scale);
+        // Spacing between neighbouring lines: the offset's component across the line direction.
+        let spacing = dir.0 * offset.1 - dir.1 * offset.0;
+        if !(spacing.abs() >= MIN_PATTERN_SPACING_PX && spacing.is_finite() && base.0.is_finite() && base.1.is_finite())
+        {
+            return None;
+        }
+        let normal = (-dir.1, dir.0);
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for p in rings.iter().flatten() {
+            let d = (f64::from(p[0]) - base.0) * normal.0 + (f64::from(p[1]) - base.1) * normal.1;
+            lo = lo.min(d);
+            hi = hi.max(d);
+        }
+        if !(lo.is_finite() && hi.is_finite()) {
+            return None;
+        }
+        // Line k lies at normal distance k · spacing from the base.
+        let (k0, k1) = ((lo / spacing).min(hi / spacing).floor(), (lo / spacing).max(hi / spacing).ceil());
+        let count = k1 - k0 + 1.0;
+        if count > MAX_PATTERN_LINES as f64 {
+            return None;
+        }
+        Some(PatternPlan { base, dir, offset, first: k0 as i64, count: count as i64 })
+    }
+
     fn px_path(&self, pts: &[Point]) -> Vec<[f32; 2]> {
         pts.iter().map(|p| self.fit.px(*p)).filter(|p| p[0].is_finite() && p[1].is_finite()).collect()
     }
@@ -595,6 +655,39 @@ impl<'d> Builder<'d> {
         }
         self.fills.push(Item { colour, shape: Shape::Fill { rings, rule } });
     }
+}
+
+/// One pattern line family laid over a hatch, in pixels: line k passes through `base + k · offset`.
+struct PatternPlan {
+    base: (f64, f64),
+    dir: (f64, f64),
+    offset: (f64, f64),
+    first: i64,
+    count: i64,
+}
+
+/// The pieces of the line through `origin` along unit `dir` that lie inside `rings` by the even-odd rule.
+fn clip_line(origin: (f64, f64), dir: (f64, f64), rings: &[Vec<[f32; 2]>]) -> Vec<Vec<[f32; 2]>> {
+    let normal = (-dir.1, dir.0);
+    let mut hits: Vec<f64> = Vec::new();
+    for ring in rings {
+        let n = ring.len();
+        for i in 0..n {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            let (ax, ay, bx, by) = (f64::from(a[0]), f64::from(a[1]), f64::from(b[0]), f64::from(b[1]));
+            let sa = (ax - origin.0) * normal.0 + (ay - origin.1) * normal.1;
+            let sb = (bx - origin.0) * normal.0 + (by - origin.1) * normal.1;
+            // Half-open test so a vertex exactly on the line counts once.
+            if (sa > 0.0) != (sb > 0.0) {
+                let t = sa / (sa - sb);
+                let (x, y) = (ax + t * (bx - ax), ay + t * (by - ay));
+                hits.push((x - origin.0) * dir.0 + (y - origin.1) * dir.1);
+            }
+        }
+    }
+    hits.sort_by(f64::total_cmp);
+    let at = |u: f64| [(origin.0 + u * dir.0) as f32, (origin.1 + u * dir.1) as f32];
+    hits.chunks_exact(2).filter(|p| p[1] > p[0]).map(|p| vec![at(p[0]), at(p[1])]).collect()
 }
 
 fn close(pts: &mut Vec<Point>) {
@@ -669,6 +762,61 @@ mod tests {
         assert_eq!(resolve_lineweight(Some(100), Some(&layer)), 100);
         assert_eq!(lineweight_px(0), 1.0);
         assert!((lineweight_px(100) - 3.7795).abs() < 1e-3);
+    }
+
+    #[test]
+    fn pattern_lines_are_clipped_even_odd() {
+        // A 10×10 square with a 4×4 hole; a horizontal line through the middle crosses both.
+        let outer = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
+        let hole = vec![[3.0, 3.0], [7.0, 3.0], [7.0, 7.0], [3.0, 7.0]];
+        let segs = clip_line((-5.0, 5.0), (1.0, 0.0), &[outer, hole]);
+        assert_eq!(segs, vec![vec![[0.0, 5.0], [3.0, 5.0]], vec![[7.0, 5.0], [10.0, 5.0]]]);
+    }
+
+    #[test]
+    fn hostile_geometry_is_bounded_and_does_not_panic() {
+        let nan = f64::NAN;
+        let huge = 1e300;
+        let text = crate::model::TextGeom { value: "W".repeat(50_000), height: 1.0, ..Default::default() };
+        let entities = vec![
+            Entity::new("LINE", Geom::Line { start: Point::xy(nan, 0.0), end: Point::xy(1.0, huge) }),
+            Entity::new("CIRCLE", Geom::Circle { center: Point::xy(0.0, 0.0), radius: huge }),
+            Entity::new("ARC", Geom::Arc { center: Point::xy(0.0, 0.0), radius: nan, start: nan, end: 1.0 }),
+            Entity::new(
+                "ELLIPSE",
+                Geom::Ellipse { center: Point::ZERO, major: Point::xy(1.0, 0.0), ratio: nan, start: 0.0, end: huge },
+            ),
+            Entity::new(
+                "SPLINE",
+                Geom::Spline {
+                    degree: 3,
+                    knots: vec![0.0, nan, 1.0],
+                    ctrl: vec![Point::ZERO; 2],
+                    weights: None,
+                    fit: vec![],
+                    closed: true,
+                },
+            ),
+            Entity::new("TEXT", Geom::Text(Box::new(text))),
+            Entity::new("XLINE", Geom::Infinite { base: Point::ZERO, direction: Point::ZERO, both_ways: true }),
+        ];
+        let scene = build_scene(&doc_with(entities), &RenderOptions::default()).expect("a scene");
+        assert!(scene.point_count() <= MAX_POINTS + 100_000);
+        assert!(super::super::raster::to_png(&scene).is_ok());
+        // 10 000 characters per string at most are laid out (and the cap is counted in glyphs).
+        let mut many = Vec::new();
+        for i in 0..30 {
+            let t = crate::model::TextGeom {
+                value: "W".repeat(10_000),
+                height: 1.0,
+                position: Point::xy(0.0, f64::from(i)),
+                ..Default::default()
+            };
+            many.push(Entity::new("TEXT", Geom::Text(Box::new(t))));
+        }
+        let scene = build_scene(&doc_with(many), &RenderOptions { width: 64, height: 64, ..RenderOptions::default() })
+            .expect("a scene");
+        assert!(scene.truncated, "200 000 glyphs is the cap, 300 000 were asked for");
     }
 
     #[test]
