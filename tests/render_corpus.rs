@@ -33,7 +33,7 @@ fn every_corpus_dxf_renders_and_is_not_blank() {
     files.sort();
     assert!(files.len() >= 100, "expected the corpus DXF files, found {}", files.len());
     let opts = RenderOptions::default();
-    let (mut rendered, mut blank_ok, mut failures) = (0, 0, Vec::new());
+    let (mut rendered, mut failures, mut empty) = (0, Vec::new(), Vec::new());
     let mut times: Vec<(Duration, String, usize)> = Vec::new();
     for path in &files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -57,7 +57,7 @@ fn every_corpus_dxf_renders_and_is_not_blank() {
         rendered += 1;
         if scene.items.is_empty() {
             // Nothing drawable (an empty model space): blank is right.
-            blank_ok += 1;
+            empty.push(name.clone());
             assert_eq!(ink, 0, "{name}: an empty scene painted pixels");
         } else if ink == 0 {
             failures.push(format!("{name}: {} items drawn but the image is blank", scene.items.len()));
@@ -65,7 +65,8 @@ fn every_corpus_dxf_renders_and_is_not_blank() {
     }
     times.sort_by_key(|t| std::cmp::Reverse(t.0));
     let total: Duration = times.iter().map(|t| t.0).sum();
-    eprintln!("rendered {rendered} files ({blank_ok} empty) in {total:?}; slowest:");
+    eprintln!("rendered {rendered} files in {total:?}; {} with nothing to draw: {}", empty.len(), empty.join(" "));
+    eprintln!("slowest:");
     for (t, name, points) in times.iter().take(5) {
         eprintln!("  {t:>10.1?}  {points:>8} points  {name}");
     }

@@ -178,20 +178,28 @@ impl<'a> Layers<'a> {
 }
 
 /// Builds the display list of sheet `opts.sheet`; `None` when the document has nothing 2D to draw there
-/// (3D documents are not rendered yet; a missing sheet).
+/// (3D documents are not rendered yet; a missing sheet). With the default sheet 0 (model space), an empty
+/// model space falls back to the first layout that draws something, so a drawing kept only in paper space
+/// still gets a preview.
 pub fn build_scene(doc: &Document, opts: &RenderOptions) -> Option<Scene> {
     if doc.source.format.is_3d() {
         return None;
     }
-    let sheet = doc.sheets.get(opts.sheet)?;
+    let scene = build_sheet(doc, opts, opts.sheet)?;
+    if opts.sheet != 0 || !scene.items.is_empty() {
+        return Some(scene);
+    }
+    let fallback = (1..doc.sheets.len()).filter_map(|i| build_sheet(doc, opts, i)).find(|s| !s.items.is_empty());
+    Some(fallback.unwrap_or(scene))
+}
+
+fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize) -> Option<Scene> {
+    let sheet = doc.sheets.get(index)?;
     let layers = Layers::new(doc, opts.layers.as_deref());
     let linetypes: HashMap<String, &Linetype> =
         doc.linetypes.iter().rev().map(|l| (l.name.to_ascii_uppercase(), l)).collect();
     let (prims, expansion_truncated) = collect(doc, &sheet.entities, &layers, &linetypes);
-    let mut extents = BBox2::EMPTY;
-    for p in &prims {
-        extents.union(&geom_bbox(&p.geom));
-    }
+    let extents = drawn_extents(&prims);
     let fit = Fit::new(&extents, opts.width, opts.height);
     let mut b = Builder::new(doc, opts, fit);
     for p in &prims {
@@ -212,6 +220,27 @@ pub fn build_scene(doc: &Document, opts: &RenderOptions) -> Option<Scene> {
         truncated: b.truncated,
         fit,
     })
+}
+
+/// The box of what is drawn. Text counts by its real glyph outlines (coarsely flattened), not the
+/// 0.6 × height estimate of the JSON extents, so wide fonts and width factors are not cut at the edge.
+fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
+    const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
+    let mut glyphs = TextEngine::new(MAX_GLYPHS);
+    let mut extents = BBox2::EMPTY;
+    for p in prims {
+        let mut b = BBox2::EMPTY;
+        if let Geom::Text(t) = &p.geom {
+            for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
+                b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
+            }
+        }
+        if b.is_empty() {
+            b = geom_bbox(&p.geom);
+        }
+        extents.union(&b);
+    }
+    extents
 }
 
 /// Flattens the sheet into drawable primitives (visible layers, visible entities, attributes of inserts).
@@ -762,6 +791,21 @@ mod tests {
         assert_eq!(resolve_lineweight(Some(100), Some(&layer)), 100);
         assert_eq!(lineweight_px(0), 1.0);
         assert!((lineweight_px(100) - 3.7795).abs() < 1e-3);
+    }
+
+    #[test]
+    fn an_empty_model_space_falls_back_to_the_first_drawn_layout() {
+        let mut doc = doc_with(vec![]);
+        let line = Entity::new("LINE", Geom::Line { start: Point::xy(0.0, 0.0), end: Point::xy(1.0, 1.0) });
+        doc.sheets.push(Sheet { name: "Layout1".into(), entities: vec![line], ..Sheet::default() });
+        let scene = build_scene(&doc, &RenderOptions::default()).expect("a scene");
+        assert_eq!(scene.point_count(), 2);
+        // An explicit sheet is drawn as asked, empty or not.
+        doc.sheets.swap(0, 1);
+        assert_eq!(
+            build_scene(&doc, &RenderOptions { sheet: 1, ..RenderOptions::default() }).map(|s| s.point_count()),
+            Some(0)
+        );
     }
 
     #[test]
