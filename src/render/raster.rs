@@ -76,3 +76,44 @@ fn build_path(parts: &[Vec<[f32; 2]>], close: bool) -> Option<tiny_skia::Path> {
     }
     pb.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Rgb;
+    use crate::render::scene::Fit;
+
+    fn scene(background: Background) -> Scene {
+        Scene {
+            width: 20,
+            height: 10,
+            background,
+            items: vec![Item {
+                colour: Rgb(255, 0, 0),
+                shape: Shape::Stroke { paths: vec![vec![[0.0, 5.0], [20.0, 5.0]]], width: 2.0, dash: None },
+            }],
+            truncated: false,
+            fit: Fit { scale: 1.0, centre: (0.0, 0.0), size: (20.0, 10.0) },
+        }
+    }
+
+    #[test]
+    fn background_and_stroke_pixels() {
+        let p = to_pixmap(&scene(Background::Solid(Rgb(0x10, 0x20, 0x30)))).expect("paints");
+        let corner = p.pixel(0, 0).expect("in range");
+        assert_eq!((corner.red(), corner.green(), corner.blue(), corner.alpha()), (0x10, 0x20, 0x30, 255));
+        // The 2 px line covers rows 4 and 5 fully.
+        let on = p.pixel(10, 4).expect("in range").demultiply();
+        assert_eq!((on.red(), on.green(), on.blue(), on.alpha()), (255, 0, 0, 255));
+        let t = to_pixmap(&scene(Background::Transparent)).expect("paints");
+        assert_eq!(t.pixel(0, 0).expect("in range").alpha(), 0);
+        assert_eq!(t.pixel(10, 5).expect("in range").alpha(), 255);
+    }
+
+    #[test]
+    fn png_bytes_start_with_the_signature_and_repeat() {
+        let a = to_png(&scene(Background::Transparent)).expect("encodes");
+        assert_eq!(&a[..8], b"\x89PNG\r\n\x1a\n");
+        assert_eq!(a, to_png(&scene(Background::Transparent)).expect("encodes"));
+    }
+}

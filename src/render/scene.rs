@@ -37,6 +37,8 @@ pub const MAX_VISITED: u64 = 1_000_000;
 pub const MIN_PATTERN_SPACING_PX: f64 = 2.0;
 /// Pattern lines over one hatch at most; more is drawn as a light fill.
 pub const MAX_PATTERN_LINES: i64 = 4_000;
+/// Pattern dash pieces per hatch at most; past it the lines are drawn solid.
+const MAX_PATTERN_DASHES: usize = 200_000;
 /// Dashes per stroke item at most (tiny-skia emits one segment per dash).
 const MAX_DASHES: f64 = 200_000.0;
 
@@ -596,11 +598,17 @@ impl<'d> Builder<'d> {
         if plans.iter().map(|p| p.count).sum::<i64>() > MAX_PATTERN_LINES {
             return false;
         }
+        let mut pieces = 0usize;
         for plan in plans {
             for k in plan.first..plan.first + plan.count {
                 let origin = (plan.base.0 + k as f64 * plan.offset.0, plan.base.1 + k as f64 * plan.offset.1);
                 for seg in clip_line(origin, plan.dir, rings) {
-                    self.stroke_px(colour, width, None, seg);
+                    let dashes = plan.dashes.as_deref().filter(|_| pieces < MAX_PATTERN_DASHES);
+                    for piece in dash_segment(seg, dashes) {
+                        pieces += 1;
+                        let at = |u: f64| [(origin.0 + u * plan.dir.0) as f32, (origin.1 + u * plan.dir.1) as f32];
+                        self.stroke_px(colour, width, None, vec![at(piece.0), at(piece.1)]);
+                    }
                 }
             }
         }
@@ -635,7 +643,8 @@ impl<'d> Builder<'d> {
         if count > MAX_PATTERN_LINES as f64 {
             return None;
         }
-        Some(PatternPlan { base, dir, offset, first: k0 as i64, count: count as i64 })
+        let dashes = dash_px(&f.dashes, self.fit.scale).map(|d| d.into_iter().map(f64::from).collect());
+        Some(PatternPlan { base, dir, offset, first: k0 as i64, count: count as i64, dashes })
     }
 
     fn px_path(&self, pts: &[Point]) -> Vec<[f32; 2]> {
@@ -693,10 +702,40 @@ struct PatternPlan {
     offset: (f64, f64),
     first: i64,
     count: i64,
+    /// On/off lengths in pixels from each line's origin, when the dashes are ≥ 2 px.
+    dashes: Option<Vec<f64>>,
 }
 
-/// The pieces of the line through `origin` along unit `dir` that lie inside `rings` by the even-odd rule.
-fn clip_line(origin: (f64, f64), dir: (f64, f64), rings: &[Vec<[f32; 2]>]) -> Vec<Vec<[f32; 2]>> {
+/// The dashes of the piece `(u0, u1)` of a pattern line whose pattern starts at `u = 0`; the piece whole
+/// when there is no pattern.
+fn dash_segment((u0, u1): (f64, f64), dashes: Option<&[f64]>) -> Vec<(f64, f64)> {
+    let Some(d) = dashes else { return vec![(u0, u1)] };
+    let period: f64 = d.iter().sum();
+    if !(period > 0.0 && period.is_finite()) {
+        return vec![(u0, u1)];
+    }
+    let mut out = Vec::new();
+    // Start at the pattern repeat at or before u0.
+    let mut u = u0 - u0.rem_euclid(period);
+    'repeats: while u < u1 {
+        for (i, len) in d.iter().enumerate() {
+            let (a, b) = (u, u + len);
+            if i % 2 == 0 && b > u0 && a < u1 {
+                // A dot (tiny dash) keeps its own length so round caps draw it.
+                out.push((a.max(u0), b.min(u1)));
+            }
+            u = b;
+            if u >= u1 {
+                break 'repeats;
+            }
+        }
+    }
+    out
+}
+
+/// The pieces of the line through `origin` along unit `dir` that lie inside `rings` by the even-odd rule,
+/// as distances along the line from `origin`.
+fn clip_line(origin: (f64, f64), dir: (f64, f64), rings: &[Vec<[f32; 2]>]) -> Vec<(f64, f64)> {
     let normal = (-dir.1, dir.0);
     let mut hits: Vec<f64> = Vec::new();
     for ring in rings {
@@ -715,8 +754,7 @@ fn clip_line(origin: (f64, f64), dir: (f64, f64), rings: &[Vec<[f32; 2]>]) -> Ve
         }
     }
     hits.sort_by(f64::total_cmp);
-    let at = |u: f64| [(origin.0 + u * dir.0) as f32, (origin.1 + u * dir.1) as f32];
-    hits.chunks_exact(2).filter(|p| p[1] > p[0]).map(|p| vec![at(p[0]), at(p[1])]).collect()
+    hits.chunks_exact(2).filter(|p| p[1] > p[0]).map(|p| (p[0], p[1])).collect()
 }
 
 fn close(pts: &mut Vec<Point>) {
@@ -814,7 +852,11 @@ mod tests {
         let outer = vec![[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]];
         let hole = vec![[3.0, 3.0], [7.0, 3.0], [7.0, 7.0], [3.0, 7.0]];
         let segs = clip_line((-5.0, 5.0), (1.0, 0.0), &[outer, hole]);
-        assert_eq!(segs, vec![vec![[0.0, 5.0], [3.0, 5.0]], vec![[7.0, 5.0], [10.0, 5.0]]]);
+        assert_eq!(segs, vec![(5.0, 8.0), (12.0, 15.0)]);
+        // Dashes 3 on, 2 off from u = 0: over 5..15 the dashes are 5..8 (from the 5..8 repeat) and 10..13.
+        assert_eq!(dash_segment((5.0, 15.0), Some(&[3.0, 2.0])), vec![(5.0, 8.0), (10.0, 13.0)]);
+        assert_eq!(dash_segment((6.0, 7.0), Some(&[3.0, 2.0])), vec![(6.0, 7.0)]);
+        assert_eq!(dash_segment((1.0, 2.0), None), vec![(1.0, 2.0)]);
     }
 
     #[test]
