@@ -527,29 +527,41 @@ impl<'d> Builder<'d> {
             .collect()
     }
 
+    /// A boundary loop as one ring. Writers do not always store edges head to tail (a spline edge often runs
+    /// backwards), so each edge is turned round when its far end is the nearer one to where the ring stands;
+    /// otherwise the ring would cross itself and even-odd filling would cut slivers out of it.
     fn loop_points(&self, edges: &[HatchEdge]) -> Vec<Point> {
-        let mut pts = Vec::new();
+        let mut pts: Vec<Point> = Vec::new();
         for e in edges {
-            match e {
-                HatchEdge::Polyline { vertices, closed } => pts.extend(self.polyline_points(vertices, *closed)),
-                HatchEdge::Line { start, end } => pts.extend([*start, *end]),
-                HatchEdge::Arc { center, radius, start, end, ccw } => {
-                    let maj = Point::xy(radius.abs(), 0.0);
-                    pts.extend(self.edge_arc(*center, maj, 1.0, *start, *end, *ccw));
+            let mut edge = self.edge_points(e);
+            if let (Some(at), Some(first), Some(last)) = (pts.last(), edge.first(), edge.last()) {
+                if at.distance(*last) < at.distance(*first) {
+                    edge.reverse();
                 }
-                HatchEdge::Ellipse { center, major, ratio, start, end, ccw } => {
-                    pts.extend(self.edge_arc(*center, *major, *ratio, *start, *end, *ccw));
-                }
-                HatchEdge::Spline { degree, knots, ctrl, weights } => {
-                    if spline_is_valid(*degree, knots, ctrl) {
-                        pts.extend(sample_spline(*degree, knots, ctrl, weights.as_deref(), self.tol));
-                    } else {
-                        pts.extend_from_slice(ctrl);
-                    }
+            }
+            pts.append(&mut edge);
+        }
+        pts
+    }
+
+    fn edge_points(&self, e: &HatchEdge) -> Vec<Point> {
+        match e {
+            HatchEdge::Polyline { vertices, closed } => self.polyline_points(vertices, *closed),
+            HatchEdge::Line { start, end } => vec![*start, *end],
+            HatchEdge::Arc { center, radius, start, end, ccw } => {
+                self.edge_arc(*center, Point::xy(radius.abs(), 0.0), 1.0, *start, *end, *ccw)
+            }
+            HatchEdge::Ellipse { center, major, ratio, start, end, ccw } => {
+                self.edge_arc(*center, *major, *ratio, *start, *end, *ccw)
+            }
+            HatchEdge::Spline { degree, knots, ctrl, weights } => {
+                if spline_is_valid(*degree, knots, ctrl) {
+                    sample_spline(*degree, knots, ctrl, weights.as_deref(), self.tol)
+                } else {
+                    ctrl.clone()
                 }
             }
         }
-        pts
     }
 
     /// A hatch edge arc in its traversal direction (clockwise edges run from `start` down to `end`).
@@ -844,6 +856,19 @@ mod tests {
             build_scene(&doc, &RenderOptions { sheet: 1, ..RenderOptions::default() }).map(|s| s.point_count()),
             Some(0)
         );
+    }
+
+    #[test]
+    fn hatch_edges_stored_backwards_are_turned_round() {
+        let doc = doc_with(vec![]);
+        let fit = Fit::new(&BBox2 { min_x: 0.0, min_y: 0.0, max_x: 10.0, max_y: 10.0 }, 100, 100);
+        let b = Builder::new(&doc, &RenderOptions::default(), fit);
+        let line =
+            |a: (f64, f64), c: (f64, f64)| HatchEdge::Line { start: Point::xy(a.0, a.1), end: Point::xy(c.0, c.1) };
+        // The second edge runs (10,10) → (10,0): against the loop.
+        let edges = [line((0.0, 0.0), (10.0, 0.0)), line((10.0, 10.0), (10.0, 0.0)), line((10.0, 10.0), (0.0, 10.0))];
+        let ring: Vec<(f64, f64)> = b.loop_points(&edges).iter().map(|p| (p.x, p.y)).collect();
+        assert_eq!(ring, [(0.0, 0.0), (10.0, 0.0), (10.0, 0.0), (10.0, 10.0), (10.0, 10.0), (0.0, 10.0)]);
     }
 
     #[test]
