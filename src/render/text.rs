@@ -145,14 +145,21 @@ impl TextEngine {
                 out.push(para.to_owned());
                 continue;
             };
-            let mut line = String::new();
+            // Widths add up word by word (no re-measuring of the line), so wrapping stays linear in length.
+            let space = self.advance(" ");
+            let (mut line, mut width) = (String::new(), 0.0);
             for word in para.split(' ') {
-                let candidate = if line.is_empty() { word.to_owned() } else { format!("{line} {word}") };
-                if !line.is_empty() && self.advance(&candidate) > limit {
-                    out.push(std::mem::replace(&mut line, word.to_owned()));
-                } else {
-                    line = candidate;
+                let w = self.advance(word);
+                if !line.is_empty() && width + space + w > limit {
+                    out.push(std::mem::take(&mut line));
+                    width = 0.0;
                 }
+                if !line.is_empty() {
+                    line.push(' ');
+                    width += space;
+                }
+                line.push_str(word);
+                width += w;
             }
             out.push(line);
         }
@@ -325,6 +332,26 @@ mod tests {
         let (x0, _, x1, _) = bounds(&eng.outline(&top, &ID, 0.01));
         // Rotated 90°, top-justified: up is −x, so the glyphs hang from the point towards +x, one height.
         assert!((x0 - 100.0).abs() < 0.02 && (x1 - 110.0).abs() < 0.02, "{x0}..{x1}");
+    }
+
+    #[test]
+    fn mtext_wraps_at_spaces_within_its_box() {
+        let mut eng = TextEngine::new(1000);
+        let h_adv = eng.advance("HH");
+        let s = 10.0 / eng.cap_height;
+        // A box two "HH" words wide (plus a little): "HH HH HH" wraps after the second word.
+        let box_width = (2.0 * h_adv + eng.advance(" ")) * s * 1.01;
+        let t = TextGeom {
+            value: "HH HH HH".into(),
+            height: 10.0,
+            multiline: true,
+            box_width: Some(box_width),
+            ..TextGeom::default()
+        };
+        assert_eq!(eng.lines(&t.value, Some(box_width / s)), ["HH HH", "HH"]);
+        let (_, y0, _, y1) = bounds(&eng.outline(&t, &ID, 0.01));
+        // Two lines: the second baseline is 5/3 · 10 below the first.
+        assert!((y1 - 10.0).abs() < 0.02 && (f64::from(y0) + 10.0 * TEXT_LINE_PITCH).abs() < 0.02, "{y0}..{y1}");
     }
 
     #[test]
