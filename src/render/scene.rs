@@ -409,6 +409,10 @@ impl<'d> Builder<'d> {
                 self.fill(colour, vec![ring], FillRule::NonZero);
             }
             Geom::Line { start, end } => self.stroke_world(p, colour, width, vec![*start, *end]),
+            Geom::Polyline { vertices, closed, .. } if tapers(vertices) => {
+                let quads = self.tapered_segments(vertices, *closed, width);
+                self.fill(colour, quads, FillRule::NonZero);
+            }
             Geom::Polyline { vertices, closed, constant_width } => {
                 let pts = self.polyline_points(vertices, *closed);
                 let w = vertices.iter().map(|v| v.start_width.max(v.end_width)).fold(*constant_width, f64::max);
@@ -508,6 +512,42 @@ impl<'d> Builder<'d> {
             flatten_bulge(a.p, b.p, a.bulge, self.tol, &mut pts);
         }
         pts
+    }
+
+    /// A polyline whose widths vary (arrowheads, tapers) as one filled quadrilateral per segment, its
+    /// start and end width across the ends; a bulged segment is a quad strip along its arc with the width
+    /// interpolated. Widths never go below the lineweight, so a zero-width end stays visible.
+    fn tapered_segments(&self, vertices: &[Vertex], closed: bool, min_px: f64) -> Vec<Vec<[f32; 2]>> {
+        let n = vertices.len();
+        let segs = if closed { n } else { n.saturating_sub(1) };
+        let mut quads = Vec::with_capacity(segs);
+        for i in 0..segs {
+            let (a, b) = (vertices[i], vertices[(i + 1) % n]);
+            let mut pts = vec![a.p];
+            flatten_bulge(a.p, b.p, a.bulge, self.tol, &mut pts);
+            let px: Vec<(f64, f64)> = pts.iter().map(|q| self.fit.px64(*q)).collect();
+            let half = |w: f64| (w * self.fit.scale).clamp(min_px, 4096.0) / 2.0;
+            let (h0, h1) = (half(a.start_width), half(a.end_width));
+            let last = px.len().saturating_sub(1).max(1) as f64;
+            let (mut left, mut right) = (Vec::new(), Vec::new());
+            for (k, q) in px.iter().enumerate() {
+                // Direction at this point: along the chord to the next point (or from the previous one).
+                let (p0, p1) = if k + 1 < px.len() { (*q, px[k + 1]) } else { (px[k.saturating_sub(1)], *q) };
+                let (dx, dy) = (p1.0 - p0.0, p1.1 - p0.1);
+                let len = dx.hypot(dy);
+                if !(len > 0.0 && len.is_finite()) {
+                    continue;
+                }
+                let h = h0 + (h1 - h0) * k as f64 / last;
+                let (nx, ny) = (-dy / len * h, dx / len * h);
+                left.push([(q.0 + nx) as f32, (q.1 + ny) as f32]);
+                right.push([(q.0 - nx) as f32, (q.1 - ny) as f32]);
+            }
+            right.reverse();
+            left.append(&mut right);
+            quads.push(left);
+        }
+        quads
     }
 
     /// Points of an elliptical arc from parameter `t0` to `t1` (CCW, `t1 ≥ t0`). Uniform steps in the
@@ -769,6 +809,11 @@ fn clip_line(origin: (f64, f64), dir: (f64, f64), rings: &[Vec<[f32; 2]>]) -> Ve
     hits.chunks_exact(2).filter(|p| p[1] > p[0]).map(|p| (p[0], p[1])).collect()
 }
 
+/// Whether a polyline's width changes along it (an arrowhead or a taper), which a stroke cannot draw.
+fn tapers(vertices: &[Vertex]) -> bool {
+    vertices.iter().any(|v| v.start_width != v.end_width && v.start_width.is_finite() && v.end_width.is_finite())
+}
+
 fn close(pts: &mut Vec<Point>) {
     if let (Some(first), Some(last)) = (pts.first().copied(), pts.last().copied()) {
         if first != last {
@@ -869,6 +914,25 @@ mod tests {
         let edges = [line((0.0, 0.0), (10.0, 0.0)), line((10.0, 10.0), (10.0, 0.0)), line((10.0, 10.0), (0.0, 10.0))];
         let ring: Vec<(f64, f64)> = b.loop_points(&edges).iter().map(|p| (p.x, p.y)).collect();
         assert_eq!(ring, [(0.0, 0.0), (10.0, 0.0), (10.0, 0.0), (10.0, 10.0), (10.0, 10.0), (0.0, 10.0)]);
+    }
+
+    #[test]
+    fn a_tapered_polyline_is_a_filled_arrowhead() {
+        // 10 units long, 4 wide at the start, 0 at the end: an arrowhead pointing +x.
+        let mut v0 = Vertex::at(Point::xy(0.0, 0.0));
+        v0.start_width = 4.0;
+        let arrow =
+            Geom::Polyline { vertices: vec![v0, Vertex::at(Point::xy(10.0, 0.0))], closed: false, constant_width: 0.0 };
+        let opts = RenderOptions { width: 200, height: 200, ..RenderOptions::default() };
+        let scene = build_scene(&doc_with(vec![Entity::new("LWPOLYLINE", arrow)]), &opts).expect("a scene");
+        let Shape::Fill { rings, .. } = &scene.items[0].shape else { panic!("a fill, not a stroke") };
+        let s = scene.fit.scale as f32;
+        // Start: ±2 units across; end: half the 1 px lineweight.
+        let ys: Vec<f32> = rings[0].iter().map(|p| p[1]).collect();
+        let spread = ys.iter().fold(f32::MIN, |m, y| m.max(*y)) - ys.iter().fold(f32::MAX, |m, y| m.min(*y));
+        assert!((spread - 4.0 * s).abs() < 1e-3, "{spread} vs {}", 4.0 * s);
+        let end_ys: Vec<f32> = rings[0].iter().filter(|p| p[0] > 100.0).map(|p| p[1]).collect();
+        assert!((end_ys[0] - end_ys[1]).abs() - 1.0 < 1e-3, "{end_ys:?}");
     }
 
     #[test]
