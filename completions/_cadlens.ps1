@@ -43,15 +43,20 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             break
         }
         'cadlens;parse' {
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)')
-            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Where <stem>.json and <stem>.png go (default: the current directory; with --json, no files unless -o is given)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where <stem>.json and <stem>.png go (default: the current directory; with --json, no files unless -o is given)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several')
             [CompletionResult]::new('--schema', '--schema', [CompletionResultType]::ParameterName, 'Result schema: 2.0.0 (as the hosted API serves today) or 2024-01')
             [CompletionResult]::new('--max-entities', '--max-entities', [CompletionResultType]::ParameterName, 'Emit at most N entities per document (the rest is counted as truncated)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Files in parallel (default: number of cores)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Files in parallel (default: number of cores)')
+            [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Preview size in pixels')
+            [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Preview background: white, black, transparent, or #rrggbb')
+            [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, '2D: draw only these layers (comma-separated; the JSON still lists all)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first file that fails')
+            [CompletionResult]::new('--no-image', '--no-image', [CompletionResultType]::ParameterName, 'Skip the preview image (<stem>.png, written beside <stem>.json by default)')
+            [CompletionResult]::new('--svg', '--svg', [CompletionResultType]::ParameterName, 'Also write <stem>.svg: the same 2D drawing as vector paths')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')

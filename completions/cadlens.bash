@@ -1369,7 +1369,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__parse)
-            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1400,6 +1400,18 @@ _cadlens() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --background)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --layers)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -41,15 +41,20 @@ complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "audit" -d 'List, ve
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "backup" -d 'Write an encrypted, authenticated copy of the store to FILE'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "restore" -d 'Replace the store with a backup, after checking the backup\'s integrity'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s o -l out -d 'Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s o -l out -d 'Where <stem>.json and <stem>.png go (default: the current directory; with --json, no files unless -o is given)' -r -F
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l json -d 'Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l schema -d 'Result schema: 2.0.0 (as the hosted API serves today) or 2024-01' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l max-entities -d 'Emit at most N entities per document (the rest is counted as truncated)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s j -l jobs -d 'Files in parallel (default: number of cores)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l size -d 'Preview size in pixels' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l background -d 'Preview background: white, black, transparent, or #rrggbb' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l layers -d '2D: draw only these layers (comma-separated; the JSON still lists all)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l fail-fast -d 'Stop at the first file that fails'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l no-image -d 'Skip the preview image (<stem>.png, written beside <stem>.json by default)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l svg -d 'Also write <stem>.svg: the same 2D drawing as vector paths'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s h -l help -d 'Print help'

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod formats;
 pub mod model;
 pub mod read;
+pub mod render;
 pub mod result;
 pub mod sniff;
 pub mod store;

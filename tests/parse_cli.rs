@@ -78,13 +78,69 @@ fn parse_writes_stem_json_in_the_output_directory() {
     assert_eq!(doc["schemaVersion"], "2.0.0");
     assert_eq!(doc["summary"]["totalEntities"], 8);
     assert_eq!(doc["file"]["units"], "mm");
-    let names: Vec<&str> = std::fs::read_dir(dir.path())
+    assert_eq!(
+        listing(dir.path()),
+        ["bracket.json", "bracket.png"],
+        "no temporary or partial file is left beside the results"
+    );
+}
+
+/// File names in `dir`, sorted.
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
         .expect("out dir lists")
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str().map(str::to_owned))
-        .map(|n| if n == "bracket.json" { "bracket.json" } else { "other" })
         .collect();
-    assert_eq!(names, ["bracket.json"], "no temporary or partial file is left beside the result");
+    names.sort();
+    names
+}
+
+#[test]
+fn parse_writes_a_png_preview_of_the_requested_size() {
+    let dir = temp_dir();
+    let d = dir.path().to_str().expect("utf-8 temp path");
+    let out =
+        run(&["parse", "assets/bracket.dxf", "-o", d, "-q", "--size", "320x200", "--background", "black"], repo());
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(dir.path().join("bracket.png")).expect("bracket.png was written");
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // IHDR: width and height big-endian at bytes 16..24.
+    assert_eq!(u32::from_be_bytes([png[16], png[17], png[18], png[19]]), 320);
+    assert_eq!(u32::from_be_bytes([png[20], png[21], png[22], png[23]]), 200);
+}
+
+#[test]
+fn no_image_writes_only_the_json() {
+    let dir = temp_dir();
+    let d = dir.path().to_str().expect("utf-8 temp path");
+    let out = run(&["parse", "assets/bracket.dxf", "-o", d, "-q", "--no-image"], repo());
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(listing(dir.path()), ["bracket.json"]);
+}
+
+#[test]
+fn svg_writes_the_same_drawing_as_paths() {
+    let dir = temp_dir();
+    let d = dir.path().to_str().expect("utf-8 temp path");
+    let out = run(&["parse", "assets/bracket.dxf", "-o", d, "-q", "--svg", "--layers", "CUT"], repo());
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(listing(dir.path()), ["bracket.json", "bracket.png", "bracket.svg"]);
+    let svg = std::fs::read_to_string(dir.path().join("bracket.svg")).expect("bracket.svg is UTF-8");
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1024\" height=\"768\""), "{svg}");
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.matches("<path").count() >= 1);
+    // --layers CUT: only the red part outline, no text fill (NOTES) and no centre line (CENTER).
+    assert!(svg.contains("stroke=\"#FF0000\""), "{svg}");
+    assert!(!svg.contains("fill=\"#000000\""), "text drawn despite --layers: {svg}");
+}
+
+#[test]
+fn bad_size_and_background_are_usage_errors() {
+    for args in [["--size", "12"], ["--background", "mauve"]] {
+        let out = run(&["parse", "assets/bracket.dxf", "--json", "-q", args[0], args[1]], repo());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+    }
 }
 
 #[test]
@@ -217,7 +273,12 @@ fn fail_fast_stops_at_the_first_failure_and_the_rest_is_not_parsed() {
     args2.extend(good.iter().map(String::as_str));
     let out = run(&args2, repo());
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::read_dir(dir.path().join("out2")).map_or(0, |d| d.count()), 5);
+    let results = std::fs::read_dir(dir.path().join("out2"))
+        .expect("out2 lists")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+        .count();
+    assert_eq!(results, 5);
 }
 
 #[test]

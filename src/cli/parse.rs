@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::Document;
 use crate::read::{ReadError, read_bytes};
+use crate::render;
 use crate::result::{ResultContext, Schema, to_value};
 
 use super::{GlobalArgs, exit};
@@ -35,7 +36,7 @@ pub struct ParseArgs {
     /// Files, directories (recursed; only files whose content is a supported format), globs, or - for stdin
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
-    /// Where <stem>.json goes (default: the current directory; with --json, no files unless -o is given)
+    /// Where <stem>.json and <stem>.png go (default: the current directory; with --json, no files unless -o is given)
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several
@@ -55,6 +56,33 @@ pub struct ParseArgs {
     /// Stop at the first file that fails
     #[arg(long)]
     pub fail_fast: bool,
+    /// Skip the preview image (<stem>.png, written beside <stem>.json by default)
+    #[arg(long)]
+    pub no_image: bool,
+    /// Also write <stem>.svg: the same 2D drawing as vector paths
+    #[arg(long)]
+    pub svg: bool,
+    /// Preview size in pixels
+    #[arg(long, value_name = "WxH", default_value = "1024x768", value_parser = render::parse_size)]
+    pub size: (u32, u32),
+    /// Preview background: white, black, transparent, or #rrggbb
+    #[arg(long, value_name = "C", default_value = "white", value_parser = render::Background::parse)]
+    pub background: render::Background,
+    /// 2D: draw only these layers (comma-separated; the JSON still lists all)
+    #[arg(long, value_name = "L1,L2", value_delimiter = ',')]
+    pub layers: Option<Vec<String>>,
+}
+
+impl ParseArgs {
+    fn render_options(&self) -> render::RenderOptions {
+        render::RenderOptions {
+            width: self.size.0,
+            height: self.size.1,
+            background: self.background,
+            layers: self.layers.clone(),
+            sheet: 0,
+        }
+    }
 }
 
 /// One input to parse.
@@ -293,6 +321,7 @@ impl Batch<'_> {
             if let Some(dir) = &self.write_files {
                 let path = dir.join(format!("{}.json", self.stems[i]));
                 write_atomically(&path, &line).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
+                self.write_previews(&doc, dir, &self.stems[i])?;
             }
             Ok(line)
         })();
@@ -304,6 +333,27 @@ impl Batch<'_> {
                 (None, outcome)
             }
         }
+    }
+
+    /// Writes `<stem>.png` (unless `--no-image`) and `<stem>.svg` (with `--svg`) beside the JSON. Documents
+    /// with nothing 2D to draw (3D models until the 3D renderer lands) get no preview and no error.
+    fn write_previews(&self, doc: &Document, dir: &Path, stem: &str) -> Result<(), (Failure, String)> {
+        if self.args.no_image && !self.args.svg {
+            return Ok(());
+        }
+        let Some(scene) = render::build_scene(doc, &self.args.render_options()) else { return Ok(()) };
+        let write = |ext: &str, bytes: &[u8]| {
+            let path = dir.join(format!("{stem}.{ext}"));
+            write_atomically(&path, bytes).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))
+        };
+        if !self.args.no_image {
+            let png = render::raster::to_png(&scene).map_err(|e| (Failure::Parse, format!("{stem}: preview: {e}")))?;
+            write("png", &png)?;
+        }
+        if self.args.svg {
+            write("svg", render::svg::to_svg(&scene).as_bytes())?;
+        }
+        Ok(())
     }
 
     /// Waits until `size` more bytes may be in flight (or nothing is), then reserves them.

@@ -1,0 +1,365 @@
+//! Text as glyph outlines from the one bundled font (DejaVu Sans, assets/fonts/, its licence beside it).
+//! Every TEXT/MTEXT/ATTRIB string is drawn with it whatever its style names (SHX or TTF): exact metrics are a
+//! non-goal (formats.md §9), a stable look with no system fonts is the goal.
+//!
+//! Layout: the text height is the cap height (as AutoCAD sizes text), lines are `5/3 · height` apart,
+//! MTEXT with a reference width wraps at spaces; width factor, oblique angle, rotation, mirroring and the
+//! nine justifications are honoured; TEXT "fit"/"aligned" is drawn left-justified.
+
+use std::collections::HashMap;
+
+use skrifa::instance::{LocationRef, Size};
+use skrifa::outline::{DrawSettings, OutlinePen};
+use skrifa::{FontRef, GlyphId, MetadataProvider};
+
+use crate::model::measure::TEXT_LINE_PITCH;
+use crate::model::{HAlign, TextGeom, VAlign};
+
+/// DejaVu Sans, embedded so that renders never depend on the machine's fonts.
+static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// Characters drawn from one string at most; longer strings are cut (hostile files carry megabyte strings).
+const MAX_CHARS_PER_TEXT: usize = 10_000;
+/// Segments per glyph curve at most.
+const MAX_CURVE_SEGMENTS: usize = 64;
+
+/// A 2×3 affine map of the plane: `x' = a x + c y + e`, `y' = b x + d y + f`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Map2 {
+    pub a: f64,
+    pub b: f64,
+    pub c: f64,
+    pub d: f64,
+    pub e: f64,
+    pub f: f64,
+}
+
+impl Map2 {
+    pub fn apply(&self, x: f64, y: f64) -> (f64, f64) {
+        (self.a * x + self.c * y + self.e, self.b * x + self.d * y + self.f)
+    }
+
+    /// `self ∘ o`: `o` first.
+    pub fn then_after(&self, o: &Map2) -> Map2 {
+        Map2 {
+            a: self.a * o.a + self.c * o.b,
+            b: self.b * o.a + self.d * o.b,
+            c: self.a * o.c + self.c * o.d,
+            d: self.b * o.c + self.d * o.d,
+            e: self.a * o.e + self.c * o.f + self.e,
+            f: self.b * o.e + self.d * o.f + self.f,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cmd {
+    Move(f32, f32),
+    Line(f32, f32),
+    Quad(f32, f32, f32, f32),
+    Cubic(f32, f32, f32, f32, f32, f32),
+    Close,
+}
+
+#[derive(Default)]
+struct Recorder(Vec<Cmd>);
+
+impl OutlinePen for Recorder {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.push(Cmd::Move(x, y));
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.push(Cmd::Line(x, y));
+    }
+    fn quad_to(&mut self, cx0: f32, cy0: f32, x: f32, y: f32) {
+        self.0.push(Cmd::Quad(cx0, cy0, x, y));
+    }
+    fn curve_to(&mut self, cx0: f32, cy0: f32, cx1: f32, cy1: f32, x: f32, y: f32) {
+        self.0.push(Cmd::Cubic(cx0, cy0, cx1, cy1, x, y));
+    }
+    fn close(&mut self) {
+        self.0.push(Cmd::Close);
+    }
+}
+
+struct Glyph {
+    advance: f64,
+    outline: Vec<Cmd>,
+}
+
+/// The bundled font with a per-render cache of glyph outlines (font units).
+pub struct TextEngine {
+    font: Option<FontRef<'static>>,
+    cap_height: f64,
+    descent: f64,
+    cache: HashMap<char, Glyph>,
+    /// Glyphs drawn so far and the cap on them: hostile drawings hold millions of characters.
+    pub glyphs_drawn: u64,
+    pub max_glyphs: u64,
+}
+
+impl TextEngine {
+    pub fn new(max_glyphs: u64) -> TextEngine {
+        let font = FontRef::new(FONT).ok();
+        let (cap_height, descent) = match &font {
+            Some(f) => {
+                let m = f.metrics(Size::unscaled(), LocationRef::default());
+                let upm = f64::from(m.units_per_em.max(1));
+                (m.cap_height.map_or(0.73 * upm, f64::from).max(1.0), f64::from(m.descent).abs())
+            }
+            None => (1.0, 0.0),
+        };
+        TextEngine { font, cap_height, descent, cache: HashMap::new(), glyphs_drawn: 0, max_glyphs }
+    }
+
+    fn glyph(&mut self, ch: char) -> Option<&Glyph> {
+        if !self.cache.contains_key(&ch) {
+            let font = self.font.as_ref()?;
+            let gid = font.charmap().map(ch).unwrap_or(GlyphId::NOTDEF);
+            let advance =
+                font.glyph_metrics(Size::unscaled(), LocationRef::default()).advance_width(gid).unwrap_or(0.0);
+            let mut rec = Recorder::default();
+            if !ch.is_whitespace() {
+                if let Some(g) = font.outline_glyphs().get(gid) {
+                    let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+                    if g.draw(settings, &mut rec).is_err() {
+                        rec.0.clear();
+                    }
+                }
+            }
+            self.cache.insert(ch, Glyph { advance: f64::from(advance), outline: rec.0 });
+        }
+        self.cache.get(&ch)
+    }
+
+    /// Advance of a string in font units.
+    fn advance(&mut self, s: &str) -> f64 {
+        s.chars().map(|c| self.glyph(c).map_or(0.0, |g| g.advance)).sum()
+    }
+
+    /// Lines as drawn: explicit breaks, and MTEXT wrapped at spaces to `wrap` font units.
+    fn lines(&mut self, value: &str, wrap: Option<f64>) -> Vec<String> {
+        let mut out = Vec::new();
+        for para in value.split('\n') {
+            let Some(limit) = wrap else {
+                out.push(para.to_owned());
+                continue;
+            };
+            // Widths add up word by word (no re-measuring of the line), so wrapping stays linear in length.
+            let space = self.advance(" ");
+            let (mut line, mut width) = (String::new(), 0.0);
+            for word in para.split(' ') {
+                let w = self.advance(word);
+                if !line.is_empty() && width + space + w > limit {
+                    out.push(std::mem::take(&mut line));
+                    width = 0.0;
+                }
+                if !line.is_empty() {
+                    line.push(' ');
+                    width += space;
+                }
+                line.push_str(word);
+                width += w;
+            }
+            out.push(line);
+        }
+        out
+    }
+
+    /// Glyph outlines of `t` mapped by `to_px` (world → pixels), flattened to `tol` pixels, as closed rings
+    /// for a non-zero fill. Returns nothing once the glyph cap is reached.
+    pub fn outline(&mut self, t: &TextGeom, to_px: &Map2, tol: f64) -> Vec<Vec<[f32; 2]>> {
+        let mut rings = Vec::new();
+        if !(t.height.is_finite() && t.height > 0.0) || self.font.is_none() {
+            return rings;
+        }
+        let s = t.height / self.cap_height; // world units per font unit
+        let wf = if t.width_factor.is_finite() && t.width_factor > 0.0 { t.width_factor } else { 1.0 };
+        let value: String = t.value.chars().take(MAX_CHARS_PER_TEXT).collect();
+        let wrap = t.box_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
+        let lines = self.lines(&value, wrap);
+        let n = lines.len() as f64;
+        let pitch = t.height * TEXT_LINE_PITCH;
+        let first_baseline = match t.valign {
+            VAlign::Baseline => 0.0,
+            VAlign::Bottom => (n - 1.0) * pitch + self.descent * s,
+            VAlign::Middle => -(t.height - (n - 1.0) * pitch) / 2.0,
+            VAlign::Top => -t.height,
+        };
+        let (sin, cos) = t.rotation_deg.to_radians().sin_cos();
+        let shear = if t.oblique_deg.is_finite() { t.oblique_deg.to_radians().tan().clamp(-10.0, 10.0) } else { 0.0 };
+        let mx = if t.mirror_x { -1.0 } else { 1.0 };
+        let my = if t.mirror_y { -1.0 } else { 1.0 };
+        // Text frame (x along the baseline, y up, origin at the reference point) → world.
+        let frame = Map2 { a: cos * mx, b: sin * mx, c: -sin * my, d: cos * my, e: t.position.x, f: t.position.y };
+        let frame_px = to_px.then_after(&frame);
+        for (i, line) in lines.iter().enumerate() {
+            let width = self.advance(line) * s * wf;
+            let x0 = match t.halign {
+                HAlign::Left | HAlign::Fit => 0.0,
+                HAlign::Center => -width / 2.0,
+                HAlign::Right => -width,
+            };
+            let y = first_baseline - i as f64 * pitch;
+            let mut pen_x = x0;
+            for ch in line.chars() {
+                if self.glyphs_drawn >= self.max_glyphs {
+                    return rings;
+                }
+                let Some(g) = self.glyph(ch) else { continue };
+                let advance = g.advance * s * wf;
+                if !g.outline.is_empty() {
+                    // Font units → text frame: scale, oblique shear, then place at the pen.
+                    let glyph = Map2 { a: s * wf, b: 0.0, c: s * shear, d: s, e: pen_x + y * shear, f: y };
+                    flatten_cmds(&g.outline, &frame_px.then_after(&glyph), tol, &mut rings);
+                    self.glyphs_drawn += 1;
+                }
+                pen_x += advance;
+            }
+        }
+        rings
+    }
+}
+
+/// Flattens outline commands through `m` into rings with chord error about `tol` (pixels).
+fn flatten_cmds(cmds: &[Cmd], m: &Map2, tol: f64, rings: &mut Vec<Vec<[f32; 2]>>) {
+    let mut ring: Vec<[f32; 2]> = Vec::new();
+    let mut cur = (0.0, 0.0);
+    let px = |x: f32, y: f32| m.apply(f64::from(x), f64::from(y));
+    let push = |ring: &mut Vec<[f32; 2]>, p: (f64, f64)| ring.push([p.0 as f32, p.1 as f32]);
+    for cmd in cmds {
+        match *cmd {
+            Cmd::Move(x, y) => {
+                if ring.len() > 2 {
+                    rings.push(std::mem::take(&mut ring));
+                }
+                ring.clear();
+                cur = px(x, y);
+                push(&mut ring, cur);
+            }
+            Cmd::Line(x, y) => {
+                cur = px(x, y);
+                push(&mut ring, cur);
+            }
+            Cmd::Quad(x1, y1, x, y) => {
+                let (p1, p2) = (px(x1, y1), px(x, y));
+                let d = (cur.0 - 2.0 * p1.0 + p2.0).hypot(cur.1 - 2.0 * p1.1 + p2.1);
+                let n = segments(d / 4.0, tol);
+                for k in 1..=n {
+                    let t = k as f64 / n as f64;
+                    let u = 1.0 - t;
+                    push(
+                        &mut ring,
+                        (
+                            u * u * cur.0 + 2.0 * u * t * p1.0 + t * t * p2.0,
+                            u * u * cur.1 + 2.0 * u * t * p1.1 + t * t * p2.1,
+                        ),
+                    );
+                }
+                cur = p2;
+            }
+            Cmd::Cubic(x1, y1, x2, y2, x, y) => {
+                let (p1, p2, p3) = (px(x1, y1), px(x2, y2), px(x, y));
+                let d1 = (cur.0 - 2.0 * p1.0 + p2.0).hypot(cur.1 - 2.0 * p1.1 + p2.1);
+                let d2 = (p1.0 - 2.0 * p2.0 + p3.0).hypot(p1.1 - 2.0 * p2.1 + p3.1);
+                let n = segments(0.75 * d1.max(d2), tol);
+                for k in 1..=n {
+                    let t = k as f64 / n as f64;
+                    let u = 1.0 - t;
+                    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+                    push(
+                        &mut ring,
+                        (a * cur.0 + b * p1.0 + c * p2.0 + d * p3.0, a * cur.1 + b * p1.1 + c * p2.1 + d * p3.1),
+                    );
+                }
+                cur = p3;
+            }
+            Cmd::Close => {}
+        }
+    }
+    if ring.len() > 2 {
+        rings.push(ring);
+    }
+}
+
+/// Uniform segments so that a curve with second-difference size `d` stays within `tol`: error ≈ d / n².
+fn segments(d: f64, tol: f64) -> usize {
+    if !(d.is_finite() && tol > 0.0) {
+        return 1;
+    }
+    ((d / tol).sqrt().ceil() as usize).clamp(1, MAX_CURVE_SEGMENTS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Point;
+
+    const ID: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
+
+    fn bounds(rings: &[Vec<[f32; 2]>]) -> (f32, f32, f32, f32) {
+        let pts = rings.iter().flatten();
+        let fold = |f: fn(f32, f32) -> f32, i: usize, init: f32| pts.clone().map(|p| p[i]).fold(init, f);
+        (
+            fold(f32::min, 0, f32::MAX),
+            fold(f32::min, 1, f32::MAX),
+            fold(f32::max, 0, f32::MIN),
+            fold(f32::max, 1, f32::MIN),
+        )
+    }
+
+    #[test]
+    fn cap_height_equals_the_text_height() {
+        let mut eng = TextEngine::new(1000);
+        let t = TextGeom { value: "H".into(), height: 10.0, ..TextGeom::default() };
+        let rings = eng.outline(&t, &ID, 0.01);
+        let (_, y0, _, y1) = bounds(&rings);
+        // The OS/2 cap height (1493 units) is 2 units above the H outline (1491).
+        assert!(y0.abs() < 0.01 && (y1 - 10.0).abs() < 0.02, "H spans {y0}..{y1}");
+    }
+
+    #[test]
+    fn centre_and_right_justification_move_the_line() {
+        let mut eng = TextEngine::new(1000);
+        let base =
+            TextGeom { value: "HH".into(), height: 10.0, position: Point::xy(100.0, 0.0), ..TextGeom::default() };
+        let (l0, _, l1, _) = bounds(&eng.outline(&base, &ID, 0.01));
+        let right = TextGeom { halign: HAlign::Right, ..base.clone() };
+        let (r0, _, r1, _) = bounds(&eng.outline(&right, &ID, 0.01));
+        assert!(l0 > 100.0 && l1 < 130.0, "left text starts at its point: {l0}..{l1}");
+        assert!(r1 < 100.0 && r0 > 70.0, "right text ends at its point: {r0}..{r1}");
+        let top = TextGeom { valign: VAlign::Top, rotation_deg: 90.0, ..base };
+        let (x0, _, x1, _) = bounds(&eng.outline(&top, &ID, 0.01));
+        // Rotated 90°, top-justified: up is −x, so the glyphs hang from the point towards +x, one height.
+        assert!((x0 - 100.0).abs() < 0.02 && (x1 - 110.0).abs() < 0.02, "{x0}..{x1}");
+    }
+
+    #[test]
+    fn mtext_wraps_at_spaces_within_its_box() {
+        let mut eng = TextEngine::new(1000);
+        let h_adv = eng.advance("HH");
+        let s = 10.0 / eng.cap_height;
+        // A box two "HH" words wide (plus a little): "HH HH HH" wraps after the second word.
+        let box_width = (2.0 * h_adv + eng.advance(" ")) * s * 1.01;
+        let t = TextGeom {
+            value: "HH HH HH".into(),
+            height: 10.0,
+            multiline: true,
+            box_width: Some(box_width),
+            ..TextGeom::default()
+        };
+        assert_eq!(eng.lines(&t.value, Some(box_width / s)), ["HH HH", "HH"]);
+        let (_, y0, _, y1) = bounds(&eng.outline(&t, &ID, 0.01));
+        // Two lines: the second baseline is 5/3 · 10 below the first.
+        assert!((y1 - 10.0).abs() < 0.02 && (f64::from(y0) + 10.0 * TEXT_LINE_PITCH).abs() < 0.02, "{y0}..{y1}");
+    }
+
+    #[test]
+    fn glyph_cap_stops_drawing() {
+        let mut eng = TextEngine::new(3);
+        let t = TextGeom { value: "HHHHHH".into(), height: 1.0, ..TextGeom::default() };
+        let rings = eng.outline(&t, &ID, 0.01);
+        assert_eq!(eng.glyphs_drawn, 3);
+        assert_eq!(rings.len(), 3);
+    }
+}
