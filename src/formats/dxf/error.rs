@@ -2,23 +2,8 @@
 //! ASCII, `byte offset N` for binary) and what the reader expected there. Block cycles are no error: the
 //! reader warns and `model::flatten` cuts the cycle (see `blocks`).
 
-use std::fmt;
-
-/// A position in the input: ASCII files count lines (1-based), binary files count bytes (0-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pos {
-    Line(u64),
-    Offset(u64),
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Pos::Line(n) => write!(f, "line {n}"),
-            Pos::Offset(n) => write!(f, "byte offset {n}"),
-        }
-    }
-}
+/// Shared with the other readers.
+pub use crate::formats::Pos;
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum DxfError {

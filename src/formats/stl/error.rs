@@ -1,23 +1,8 @@
 //! The typed refusals of the STL reader. Every variant names where it happened (`line N` for ASCII, `byte
 //! offset N` for binary) and what the reader expected there, so a user can open the file at that spot.
 
-use std::fmt;
-
-/// A position in the input: ASCII files count lines (1-based), binary files count bytes (0-based).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pos {
-    Line(u64),
-    Offset(u64),
-}
-
-impl fmt::Display for Pos {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Pos::Line(n) => write!(f, "line {n}"),
-            Pos::Offset(n) => write!(f, "byte offset {n}"),
-        }
-    }
-}
+/// Shared with the other readers.
+pub use crate::formats::Pos;
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum StlError {
