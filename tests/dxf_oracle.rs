@@ -188,13 +188,7 @@ fn listed() -> BTreeMap<String, (String, String)> {
 #[test]
 fn dxf_reader_agrees_with_ezdxf() {
     let Some(corpus) = common::corpus() else { return };
-    let oracle_dir = corpus.join("../oracles/expected/dxf");
-    let mut files: Vec<_> = std::fs::read_dir(&oracle_dir)
-        .expect("the DXF oracle folder exists beside the corpus")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = common::oracle_files(&corpus, "dxf");
     let listed = listed();
     let (mut compared, mut counts_ok, mut layers_ok, mut bbox_ok, mut bbox_text) = (0, 0, 0, 0, 0);
     let (mut refused_ok, mut refused_total) = (0, 0);

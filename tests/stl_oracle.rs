@@ -152,13 +152,7 @@ fn compare(name: &str, bytes: &[u8], oracle: &Value) -> Result<Row, String> {
 #[test]
 fn stl_reader_agrees_with_trimesh() {
     let Some(corpus) = common::corpus() else { return };
-    let oracle_dir = corpus.join("../oracles/expected/stl");
-    let mut files: Vec<_> = std::fs::read_dir(&oracle_dir)
-        .expect("the STL oracle folder exists beside the corpus")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = common::oracle_files(&corpus, "stl");
     let mut table = String::from("file\ttriangles\tarea_rel_err\tvolume_rel_err\tbbox_ok\tclosed_ok\n");
     let mut differing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut compared, mut tri_ok, mut area_ok, mut bbox_ok, mut closed_ok) = (0, 0, 0, 0, 0);

@@ -52,3 +52,16 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
 pub fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")
 }
+
+/// The reference readers' outputs for `format` (`../oracles/expected/<format>/*.json` beside the corpus), in
+/// name order.
+pub fn oracle_files(corpus: &Path, format: &str) -> Vec<PathBuf> {
+    let dir = corpus.join("../oracles/expected").join(format);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("the {format} oracle folder {} is readable: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}

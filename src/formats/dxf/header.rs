@@ -118,16 +118,7 @@ pub fn release_name(acadver: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::dxf::tokenizer::Tokens;
-
-    fn body(src: &'static str) -> Vec<Tag<'static>> {
-        let mut t = Tokens::new(src.as_bytes());
-        let mut v = Vec::new();
-        while let Some(tag) = t.next_tag().unwrap() {
-            v.push(tag);
-        }
-        v
-    }
+    use crate::formats::dxf::tokenizer::test_tags as body;
 
     #[test]
     fn header_variables() {

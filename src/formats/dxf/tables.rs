@@ -70,16 +70,7 @@ pub fn block_record(body: &[Tag<'_>], enc: Encoding) -> (Option<String>, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::dxf::tokenizer::Tokens;
-
-    fn body(src: &'static str) -> Vec<Tag<'static>> {
-        let mut t = Tokens::new(src.as_bytes());
-        let mut v = Vec::new();
-        while let Some(tag) = t.next_tag().unwrap() {
-            v.push(tag);
-        }
-        v
-    }
+    use crate::formats::dxf::tokenizer::test_tags as body;
 
     #[test]
     fn layer_off_frozen_locked_true_colour() {

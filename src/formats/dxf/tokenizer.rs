@@ -448,6 +448,18 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// The tags of a test snippet of ASCII DXF (leaked so that the tags may outlive the caller's string).
+#[cfg(test)]
+pub(crate) fn test_tags(src: &str) -> Vec<Tag<'static>> {
+    let leaked: &'static str = Box::leak(src.to_owned().into_boxed_str());
+    let mut t = Tokens::new(leaked.as_bytes());
+    let mut out = Vec::new();
+    while let Some(tag) = t.next_tag().expect("test tags are well formed") {
+        out.push(tag);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -253,15 +253,7 @@ pub fn plane_map(a: Affine, normal: Point) -> Affine {
 mod tests {
     use super::*;
 
-    pub(crate) fn tags(src: &str) -> Vec<Tag<'static>> {
-        let leaked: &'static str = Box::leak(src.to_owned().into_boxed_str());
-        let mut t = super::super::tokenizer::Tokens::new(leaked.as_bytes());
-        let mut out = Vec::new();
-        while let Some(tag) = t.next_tag().expect("test tags are well formed") {
-            out.push(tag);
-        }
-        out
-    }
+    pub(crate) use super::super::tokenizer::test_tags as tags;
 
     #[test]
     fn common_properties_and_true_colour() {
