@@ -282,18 +282,7 @@ fn dxf_reader_agrees_with_ezdxf() {
         "DXF oracle: paper-space entity counts per non-empty layout equal {paper_ok}/{compared}, $INSUNITS equal \
          {units_ok}/{compared}"
     );
-    let mut failures = Vec::new();
-    for (file, diffs) in &differing {
-        eprintln!("DIFF {file}: {}", diffs.join("; "));
-        if !listed.contains_key(file) {
-            failures.push(format!("{file} differs but is not listed: {}", diffs.join("; ")));
-        }
-    }
-    for file in listed.keys() {
-        if !differing.contains_key(file) {
-            failures.push(format!("{file} is listed as differing but now agrees: remove it from the list"));
-        }
-    }
+    let failures = common::unlisted_or_stale(&differing, listed.keys());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Refusal disagreements concern files ezdxf could not compare; the 5 % cap is on compared files.
     let listed_compared = listed.values().filter(|(what, _)| !what.starts_with("refusal")).count();

@@ -65,3 +65,25 @@ pub fn oracle_files(corpus: &Path, format: &str) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// Checks an oracle test's findings against its list of known differences: prints each difference, and returns
+/// a failure for every file that differs but is not listed and every listed file that no longer differs.
+pub fn unlisted_or_stale<'a>(
+    differing: &std::collections::BTreeMap<String, Vec<String>>,
+    listed: impl Iterator<Item = &'a String>,
+) -> Vec<String> {
+    let listed: std::collections::BTreeSet<&String> = listed.collect();
+    let mut failures = Vec::new();
+    for (file, diffs) in differing {
+        eprintln!("DIFF {file}: {}", diffs.join("; "));
+        if !listed.contains(file) {
+            failures.push(format!("{file} differs but is not listed: {}", diffs.join("; ")));
+        }
+    }
+    for file in listed {
+        if !differing.contains_key(file) {
+            failures.push(format!("{file} is listed as differing but now agrees: remove it from the list"));
+        }
+    }
+    failures
+}
