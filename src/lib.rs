@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
 pub mod cli;
+pub mod client;
 pub mod formats;
 pub mod model;
 pub mod read;

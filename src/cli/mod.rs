@@ -1,8 +1,10 @@
 //! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
 
+mod client_cmds;
 mod info;
 mod parse;
 mod progress;
+mod remote;
 mod shell;
 mod store_cmds;
 
@@ -20,6 +22,8 @@ pub mod exit {
     pub const UNSUPPORTED: u8 = 3;
     /// I/O error: missing input, unwritable output.
     pub const IO: u8 = 4;
+    /// Authentication or remote error (`--server`, `login`, `whoami`).
+    pub const REMOTE: u8 = 5;
 }
 
 #[derive(Debug, Parser)]
@@ -89,6 +93,12 @@ pub enum Command {
     Man(shell::ManArgs),
     #[command(flatten)]
     Store(store_cmds::StoreCommand),
+    /// Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first
+    Login(client_cmds::LoginArgs),
+    /// Remove the stored API key of a server from the OS keyring
+    Logout(client_cmds::LoginArgs),
+    /// Show which server and key the client side uses, and that the server accepts the key
+    Whoami(client_cmds::WhoamiArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -108,6 +118,9 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
         Command::Store(cmd) => store_cmds::run(cmd, &cli.global),
+        Command::Login(args) => client_cmds::login(&args, &cli.global),
+        Command::Logout(args) => client_cmds::logout(&args, &cli.global),
+        Command::Whoami(args) => client_cmds::whoami(&args),
     };
     ExitCode::from(code)
 }
