@@ -242,6 +242,30 @@ fn a_worker_killed_from_outside_is_a_crash_and_the_next_job_succeeds() {
 }
 
 #[test]
+fn a_poison_job_among_normal_ones_fails_alone() {
+    let Some(corpus) = common::corpus() else { return };
+    let _serial = serial();
+    let dxf = corpus_file(&corpus, DXF);
+    // S-JOB-1 at the library level: jobs started together from several threads, one of them a crash.
+    let jobs: Vec<_> = (0..5)
+        .map(|i| {
+            let input = if i == 2 { poison("segv") } else { dxf.clone() };
+            std::thread::spawn(move || run(input, request("job.dxf"), WorkLimits::default()))
+        })
+        .collect();
+    let results: Vec<_> = jobs.into_iter().map(|j| j.join().unwrap()).collect();
+    for (i, result) in results.iter().enumerate() {
+        match (i, result) {
+            (2, Err(WorkError::ParserCrashed(_))) => {}
+            (2, other) => panic!("the poison job should crash, got {other:?}"),
+            (_, Ok(out)) => assert_eq!(out.entity_count, 13),
+            (_, Err(e)) => panic!("job {i} failed: {e}"),
+        }
+    }
+    assert_no_children();
+}
+
+#[test]
 fn crashing_parsers_are_reported_as_crashes() {
     let _serial = serial();
     let crash = |hook| run(poison(hook), request("crash.dxf"), tight()).unwrap_err();

@@ -118,7 +118,7 @@ pub fn sandbox_status(exe: &Path) -> Result<SandboxStatus, WorkError> {
     let limits = WorkLimits { wall: std::time::Duration::from_secs(10), ..WorkLimits::default() };
     let mut running = spawn(exe, header, Vec::new(), Vec::new(), limits)?;
     let (ending, frame) = running.finish();
-    let (header, _) = outcome::classify(&ending, &frame, &limits)?;
+    let (header, _) = outcome::classify(&ending, frame, &limits)?;
     match header.outcome {
         Outcome::Checked => Ok(header.sandbox),
         _ => Err(WorkError::ParserCrashed("The parse worker did not answer a sandbox check.".into())),
@@ -206,7 +206,7 @@ impl Running {
     /// Waits for the worker to finish (or be killed) and returns its result.
     pub fn wait(mut self) -> Result<WorkOutput, WorkError> {
         let (ending, frame) = self.finish();
-        let (header, blobs) = outcome::classify(&ending, &frame, &self.limits)?;
+        let (header, blobs) = outcome::classify(&ending, frame, &self.limits)?;
         outcome::to_output(header, blobs, &self.schemas)
     }
 

@@ -120,10 +120,12 @@ pub fn encode_response(header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<V
     Ok(out)
 }
 
-/// Decodes a whole response (already read, bounded, by the parent): the header and the blobs it lists.
-pub fn decode_response(frame: &[u8]) -> Result<(ResponseHeader, Vec<Vec<u8>>), FrameError> {
-    let mut cursor = frame;
+/// Decodes a whole response (already read, bounded, by the parent): the header and the blobs it lists. The
+/// blobs are split off the frame's own buffer, so a large answer is never held twice.
+pub fn decode_response(mut frame: Vec<u8>) -> Result<(ResponseHeader, Vec<Vec<u8>>), FrameError> {
+    let mut cursor = frame.as_slice();
     let header: ResponseHeader = serde_json::from_slice(&read_prefix_and_header(&mut cursor, RESPONSE_MAGIC)?)?;
+    let payload_start = frame.len() - cursor.len();
     let lengths: Vec<u64> = match &header.outcome {
         Outcome::Parsed { result_lengths, preview_lengths, .. } => {
             result_lengths.iter().chain(preview_lengths).copied().collect()
@@ -135,13 +137,15 @@ pub fn decode_response(frame: &[u8]) -> Result<(ResponseHeader, Vec<Vec<u8>>), F
     if declared != actual {
         return Err(FrameError::Torn { declared, actual });
     }
+    // Split from the end: each `split_off` moves only the blob it cuts, and `declared == actual` bounds
+    // every length by the bytes present.
     let mut blobs = Vec::with_capacity(lengths.len());
-    for len in lengths {
-        // `declared == actual` bounds every length by the bytes present.
-        let (blob, rest) = cursor.split_at(len as usize);
-        blobs.push(blob.to_vec());
-        cursor = rest;
+    for len in lengths.iter().rev() {
+        let at = frame.len() - *len as usize;
+        blobs.push(frame.split_off(at));
     }
+    debug_assert_eq!(frame.len(), payload_start);
+    blobs.reverse();
     Ok((header, blobs))
 }
 
@@ -250,7 +254,7 @@ mod tests {
     fn a_response_round_trips_with_its_blobs() {
         let header = parsed(vec![2], vec![3, 1]);
         let frame = encode_response(&header, &[b"{}", b"PNG", b"x"]).unwrap();
-        let (back, blobs) = decode_response(&frame).unwrap();
+        let (back, blobs) = decode_response(frame).unwrap();
         assert_eq!(back, header);
         assert_eq!(blobs, vec![b"{}".to_vec(), b"PNG".to_vec(), b"x".to_vec()]);
     }
@@ -258,15 +262,15 @@ mod tests {
     #[test]
     fn a_response_whose_blobs_do_not_add_up_is_torn() {
         let frame = encode_response(&parsed(vec![5], vec![]), &[b"{}"]).unwrap();
-        assert!(matches!(decode_response(&frame), Err(FrameError::Torn { declared: 5, actual: 2 })));
+        assert!(matches!(decode_response(frame), Err(FrameError::Torn { declared: 5, actual: 2 })));
         let frame = encode_response(&parsed(vec![u64::MAX, 2], vec![]), &[b"{}"]).unwrap();
-        assert!(matches!(decode_response(&frame), Err(FrameError::Torn { declared: u64::MAX, actual: 2 })));
+        assert!(matches!(decode_response(frame), Err(FrameError::Torn { declared: u64::MAX, actual: 2 })));
     }
 
     #[test]
     fn a_response_with_another_magic_is_refused() {
         let mut frame = encode_response(&parsed(vec![], vec![]), &[]).unwrap();
         frame[0] = b'X';
-        assert!(matches!(decode_response(&frame), Err(FrameError::BadMagic)));
+        assert!(matches!(decode_response(frame), Err(FrameError::BadMagic)));
     }
 }
