@@ -18,14 +18,14 @@ const EXIT_PROTOCOL: u8 = 3;
 
 /// The worker's main: returns its exit status.
 pub fn run() -> u8 {
-    // The kernel resets "dumpable" at exec, so the worker sets it again itself, before anything else.
-    let dumps = sys::forbid_dumps();
-    let sandbox = sandbox::apply();
-    if let Err(e) = dumps {
-        // Without this the worker could be ptrace-attached or core-dumped by the same uid; refuse to run.
-        let _ = writeln!(io::stderr(), "worker: PR_SET_DUMPABLE failed: {e}");
+    // The kernel resets "dumpable" at exec, so the worker sets it again itself, before anything else; and
+    // it drops whatever descriptors it inherited by mistake, since the sandbox cannot take them away.
+    // Without either, refuse to run.
+    if let Err(e) = sys::forbid_dumps().and_then(|()| sys::close_inherited_fds()) {
+        let _ = writeln!(io::stderr(), "worker: confining itself failed: {e}");
         return EXIT_PROTOCOL;
     }
+    let sandbox = sandbox::apply();
     let (request, input) = match protocol::read_request(&mut io::stdin().lock()) {
         Ok(read) => read,
         Err(e) => {

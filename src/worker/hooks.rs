@@ -53,13 +53,15 @@ fn spin() -> ! {
 }
 
 /// Tries what an exploited reader would: read a file, connect to a local TCP port, start a program. The
-/// answer is a JSON object of the errno each attempt got (0 = it worked) and the sandbox status.
+/// answer is a JSON object of the errno each attempt got (0 = it worked), the descriptors the worker holds
+/// and the sandbox status.
 fn probe(sandbox: &SandboxStatus) -> Probe {
     let errno = |r: std::io::Result<()>| r.err().map(|e| e.raw_os_error().unwrap_or(-1)).unwrap_or(0);
     let open = errno(std::fs::File::open("/etc/hostname").map(drop));
     let connect = errno(std::net::TcpStream::connect(("127.0.0.1", 9)).map(drop));
     let exec = errno(std::process::Command::new("/bin/true").status().map(drop));
     let report = serde_json::json!({
+        "openFds": super::sys::open_fds(),
         "openEtcHostname": open,
         "tcpConnect": connect,
         "exec": exec,
