@@ -180,7 +180,9 @@ fn an_answer_over_the_output_limit_is_a_resource_limit() {
 #[test]
 fn a_memory_hog_hits_the_memory_limit() {
     let _serial = serial();
+    let started = Instant::now();
     let err = run(poison("alloc"), request("hog.dxf"), tight()).unwrap_err();
+    eprintln!("MEASURED memory hog with a 256 MiB limit ended after {:?}", started.elapsed());
     assert_eq!(err, WorkError::ResourceLimit("The parse exceeded its memory limit of 256 MiB.".into()));
     assert_no_children();
 }
@@ -194,6 +196,7 @@ fn a_spinning_parser_is_killed_at_the_cpu_limit() {
     let took = started.elapsed();
     assert_eq!(err, WorkError::ResourceLimit("The parse exceeded its CPU time limit of 1 s.".into()));
     assert!(took < Duration::from_secs(10), "killed at 1 s of CPU, not at the 30 s wall limit: {took:?}");
+    eprintln!("MEASURED spin with a 1 s CPU limit ended after {took:?} of wall clock");
     assert_no_children();
 }
 
@@ -205,6 +208,7 @@ fn a_sleeping_parser_is_killed_at_the_wall_clock_limit() {
     let took = started.elapsed();
     assert_eq!(err, WorkError::Timeout);
     assert!(took >= Duration::from_secs(2) && took < Duration::from_secs(4), "killed at the 2 s wall limit: {took:?}");
+    eprintln!("MEASURED sleep with a 2 s wall limit ended after {took:?}");
     assert_no_children();
 }
 
@@ -222,6 +226,7 @@ fn a_cancelled_job_ends_within_a_second() {
     let took = cancelled_at.elapsed();
     assert_eq!(result.unwrap_err(), WorkError::Cancelled);
     assert!(took < Duration::from_secs(1), "cancel took {took:?}");
+    eprintln!("MEASURED cancel to Cancelled: {took:?}");
     canceller.cancel(); // after the end: does nothing (the id is reaped, never killed again)
     assert_no_children();
 }
@@ -298,6 +303,36 @@ fn the_sandbox_status_is_reported_without_a_parse() {
     let status = worker::sandbox_status(&exe()).expect("the check answers");
     assert_eq!(status.to_string(), "landlock=fully enforced, seccomp=enforced");
     assert_no_children();
+}
+
+#[test]
+fn a_job_dropped_unfinished_leaves_no_worker_behind() {
+    let _serial = serial();
+    let limits = WorkLimits { wall: Duration::from_secs(60), ..tight() };
+    let running = worker::start(&exe(), poison("sleep"), request("sleep.dxf"), limits).unwrap();
+    let pid = running.pid();
+    assert_eq!(children().iter().map(|c| c.0).collect::<Vec<_>>(), [pid], "the worker runs");
+    let started = Instant::now();
+    drop(running);
+    assert!(started.elapsed() < Duration::from_secs(1), "dropping kills at once: {:?}", started.elapsed());
+    assert_no_children();
+}
+
+#[test]
+fn poison_inputs_pass_the_sniffer_as_dxf() {
+    // So that a server under test accepts them as uploads (they are empty drawings in a release build).
+    let sniffed = cadlens::sniff::sniff_bytes(&poison("segv")).expect("sniffed");
+    assert_eq!(sniffed.format, cadlens::model::FileFormat::Dxf);
+}
+
+#[test]
+fn jobs_and_cancellers_cross_threads() {
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync>() {}
+    send::<worker::Running>();
+    send_sync::<worker::Canceller>();
+    send_sync::<WorkError>();
+    send_sync::<WorkOutput>();
 }
 
 #[test]
