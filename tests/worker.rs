@@ -78,6 +78,15 @@ fn children() -> Vec<(u32, char)> {
     found
 }
 
+/// Who the worker should parse as: `nobody` when these tests run as root (as CI does), else unchanged.
+fn worker_user() -> String {
+    use std::os::unix::fs::MetadataExt;
+    match std::fs::metadata("/proc/self").expect("/proc/self").uid() {
+        0 => "nobody (65534, was root)".into(),
+        uid => format!("uid {uid} (not root, unchanged)"),
+    }
+}
+
 fn assert_no_children() {
     assert_eq!(children(), Vec::<(u32, char)>::new(), "no worker (and no zombie) outlives its job");
 }
@@ -109,7 +118,7 @@ fn a_corpus_dxf_gives_the_same_result_as_parse_json_and_a_png() {
     let decoder = png::Decoder::new(out.previews[0].as_slice());
     let reader = decoder.read_info().expect("the preview is a PNG");
     assert_eq!((reader.info().width, reader.info().height), (320, 240));
-    assert_eq!(out.sandbox.to_string(), "landlock=fully enforced, seccomp=enforced");
+    assert_eq!(out.sandbox.to_string(), format!("landlock=fully enforced, seccomp=enforced, user={}", worker_user()));
     assert_no_children();
 }
 
@@ -289,6 +298,7 @@ fn the_worker_cannot_read_files_connect_or_exec() {
     // refuses socket() and execve() (EPERM) before Landlock's TCP rule is even consulted.
     assert_eq!(report["landlock"], "fully enforced");
     assert_eq!(report["seccomp"], "enforced");
+    assert_eq!(report["user"], worker_user());
     assert_eq!(report["openEtcHostname"], libc::EACCES);
     assert_eq!(report["tcpConnect"], libc::EPERM);
     assert_eq!(report["exec"], libc::EPERM);
@@ -301,7 +311,7 @@ fn the_worker_cannot_read_files_connect_or_exec() {
 fn the_sandbox_status_is_reported_without_a_parse() {
     let _serial = serial();
     let status = worker::sandbox_status(&exe()).expect("the check answers");
-    assert_eq!(status.to_string(), "landlock=fully enforced, seccomp=enforced");
+    assert_eq!(status.to_string(), format!("landlock=fully enforced, seccomp=enforced, user={}", worker_user()));
     assert_no_children();
 }
 
@@ -315,6 +325,26 @@ fn a_job_dropped_unfinished_leaves_no_worker_behind() {
     let started = Instant::now();
     drop(running);
     assert!(started.elapsed() < Duration::from_secs(1), "dropping kills at once: {:?}", started.elapsed());
+    assert_no_children();
+}
+
+#[test]
+fn a_worker_dies_with_the_thread_that_started_it() {
+    let _serial = serial();
+    let limits = WorkLimits { wall: Duration::from_secs(60), ..tight() };
+    // PR_SET_PDEATHSIG follows the starting thread; it must survive the worker's drop from root to nobody
+    // (a uid change clears it, so the worker sets it again). The thread ends once the worker is asleep in
+    // its hook, long past that change.
+    let running = std::thread::spawn(move || {
+        let running = worker::start(&exe(), poison("sleep"), request("s.dxf"), limits).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        running
+    })
+    .join()
+    .unwrap();
+    let started = Instant::now();
+    assert_eq!(running.wait().unwrap_err(), WorkError::ParserCrashed("The parse worker was killed.".into()));
+    assert!(started.elapsed() < Duration::from_secs(5), "killed when its thread ended, not at the wall limit");
     assert_no_children();
 }
 

@@ -18,14 +18,22 @@ const EXIT_PROTOCOL: u8 = 3;
 
 /// The worker's main: returns its exit status.
 pub fn run() -> u8 {
-    // The kernel resets "dumpable" at exec, so the worker sets it again itself, before anything else; and
-    // it drops whatever descriptors it inherited by mistake, since the sandbox cannot take them away.
-    // Without either, refuse to run.
-    if let Err(e) = sys::forbid_dumps().and_then(|()| sys::close_inherited_fds()) {
-        let _ = writeln!(io::stderr(), "worker: confining itself failed: {e}");
-        return EXIT_PROTOCOL;
-    }
-    let sandbox = sandbox::apply();
+    // Before any input: drop root (if the server runs as root), then make the process undumpable (exec and
+    // the uid change both reset that flag), then close inherited descriptors (the sandbox cannot take open
+    // ones away), then Landlock and seccomp. Without the first three, refuse to run.
+    let confined = sys::drop_root().and_then(|user| {
+        sys::forbid_dumps()?;
+        sys::close_inherited_fds()?;
+        Ok(user)
+    });
+    let user = match confined {
+        Ok(user) => user,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "worker: confining itself failed: {e}");
+            return EXIT_PROTOCOL;
+        }
+    };
+    let sandbox = sandbox::apply(user);
     let (request, input) = match protocol::read_request(&mut io::stdin().lock()) {
         Ok(read) => read,
         Err(e) => {

@@ -67,6 +67,7 @@ fn probe(sandbox: &SandboxStatus) -> Probe {
         "exec": exec,
         "landlock": sandbox.landlock,
         "seccomp": sandbox.seccomp,
+        "user": sandbox.user,
     });
     let result = serde_json::to_vec(&report).unwrap_or_default();
     let outcome = Outcome::Parsed {

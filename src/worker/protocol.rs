@@ -44,11 +44,13 @@ pub struct SandboxStatus {
     pub landlock: String,
     /// `enforced`, or why the seccomp filter could not be installed.
     pub seccomp: String,
+    /// The user the worker parses as (`nobody` when the server runs as root).
+    pub user: String,
 }
 
 impl std::fmt::Display for SandboxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "landlock={}, seccomp={}", self.landlock, self.seccomp)
+        write!(f, "landlock={}, seccomp={}, user={}", self.landlock, self.seccomp, self.user)
     }
 }
 
@@ -239,7 +241,11 @@ mod tests {
 
     fn parsed(results: Vec<u64>, previews: Vec<u64>) -> ResponseHeader {
         ResponseHeader {
-            sandbox: SandboxStatus { landlock: "fully enforced".into(), seccomp: "enforced".into() },
+            sandbox: SandboxStatus {
+                landlock: "fully enforced".into(),
+                seccomp: "enforced".into(),
+                user: "nobody".into(),
+            },
             outcome: Outcome::Parsed {
                 format: "DXF".into(),
                 entity_count: 3,

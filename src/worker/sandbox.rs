@@ -13,9 +13,10 @@ use seccompiler::{SeccompAction, SeccompFilter, TargetArch};
 
 use super::protocol::SandboxStatus;
 
-/// Applies Landlock, then seccomp, to the whole (single-threaded) worker, and says what took effect.
-pub fn apply() -> SandboxStatus {
-    SandboxStatus { landlock: landlock(), seccomp: seccomp() }
+/// Applies Landlock, then seccomp, to the whole (single-threaded) worker, and says what took effect; `user`
+/// is who the worker already is (`sys::drop_root`).
+pub fn apply(user: String) -> SandboxStatus {
+    SandboxStatus { landlock: landlock(), seccomp: seccomp(), user }
 }
 
 /// The Landlock ABI asked for: V6 (all filesystem rights, TCP bind/connect, signal and abstract-socket
@@ -72,6 +73,42 @@ const DENIED: &[libc::c_long] = &[
     // The worker made its own session before exec; leaving it would escape the parent's group kill.
     libc::SYS_setsid,
     libc::SYS_setpgid,
+    // The new mount API, module and kexec loading, handles that bypass paths, other processes' fds:
+    // mostly root's, but a worker started as root keeps them until it drops to nobody.
+    libc::SYS_fsopen,
+    libc::SYS_fsmount,
+    libc::SYS_fsconfig,
+    libc::SYS_fspick,
+    libc::SYS_move_mount,
+    libc::SYS_open_tree,
+    libc::SYS_mount_setattr,
+    libc::SYS_open_by_handle_at,
+    libc::SYS_name_to_handle_at,
+    libc::SYS_init_module,
+    libc::SYS_finit_module,
+    libc::SYS_delete_module,
+    libc::SYS_kexec_load,
+    libc::SYS_kexec_file_load,
+    libc::SYS_reboot,
+    libc::SYS_swapon,
+    libc::SYS_swapoff,
+    libc::SYS_pidfd_open,
+    libc::SYS_pidfd_getfd,
+    libc::SYS_kcmp,
+    libc::SYS_fanotify_init,
+    libc::SYS_acct,
+    libc::SYS_quotactl,
+    libc::SYS_sethostname,
+    libc::SYS_setdomainname,
+    libc::SYS_settimeofday,
+    libc::SYS_clock_settime,
+    libc::SYS_adjtimex,
+    libc::SYS_clock_adjtime,
+    libc::SYS_vhangup,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_iopl,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_ioperm,
 ];
 
 fn seccomp() -> String {

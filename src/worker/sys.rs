@@ -55,6 +55,36 @@ pub fn forbid_dumps() -> io::Result<()> {
     check(unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0 as libc::c_ulong, 0, 0, 0) }).map(|_| ())
 }
 
+/// The user a worker started as root switches to: `nobody`, which owns nothing.
+pub const UNPRIVILEGED_ID: u32 = 65534;
+
+/// If the worker runs as root, it becomes `nobody` (no supplementary groups): root inside the sandbox would
+/// keep capabilities (raw I/O, device ioctls, mounts) that seccomp and Landlock only partly cover
+/// (security.md §2.9 "uid"). Done after exec rather than before, so the binary need not be executable by
+/// `nobody`. Changing the effective uid clears PR_SET_PDEATHSIG, so it is set again here, and the parent is
+/// checked to be the same one as before. Returns the user now in force, in words.
+pub fn drop_root() -> io::Result<String> {
+    // SAFETY (whole block): these calls take integers (and a null list for setgroups, which with a count
+    // of 0 is not read); the worker is single-threaded here, so the credentials change for the one thread.
+    unsafe {
+        if libc::geteuid() != 0 {
+            return Ok(format!("uid {} (not root, unchanged)", libc::geteuid()));
+        }
+        let parent = libc::getppid();
+        check(libc::setgroups(0, std::ptr::null()))?;
+        check(libc::setgid(UNPRIVILEGED_ID))?;
+        check(libc::setuid(UNPRIVILEGED_ID))?;
+        if libc::getuid() != UNPRIVILEGED_ID || libc::geteuid() != UNPRIVILEGED_ID || libc::setuid(0) != -1 {
+            return Err(io::Error::other("root could not be dropped"));
+        }
+        check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0))?;
+        if libc::getppid() != parent {
+            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+    }
+    Ok(format!("nobody ({UNPRIVILEGED_ID}, was root)"))
+}
+
 /// Closes every descriptor above stderr that the worker inherited. The server's own files and sockets are
 /// opened close-on-exec by Rust, but a library's (or a build tool's jobserver pipe) might not be, and
 /// Landlock does not restrict a descriptor that is already open: one leaked database or socket fd would be
