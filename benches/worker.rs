@@ -69,19 +69,20 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Times `runs` jobs on each side, interleaved; returns the sorted durations.
-fn compare(runs: usize, mut local: impl FnMut() -> usize, mut isolated: impl FnMut() -> usize) -> [Vec<Duration>; 2] {
-    let (mut a, mut b) = (Vec::new(), Vec::new());
+/// Times `runs` rounds of every job in `jobs`, interleaved so that a disturbance of the machine hits all
+/// alike; returns each job's sorted durations.
+fn interleaved(runs: usize, jobs: &mut [&mut dyn FnMut() -> usize]) -> Vec<Vec<Duration>> {
+    let mut times = vec![Vec::with_capacity(runs); jobs.len()];
     for _ in 0..runs {
-        a.push(time(&mut local));
-        b.push(time(&mut isolated));
+        for (job, t) in jobs.iter_mut().zip(&mut times) {
+            t.push(time(&mut **job));
+        }
     }
-    a.sort();
-    b.sort();
-    [a, b]
+    times.iter_mut().for_each(|t| t.sort());
+    times
 }
 
-fn report(title: &str, [local, isolated]: &[Vec<Duration>; 2]) {
+fn report(title: &str, local: &[Duration], isolated: &[Duration]) {
     let (l50, w50) = (quantile(local, 0.5), quantile(isolated, 0.5));
     println!("{title}");
     println!("  in-process  p50 {:>7.2} ms  p90 {:>7.2} ms", ms(l50), ms(quantile(local, 0.9)));
@@ -101,15 +102,19 @@ fn main() {
     through_worker(exe, bytes, true);
     // The machine is shared: the load says how much to trust the numbers.
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("tiny DXF ({} bytes), {runs} jobs per side; load average {}", bytes.len(), load.trim());
-    let json_only = compare(runs, || in_process(bytes, false), || through_worker(exe, bytes, false));
-    report("result JSON 2.0.0 only", &json_only);
-    let with_png = compare(runs, || in_process(bytes, true), || through_worker(exe, bytes, true));
-    report(&format!("result JSON 2.0.0 + {}×{} PNG", PREVIEW.0, PREVIEW.1), &with_png);
-    let mut bare: Vec<Duration> = (0..runs)
-        .map(|_| time(|| worker::sandbox_status(exe).map(|s| s.landlock.len()).expect("the check answers")))
-        .collect();
-    bare.sort();
+    println!("tiny DXF ({} bytes), {runs} rounds; load average {}", bytes.len(), load.trim());
+    let t = interleaved(
+        runs,
+        &mut [
+            &mut || in_process(bytes, false),
+            &mut || through_worker(exe, bytes, false),
+            &mut || in_process(bytes, true),
+            &mut || through_worker(exe, bytes, true),
+            &mut || worker::sandbox_status(exe).map(|s| s.landlock.len()).expect("the check answers"),
+        ],
+    );
+    report("result JSON 2.0.0 only", &t[0], &t[1]);
+    report(&format!("result JSON 2.0.0 + {}×{} PNG", PREVIEW.0, PREVIEW.1), &t[2], &t[3]);
     println!("bare round trip (spawn, sandbox, frames, exit, reap; no parse)");
-    println!("  worker      p50 {:>7.2} ms  p90 {:>7.2} ms", ms(quantile(&bare, 0.5)), ms(quantile(&bare, 0.9)));
+    println!("  worker      p50 {:>7.2} ms  p90 {:>7.2} ms", ms(quantile(&t[4], 0.5)), ms(quantile(&t[4], 0.9)));
 }

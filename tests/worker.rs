@@ -204,7 +204,7 @@ fn a_spinning_parser_is_killed_at_the_cpu_limit() {
     let err = run(poison("spin"), request("spin.dxf"), limits).unwrap_err();
     let took = started.elapsed();
     assert_eq!(err, WorkError::ResourceLimit("The parse exceeded its CPU time limit of 1 s.".into()));
-    assert!(took < Duration::from_secs(10), "killed at 1 s of CPU, not at the 30 s wall limit: {took:?}");
+    assert!(took < Duration::from_secs(20), "killed at 1 s of CPU, not at the 30 s wall limit: {took:?}");
     eprintln!("MEASURED spin with a 1 s CPU limit ended after {took:?} of wall clock");
     assert_no_children();
 }
