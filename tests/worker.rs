@@ -366,6 +366,17 @@ fn jobs_and_cancellers_cross_threads() {
 }
 
 #[test]
+fn a_wall_limit_too_far_to_represent_is_no_limit() {
+    let _serial = serial();
+    let limits = WorkLimits { wall: Duration::MAX, ..tight() };
+    let drawing =
+        b"  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\n0\n 10\n0\n 20\n0\n 11\n1\n 21\n1\n  0\nENDSEC\n  0\nEOF\n";
+    let out = run(drawing.to_vec(), request("line.dxf"), limits).expect("the drawing parses");
+    assert_eq!((out.format.as_str(), out.entity_count), ("DXF", 1));
+    assert_no_children();
+}
+
+#[test]
 fn a_missing_executable_is_a_spawn_error() {
     let _serial = serial();
     let err = worker::start(Path::new("/nonexistent/cadlens"), Vec::new(), request("x.dxf"), tight()).unwrap_err();
