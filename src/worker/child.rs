@@ -41,22 +41,24 @@ pub fn run() -> u8 {
             return EXIT_PROTOCOL;
         }
     };
-    let response = answer(&request, input, sandbox);
-    match io::stdout().lock().write_all(&response).and_then(|_| io::stdout().flush()) {
+    match answer(&request, input, sandbox, &mut io::stdout().lock()) {
         Ok(()) => 0,
         Err(_) => EXIT_PROTOCOL,
     }
 }
 
-/// The response frame for one request.
-fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Vec<u8> {
+/// Answers one request with one response frame on `out`.
+fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus, out: &mut impl Write) -> io::Result<()> {
+    let mut frame = |outcome: Outcome, blobs: &[&[u8]]| {
+        protocol::write_response(out, &ResponseHeader { sandbox: sandbox.clone(), outcome }, blobs)
+    };
     if request.check_only {
-        return frame(ResponseHeader { sandbox, outcome: Outcome::Checked }, &[]);
+        return frame(Outcome::Checked, &[]);
     }
     #[cfg(debug_assertions)]
     let input = match super::hooks::run_if_marked(input, &sandbox) {
         Ok(input) => input,
-        Err(probe) => return frame(ResponseHeader { sandbox, outcome: probe.outcome }, &[&probe.result]),
+        Err(probe) => return frame(probe.outcome, &[&probe.result]),
     };
     let started = Instant::now();
     let doc = read_bytes(&input);
@@ -64,8 +66,10 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => {
-            let outcome = Outcome::Unreadable { unsupported: e.is_unsupported(), message: unreadable_message(&e) };
-            return frame(ResponseHeader { sandbox, outcome }, &[]);
+            return frame(
+                Outcome::Unreadable { unsupported: e.is_unsupported(), message: unreadable_message(&e) },
+                &[],
+            );
         }
     };
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -79,7 +83,7 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
             payload.div_ceil(1 << 20),
             request.max_output_bytes >> 20
         );
-        return frame(ResponseHeader { sandbox, outcome: Outcome::ResourceLimit { message } }, &[]);
+        return frame(Outcome::ResourceLimit { message }, &[]);
     }
     let outcome = Outcome::Parsed {
         format: doc.source.format.json_name().to_owned(),
@@ -88,12 +92,7 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
         result_lengths: results.iter().map(|r| r.len() as u64).collect(),
         preview_lengths: previews.iter().map(|p| p.len() as u64).collect(),
     };
-    frame(ResponseHeader { sandbox, outcome }, &blobs)
-}
-
-fn frame(header: ResponseHeader, blobs: &[&[u8]]) -> Vec<u8> {
-    // Encoding into a Vec cannot fail short of the allocator aborting (which the parent reports).
-    protocol::encode_response(&header, blobs).unwrap_or_default()
+    frame(outcome, &blobs)
 }
 
 /// One result document per requested schema, serialised as `cadlens parse --json` does (without its

@@ -85,10 +85,13 @@ impl Canceller {
     }
 }
 
-/// Starts a worker (`exe worker`, normally `std::env::current_exe()`) on `input`.
+/// Starts a worker (`exe worker`) on `input`. `exe` is this binary: `/proc/self/exe` names it even after
+/// an upgrade replaced the file on disk (where `current_exe()` would name the new one, or a deleted path).
 ///
 /// The worker dies with SIGKILL when the *thread* that calls `start` ends (PR_SET_PDEATHSIG follows the
-/// thread), so call it from the thread that will also `wait` (e.g. inside one `spawn_blocking`).
+/// thread), so call it from the thread that will also `wait` (e.g. inside one `spawn_blocking`). The
+/// server must not set SIGCHLD to SIG_IGN (the kernel would then reap workers itself and their exit status
+/// would be lost: every job would end as a crash).
 pub fn start(exe: &Path, input: Vec<u8>, req: WorkRequest, limits: WorkLimits) -> Result<Running, WorkError> {
     let header = RequestHeader {
         file_name: req.file_name,

@@ -110,16 +110,14 @@ pub fn read_request(input: &mut impl Read) -> Result<(RequestHeader, Vec<u8>), F
     Ok((header, bytes))
 }
 
-/// Serialises a response frame into one buffer (so its size is known before anything is written).
-pub fn encode_response(header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<Vec<u8>> {
-    let json = serde_json::to_vec(header)?;
-    let blob_bytes: usize = blobs.iter().map(|b| b.len()).sum();
-    let mut out = Vec::with_capacity(PREFIX_BYTES as usize + json.len() + blob_bytes);
-    write_prefix_and_header(&mut out, RESPONSE_MAGIC, &json)?;
+/// Writes a response frame: header, then the blobs straight from where they lie (no second copy of a large
+/// answer in the worker).
+pub fn write_response(out: &mut impl Write, header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<()> {
+    write_prefix_and_header(out, RESPONSE_MAGIC, &serde_json::to_vec(header)?)?;
     for blob in blobs {
-        out.extend_from_slice(blob);
+        out.write_all(blob)?;
     }
-    Ok(out)
+    out.flush()
 }
 
 /// Decodes a whole response (already read, bounded, by the parent): the header and the blobs it lists. The
@@ -237,6 +235,12 @@ mod tests {
         write_request(&mut frame, &request(), b"0123456789").unwrap();
         frame.truncate(frame.len() - 3);
         assert!(matches!(read_request(&mut frame.as_slice()), Err(FrameError::Io(_))));
+    }
+
+    fn encode_response(header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<Vec<u8>> {
+        let mut frame = Vec::new();
+        write_response(&mut frame, header, blobs)?;
+        Ok(frame)
     }
 
     fn parsed(results: Vec<u64>, previews: Vec<u64>) -> ResponseHeader {
