@@ -196,6 +196,39 @@ fn a_memory_hog_hits_the_memory_limit() {
     assert_no_children();
 }
 
+/// A drawing of `lines` LINE entities, generated (the corpus has nothing this large).
+fn many_lines(lines: usize) -> Vec<u8> {
+    let mut dxf = b"  0\nSECTION\n  2\nENTITIES\n".to_vec();
+    for i in 0..lines {
+        let y = i % 1000;
+        dxf.extend_from_slice(format!("  0\nLINE\n  8\nL{}\n 10\n0\n 20\n{y}\n 11\n100\n 21\n{y}\n", i % 7).as_bytes());
+    }
+    dxf.extend_from_slice(b"  0\nENDSEC\n  0\nEOF\n");
+    dxf
+}
+
+#[test]
+fn a_real_parse_over_the_memory_limit_is_a_resource_limit() {
+    let _serial = serial();
+    // 20 MB of input, about 400 000 entities: far more than 64 MiB of address space once parsed.
+    let dxf = many_lines(400_000);
+    let limits = WorkLimits { memory_bytes: 64 << 20, wall: Duration::from_secs(60), cpu_seconds: 60, ..tight() };
+    let started = Instant::now();
+    let err = run(dxf, request("big.dxf"), limits).unwrap_err();
+    eprintln!("MEASURED a 400 000-line DXF under 64 MiB failed after {:?}", started.elapsed());
+    assert_eq!(err, WorkError::ResourceLimit("The parse exceeded its memory limit of 64 MiB.".into()));
+    assert_no_children();
+}
+
+#[test]
+fn an_input_larger_than_the_memory_limit_is_a_resource_limit() {
+    let _serial = serial();
+    let limits = WorkLimits { memory_bytes: 64 << 20, ..tight() };
+    let err = run(vec![b' '; 80 << 20], request("huge.dxf"), limits).unwrap_err();
+    assert_eq!(err, WorkError::ResourceLimit("The file (80 MiB) does not fit the parse's memory limit.".into()));
+    assert_no_children();
+}
+
 #[test]
 fn a_spinning_parser_is_killed_at_the_cpu_limit() {
     let _serial = serial();

@@ -36,12 +36,23 @@ pub fn run() -> u8 {
     let sandbox = sandbox::apply(user);
     let (request, input) = match protocol::read_request(&mut io::stdin().lock()) {
         Ok(read) => read,
+        Err(protocol::FrameError::NoMemory(len)) => return input_too_large(len, sandbox),
         Err(e) => {
             let _ = writeln!(io::stderr(), "worker: bad request frame: {e}");
             return EXIT_PROTOCOL;
         }
     };
     match answer(&request, input, sandbox, &mut io::stdout().lock()) {
+        Ok(()) => 0,
+        Err(_) => EXIT_PROTOCOL,
+    }
+}
+
+/// The answer when the input alone does not fit the address-space limit: the job's memory limit, not a crash.
+fn input_too_large(len: u64, sandbox: SandboxStatus) -> u8 {
+    let message = format!("The file ({} MiB) does not fit the parse's memory limit.", len.div_ceil(1 << 20));
+    let header = ResponseHeader { sandbox, outcome: Outcome::ResourceLimit { message } };
+    match protocol::write_response(&mut io::stdout().lock(), &header, &[]) {
         Ok(()) => 0,
         Err(_) => EXIT_PROTOCOL,
     }
