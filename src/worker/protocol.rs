@@ -283,4 +283,28 @@ mod tests {
         frame[0] = b'X';
         assert!(matches!(decode_response(frame), Err(FrameError::BadMagic)));
     }
+
+    proptest::proptest! {
+        /// A torn answer (the worker killed mid-write) is always an error, never a panic or a short blob.
+        #[test]
+        fn a_cut_response_is_refused(blob in proptest::collection::vec(proptest::num::u8::ANY, 0..64), cut in 0usize..200) {
+            let frame = encode_response(&parsed(vec![blob.len() as u64], vec![]), &[&blob]).unwrap();
+            let cut = cut.min(frame.len());
+            let result = decode_response(frame[..cut].to_vec());
+            proptest::prop_assert_eq!(result.is_ok(), cut == frame.len());
+        }
+
+        /// Any bytes after a valid prefix decode to a result or an error, without panicking.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let mut frame = RESPONSE_MAGIC.to_vec();
+            frame.extend_from_slice(&VERSION.to_le_bytes());
+            frame.extend_from_slice(&tail);
+            let _ = decode_response(frame);
+            let mut request = REQUEST_MAGIC.to_vec();
+            request.extend_from_slice(&VERSION.to_le_bytes());
+            request.extend_from_slice(&tail);
+            let _ = read_request(&mut request.as_slice());
+        }
+    }
 }
