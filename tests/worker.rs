@@ -335,6 +335,7 @@ fn the_worker_cannot_read_files_connect_or_exec() {
     assert_eq!(report["openEtcHostname"], libc::EACCES);
     assert_eq!(report["tcpConnect"], libc::EPERM);
     assert_eq!(report["exec"], libc::EPERM);
+    assert_eq!(report["clearDeathSignal"], libc::EPERM, "the worker cannot outlive a crashed server");
     // Only stdin, stdout and stderr: anything inherited (cargo's jobserver pipe, say) was closed.
     assert_eq!(report["openFds"], serde_json::json!([0, 1, 2]));
     assert_no_children();

@@ -65,6 +65,7 @@ fn probe(sandbox: &SandboxStatus) -> Probe {
         "openEtcHostname": open,
         "tcpConnect": connect,
         "exec": exec,
+        "clearDeathSignal": super::sys::try_clear_death_signal(),
         "landlock": sandbox.landlock,
         "seccomp": sandbox.seccomp,
         "user": sandbox.user,

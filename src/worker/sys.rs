@@ -117,6 +117,20 @@ pub fn open_fds() -> Vec<i32> {
     (0..1024).filter(|&fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1).collect()
 }
 
+/// Tries to clear the parent-death signal (a test hook's report: the seccomp filter must refuse it).
+/// Returns the errno, or 0 if it worked (and then sets it again).
+#[cfg(debug_assertions)]
+pub fn try_clear_death_signal() -> i32 {
+    // SAFETY: prctl with integer arguments only.
+    let rc = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0 as libc::c_ulong, 0, 0, 0) };
+    if rc == 0 {
+        // SAFETY: as above.
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) };
+        return 0;
+    }
+    io::Error::last_os_error().raw_os_error().unwrap_or(-1)
+}
+
 /// SIGKILL to every process of the group `pgid` (the worker and anything it forked).
 pub fn kill_group(pgid: u32) {
     let Ok(pgid) = libc::pid_t::try_from(pgid) else { return };
