@@ -109,3 +109,60 @@ pub enum WorkError {
     #[error("{0}")]
     Spawn(String),
 }
+
+impl WorkError {
+    /// A stable machine name for logs and metrics (security.md S-JOB-1: `parser_crashed`, `resource_limit`,
+    /// `timeout`), beside the human sentence of `Display`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WorkError::Unreadable { unsupported: true, .. } => "unsupported_format",
+            WorkError::Unreadable { unsupported: false, .. } => "unreadable_file",
+            WorkError::ParserCrashed(_) => "parser_crashed",
+            WorkError::ResourceLimit(_) => "resource_limit",
+            WorkError::Timeout => "timeout",
+            WorkError::Cancelled => "cancelled",
+            WorkError::Spawn(_) => "internal",
+        }
+    }
+
+    /// Whether the failed job still counts as a parse (api.md §4: unparseable input is billed; timeouts,
+    /// crashes and the server's own failures are not).
+    pub fn is_billed(&self) -> bool {
+        matches!(self, WorkError::Unreadable { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_inputs_fault_is_billed() {
+        let unreadable = WorkError::Unreadable { unsupported: false, message: "x".into() };
+        let unsupported = WorkError::Unreadable { unsupported: true, message: "x".into() };
+        let billed: Vec<(&str, bool)> = [
+            unreadable,
+            unsupported,
+            WorkError::ParserCrashed("x".into()),
+            WorkError::ResourceLimit("x".into()),
+            WorkError::Timeout,
+            WorkError::Cancelled,
+            WorkError::Spawn("x".into()),
+        ]
+        .iter()
+        .map(|e| (e.code(), e.is_billed()))
+        .collect();
+        assert_eq!(
+            billed,
+            [
+                ("unreadable_file", true),
+                ("unsupported_format", true),
+                ("parser_crashed", false),
+                ("resource_limit", false),
+                ("timeout", false),
+                ("cancelled", false),
+                ("internal", false),
+            ]
+        );
+    }
+}
