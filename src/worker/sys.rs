@@ -1,5 +1,6 @@
-//! The worker's only `unsafe`: the raw process calls that std does not offer (setsid, prctl, setrlimit, kill of
-//! a process group, waitid without reaping, wait4 with resource usage). Each block says why it is sound.
+//! The worker's only `unsafe`: the raw process calls that std does not offer (setsid, prctl, setrlimit,
+//! setuid/setgid/setgroups, close_range, kill of a process group, waitid without reaping, wait4 with
+//! resource usage). Each block says why it is sound.
 
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -19,9 +20,9 @@ pub struct ChildRlimits {
 /// group), with SIGKILL on the death of the parent thread, the rlimits, no core dumps and no_new_privs —
 /// all between fork and exec, so not one instruction of the worker runs without them.
 pub fn confine_before_exec(cmd: &mut Command, limits: ChildRlimits) {
-    // SAFETY: `getpid` has no preconditions. It is read here, in the parent, so the child can tell whether
-    // its parent died before PR_SET_PDEATHSIG took effect.
-    let parent = unsafe { libc::getpid() };
+    // Read here, in the parent, so the child can tell whether its parent died before PR_SET_PDEATHSIG took
+    // effect. A pid always fits pid_t (the kernel's pid_max is below 2^22).
+    let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(libc::pid_t::MAX);
     let hook = move || -> io::Result<()> {
         // SAFETY (whole block): this runs in the forked child before exec, where only async-signal-safe
         // calls are allowed. setsid, prctl, getppid and setrlimit are plain system calls (async-signal-safe,
