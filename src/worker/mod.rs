@@ -7,8 +7,12 @@
 //!                  ├─ thread: request frame + input ──► worker stdin
 //!                  ├─ thread: worker stderr (bounded, only to classify crashes; never logged)
 //!                  └─ thread: wall-clock watchdog (kills the process group)
-//!   wait() ◄── response frame (bounded) ◄── worker: Landlock → seccomp → read → results → previews
+//!   wait() ◄── response frame (bounded) ◄── worker: root → nobody, undumpable, inherited fds closed,
+//!                                                   Landlock, seccomp → read → results → previews
 //! ```
+//!
+//! The diagram follows the order of security.md §2.9. What is undone on the way is redone by the worker
+//! itself: exec resets "undumpable", and the change to nobody clears the death signal.
 //!
 //! `protocol` holds the frames, `parent` the spawning, waiting and killing, `outcome` the mapping of exit
 //! statuses and frames to [`WorkError`], `child` the worker's side, `sandbox` Landlock and seccomp, `sys`
