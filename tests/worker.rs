@@ -323,16 +323,19 @@ fn crashing_parsers_are_reported_as_crashes() {
 }
 
 #[test]
-fn the_worker_cannot_read_files_connect_or_exec() {
+fn the_worker_cannot_touch_files_network_processes_or_its_confinement() {
     let _serial = serial();
     let out = run(poison("probe"), request("probe.dxf"), tight()).expect("the probe answers");
     let report: serde_json::Value = serde_json::from_slice(&out.results[0].1).unwrap();
-    // Measured on the project's kernel (security.md §2.9): Landlock refuses the open (EACCES), seccomp
-    // refuses socket() and execve() (EPERM) before Landlock's TCP rule is even consulted.
+    // Measured on the project's kernel (security.md §2.9): Landlock refuses opening and creating files
+    // (EACCES) and signalling outside the sandbox (EPERM); seccomp refuses socket() and execve() (EPERM)
+    // before Landlock's TCP rule is even consulted, and the prctl that would clear the death signal.
     assert_eq!(report["landlock"], "fully enforced");
     assert_eq!(report["seccomp"], "enforced");
     assert_eq!(report["user"], worker_user());
     assert_eq!(report["openEtcHostname"], libc::EACCES);
+    assert_eq!(report["createTempFile"], libc::EACCES, "no file is ever written (security.md §2.9 temp hygiene)");
+    assert_eq!(report["signalParent"], libc::EPERM, "Landlock's signal scope (and being nobody)");
     assert_eq!(report["tcpConnect"], libc::EPERM);
     assert_eq!(report["exec"], libc::EPERM);
     assert_eq!(report["clearDeathSignal"], libc::EPERM, "the worker cannot outlive a crashed server");

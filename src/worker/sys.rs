@@ -132,6 +132,17 @@ pub fn try_clear_death_signal() -> i32 {
     io::Error::last_os_error().raw_os_error().unwrap_or(-1)
 }
 
+/// Whether the worker may signal its parent (a test hook's report; signal 0 only checks permission, so the
+/// probe harms nothing even unsandboxed). Returns the errno, or 0 if it was allowed.
+#[cfg(debug_assertions)]
+pub fn try_signal_parent() -> i32 {
+    // SAFETY: getppid and kill with signal 0 take integers and deliver nothing.
+    if unsafe { libc::kill(libc::getppid(), 0) } == 0 {
+        return 0;
+    }
+    io::Error::last_os_error().raw_os_error().unwrap_or(-1)
+}
+
 /// SIGKILL to every process of the group `pgid` (the worker and anything it forked).
 pub fn kill_group(pgid: u32) {
     let Ok(pgid) = libc::pid_t::try_from(pgid) else { return };
