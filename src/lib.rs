@@ -12,3 +12,4 @@ pub mod result;
 pub mod sniff;
 pub mod store;
 pub mod webhook;
+pub mod worker;
