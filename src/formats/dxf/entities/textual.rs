@@ -44,6 +44,7 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
             _ => {}
         }
     }
+    default_style(&mut g);
     // An ATTDEF outside a block shows its tag (2), as AutoCAD draws it; ATTRIB and TEXT show their value.
     let raw = if attribute && is_attdef { tag.or(value).unwrap_or_default() } else { value.unwrap_or_default() };
     g.value = text_plain(&raw);
@@ -76,6 +77,14 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
         }
     }
     Ok(ocs_geom(Geom::Text(Box::new(g)), extrusion(body)?))
+}
+
+/// Group code 7 is optional on TEXT, ATTRIB, ATTDEF and MTEXT; the DXF reference gives `STANDARD` as its
+/// default, and the style table spells that entry `Standard`, which is what a reader of the result expects.
+fn default_style(g: &mut TextGeom) {
+    if g.style.is_none() {
+        g.style = Some("Standard".to_owned());
+    }
 }
 
 fn v_align(code: i64) -> VAlign {
@@ -127,6 +136,7 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     if let Some(last) = last_chunk {
         raw.extend_from_slice(last);
     }
+    default_style(&mut g);
     let raw = decode(&raw, enc);
     g.value = mtext_plain(&raw);
     if g.value != raw {
@@ -213,6 +223,19 @@ mod tests {
         assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
         assert_eq!(t.value, "⌀10");
         assert_eq!(t.raw.as_deref(), Some("%%c10"));
+        // No group code 7: the DXF default style.
+        assert_eq!(t.style.as_deref(), Some("Standard"));
+    }
+
+    #[test]
+    fn a_named_style_is_kept_and_mtext_defaults_too() {
+        let g = text(&tags("10\n0\n20\n0\n40\n1\n7\nROMANS\n1\nA\n"), Encoding::Utf8, false, false).unwrap();
+        let Geom::Text(t) = g else { panic!("text") };
+        assert_eq!(t.style.as_deref(), Some("ROMANS"));
+        let Geom::Text(m) = mtext(&tags("10\n0\n20\n0\n40\n1\n1\nB\n"), Encoding::Utf8).unwrap() else {
+            panic!("text")
+        };
+        assert_eq!(m.style.as_deref(), Some("Standard"));
     }
 
     #[test]
