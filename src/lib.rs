@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
 pub mod cli;
+pub mod font;
 pub mod formats;
 pub mod model;
 pub mod read;

@@ -242,6 +242,14 @@ pub struct TextGeom {
     /// Text drawn mirrored in X (DXF 71 flag 2) or upside down (flag 4).
     pub mirror_x: bool,
     pub mirror_y: bool,
+    /// MTEXT line spacing factor (DXF 44; `None` = 1, AutoCAD's 3-on-5 spacing).
+    pub line_spacing: Option<f64>,
+    /// MTEXT extent as its writer measured it (DXF 42 width, 43 height), when stored.
+    pub written_width: Option<f64>,
+    pub written_height: Option<f64>,
+    /// TEXT justified "middle" (DXF 72 = 4): centred on the whole height, descender included, where
+    /// middle-centre (72 = 1, 73 = 2) centres on the cap height.
+    pub middle_of_body: bool,
 }
 
 /// An attribute attached to an INSERT.

@@ -7,6 +7,7 @@ pub mod flatten;
 pub mod geom;
 pub mod measure;
 pub mod mesh;
+pub mod text_extent;
 
 use std::collections::BTreeMap;
 

@@ -55,7 +55,10 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
         1 => (HAlign::Center, v_align(v73)),
         2 => (HAlign::Right, v_align(v73)),
         3 | 5 => (HAlign::Fit, VAlign::Baseline),
-        4 => (HAlign::Center, VAlign::Middle),
+        4 => {
+            g.middle_of_body = true;
+            (HAlign::Center, VAlign::Middle)
+        }
         _ => (HAlign::Left, v_align(v73)),
     };
     // Left/baseline text sits at its insertion point; every other justification at the alignment point,
@@ -114,6 +117,8 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             72 if in_columns => cols.count = t.int().unwrap_or(0),
             44 if in_columns => cols.width = t.f64().unwrap_or(0.0),
             45 if in_columns => cols.gutter = t.f64().unwrap_or(0.0),
+            42 if in_columns => cols.total_width = t.f64().unwrap_or(0.0),
+            43 if in_columns => cols.total_height = t.f64().unwrap_or(0.0),
             _ if in_columns || t.code >= 1000 => {}
             46 => cols.defined_height = t.f64().unwrap_or(0.0),
             10 | 20 | 30 => {
@@ -125,6 +130,9 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             }
             40 => g.height = num(t)?,
             41 => g.box_width = Some(num(t)?).filter(|w| *w > 0.0),
+            42 => g.written_width = t.f64().filter(|w| w.is_finite() && *w >= 0.0),
+            43 => g.written_height = t.f64().filter(|h| h.is_finite() && *h >= 0.0),
+            44 => g.line_spacing = t.f64().filter(|f| f.is_finite() && *f > 0.0),
             50 => g.rotation_deg = num(t)?,
             71 => attach = int(t)?,
             7 => g.style = Some(decode(t.raw, enc)),
@@ -148,6 +156,13 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         g.box_width = Some(n * cols.width + (n - 1.0) * cols.gutter.max(0.0));
         g.box_height = Some(cols.defined_height).filter(|h| *h > 0.0);
     }
+    if in_columns {
+        // The embedded object's own extent of the whole layout replaces the entity's 42/43 (ezdxf takes
+        // these; 0 means "not measured").
+        let measured = |v: f64| Some(v).filter(|v| v.is_finite() && *v > 0.0);
+        g.written_width = measured(cols.total_width);
+        g.written_height = measured(cols.total_height);
+    }
     if let Some(d) = xdir.filter(|d| d.x != 0.0 || d.y != 0.0) {
         g.rotation_deg = d.y.atan2(d.x).to_degrees();
     }
@@ -162,6 +177,9 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         _ => VAlign::Bottom,
     };
     g.position = ins;
+    // The frame's y axis is extrusion × x direction: under a −Z extrusion (seen from below) the lines run
+    // down the page mirrored, which the model carries as upside-down text.
+    g.mirror_y = extrusion(body)?.z < 0.0;
     Ok(Geom::Text(Box::new(g)))
 }
 
@@ -172,6 +190,9 @@ struct Columns {
     width: f64,
     gutter: f64,
     defined_height: f64,
+    /// Extent of the whole layout as the writer measured it (embedded object only).
+    total_width: f64,
+    total_height: f64,
 }
 
 impl Columns {
