@@ -7,8 +7,9 @@
 //! the input buffer counts, it is part of what a reader needs), against the targets of issue 4:
 //! read ≤ 0.5 s, ≤ 1.6 × scan, peak ≤ 3 × file size.
 //!
-//! `CADLENS_BENCH_RUNS` sets the timed runs per measurement (default 5; the best run is reported, as the
-//! least disturbed by the other work of a shared machine).
+//! `CADLENS_BENCH_RUNS` sets the timed runs per measurement (default 5; the median is reported, robust to
+//! the other work of a shared machine; compare ratios within one run). `CADLENS_BENCH_PROFILE=ascii|binary` only reads
+//! that file, `CADLENS_BENCH_RUNS` times, for a profiler.
 
 mod gen_dxf;
 
@@ -79,27 +80,31 @@ fn generate(path: &Path, encoding: gen_dxf::Encoding) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// The best of `runs` timings of `f`, and its last result.
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
-    let mut best = Duration::MAX;
+/// The median of `runs` timings of `f` (the machine is shared: a median is robust to a disturbed run),
+/// and its last result. The previous result is dropped outside the timed region.
+fn median_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut times = Vec::with_capacity(runs);
     let mut last = None;
     for _ in 0..runs {
+        drop(last.take()); // freed before the clock starts
         let started = Instant::now();
         let value = std::hint::black_box(f());
-        best = best.min(started.elapsed());
+        times.push(started.elapsed());
         last = Some(value);
     }
-    (best, last.expect("at least one run"))
+    times.sort();
+    (times[times.len() / 2], last.expect("at least one run"))
 }
 
 fn bench_file(label: &str, path: &Path, runs: usize) {
     let bytes = std::fs::read(path).expect("bench data is readable");
     let mb = bytes.len() as f64 / 1e6;
-    let (scan, tags) = best_of(runs, || dxf::scan_tags(&bytes).expect("the synthetic file tokenizes"));
-    let (read, entities) = best_of(runs, || {
-        let doc = dxf::read(&bytes).expect("the synthetic file reads");
-        doc.sheets.iter().map(|s| s.entities.len()).sum::<usize>()
-    });
+    let (scan, tags) = median_of(runs, || dxf::scan_tags(&bytes).expect("the synthetic file tokenizes"));
+    // The document is returned out of the timed closure: freeing it is not part of reading.
+    let (read, doc) = median_of(runs, || dxf::read(&bytes).expect("the synthetic file reads"));
+    let entities = doc.sheets.iter().map(|s| s.entities.len()).sum::<usize>();
+    drop(doc);
+    let (sequential, _) = median_of(runs, || dxf::read_sequential(&bytes).expect("the synthetic file reads"));
 
     // Peak heap of one read, the input buffer included (it is resident while the reader runs).
     let before = LIVE.load(Ordering::Relaxed);
@@ -119,6 +124,12 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
         mb / read.as_secs_f64(),
         if read.as_secs_f64() <= 0.5 { "≤ 0.5 s: ok" } else { "> 0.5 s: MISSED" }
     );
+    println!(
+        "  read, one thread      {:>8.1} ms  {:>6.0} MB/s   read/scan = {:.2}×",
+        sequential.as_secs_f64() * 1e3,
+        mb / sequential.as_secs_f64(),
+        sequential.as_secs_f64() / scan.as_secs_f64()
+    );
     println!("  peak heap during read, input included: {peak_ratio:.2}× file size (reserved capacity counts)");
     match rss_ratio {
         Some(r) => println!("  peak RSS of a process that reads the file once: {r:.2}× file size (target ≤ 3×)"),
@@ -135,6 +146,16 @@ fn peak_rss_of_one_read(path: &Path) -> Option<u64> {
 }
 
 const RSS_CHILD: &str = "CADLENS_BENCH_RSS_CHILD";
+/// `ascii` or `binary`: only run `read` on that file `CADLENS_BENCH_RUNS` times (for `perf record`).
+const PROFILE: &str = "CADLENS_BENCH_PROFILE";
+
+fn profile_reads(which: &str, runs: usize) {
+    let path = data_dir().join(format!("synthetic-ac1032-{which}.dxf"));
+    let bytes = std::fs::read(&path).expect("bench data exists (run the bench once)");
+    for _ in 0..runs {
+        std::hint::black_box(dxf::read(&bytes).expect("the synthetic file reads"));
+    }
+}
 
 /// The child side of [`peak_rss_of_one_read`].
 fn rss_child(path: &Path) {
@@ -156,12 +177,16 @@ fn main() {
         return;
     }
     let runs = std::env::var("CADLENS_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    if let Ok(which) = std::env::var(PROFILE) {
+        profile_reads(&which, runs);
+        return;
+    }
     let dir = data_dir();
     let ascii = dir.join("synthetic-ac1032-ascii.dxf");
     let binary = dir.join("synthetic-ac1032-binary.dxf");
     generate(&ascii, gen_dxf::Encoding::Ascii).expect("writing the ASCII bench file");
     generate(&binary, gen_dxf::Encoding::Binary).expect("writing the binary bench file");
-    println!("best of {runs} runs each; files in {}", dir.display());
+    println!("median of {runs} runs each; files in {}", dir.display());
     bench_file("ASCII DXF", &ascii, runs);
     bench_file("binary DXF", &binary, runs);
 }
