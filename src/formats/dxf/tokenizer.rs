@@ -132,7 +132,7 @@ const POW10: [f64; 23] = [
     1e21, 1e22,
 ];
 
-/// Parses a decimal number. Plain `[-]digits[.digits]` with at most 15 significant digits takes an exact fast
+/// Parses a decimal number. Plain `[-]digits[.digits]` with a mantissa of at most 2^53 takes an exact fast
 /// path (integer mantissa ÷ exact power of ten is correctly rounded); everything else goes to the standard
 /// library's parser.
 pub fn parse_f64(t: &[u8]) -> Option<f64> {
@@ -141,40 +141,77 @@ pub fn parse_f64(t: &[u8]) -> Option<f64> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
-    let mut frac_digits = 0usize;
-    let mut seen_dot = false;
-    let mut simple = !body.is_empty();
-    for &b in body {
-        match b {
-            b'0'..=b'9' => {
-                if digits > 0 || b != b'0' {
-                    digits += 1;
-                }
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                if seen_dot {
-                    frac_digits += 1;
-                }
-            }
-            b'.' if !seen_dot => seen_dot = true,
-            _ => {
-                simple = false;
-                break;
-            }
-        }
-    }
-    // Clinger's fast path: a mantissa of at most 2^53 and a power of ten of at most 10^22 are both exact
-    // doubles, so one IEEE division rounds correctly. That covers the 16 significant digits AutoCAD writes
-    // for most values (a 16-digit mantissa below 9007199254740992); ≤ 19 digits cannot overflow the u64.
-    if simple && digits <= 19 && mantissa <= MAX_EXACT_MANTISSA && frac_digits < POW10.len() && body != b"." {
-        let v = mantissa as f64 / POW10[frac_digits];
+    if let Some(v) = parse_plain(body) {
         return Some(if neg { -v } else { v });
     }
     let s = std::str::from_utf8(t).ok()?;
     let v: f64 = s.parse().ok()?;
     // "inf"/"nan" spelled out are not DXF numbers.
     v.is_finite().then_some(v)
+}
+
+/// `digits[.digits]` (at least one digit, at most 19 digits in all so the mantissa cannot overflow), when
+/// Clinger's fast path applies: a mantissa of at most 2^53 and a power of ten of at most 10^22 are both
+/// exact doubles, so one IEEE division rounds correctly. That covers the 16 significant digits AutoCAD
+/// writes for most values (a 16-digit mantissa below 9007199254740992).
+#[inline]
+fn parse_plain(body: &[u8]) -> Option<f64> {
+    let (mut mantissa, int_end) = digits(body, 0, 0);
+    let (mantissa_all, end, frac_digits) = match body.get(int_end) {
+        Some(b'.') => {
+            let (m, end) = digits(body, int_end + 1, mantissa);
+            (m, end, end - int_end - 1)
+        }
+        _ => (mantissa, int_end, 0),
+    };
+    mantissa = mantissa_all;
+    let total_digits = int_end + frac_digits;
+    if end != body.len() || total_digits == 0 || total_digits > 19 || frac_digits >= POW10.len() {
+        return None;
+    }
+    (mantissa <= MAX_EXACT_MANTISSA).then(|| mantissa as f64 / POW10[frac_digits])
+}
+
+/// Accumulates the decimal digits of `s` from `i` onto `acc`; returns it and the index after the digits.
+/// Eight digits at a time where it can (values are mostly 4–16 digits). Wraps on overflow: the caller
+/// rejects more than 19 digits.
+#[inline]
+fn digits(s: &[u8], mut i: usize, mut acc: u64) -> (u64, usize) {
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(w);
+        if !all_digits(v) {
+            break;
+        }
+        acc = acc.wrapping_mul(100_000_000).wrapping_add(eight_digits(v));
+        i += 8;
+    }
+    while let Some(&b) = s.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        i += 1;
+    }
+    (acc, i)
+}
+
+/// Whether all eight bytes of `v` (little-endian) are ASCII digits.
+#[inline]
+fn all_digits(v: u64) -> bool {
+    // High nibble 3 in every byte, and adding 6 to the low nibble does not carry into the high one.
+    (v & 0xF0F0_F0F0_F0F0_F0F0) | (((v.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        == 0x3333_3333_3333_3333
+}
+
+/// The value of eight ASCII digits (first digit in the lowest byte), by pairwise combining.
+#[inline]
+fn eight_digits(v: u64) -> u64 {
+    let v = v & 0x0F0F_0F0F_0F0F_0F0F;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF
 }
 
 /// A source of tags (implemented by both tokenizers, so hot loops can be monomorphised per encoding).
@@ -514,6 +551,16 @@ mod tests {
         }
         // Above 2^53 the slow, exact path takes over.
         assert_eq!(parse_f64(b"9999.999999999999"), Some(9_999.999_999_999_999));
+        // Eight digits at a time, with every split of the digits around the point.
+        for text in ["12345678", "123456789.5", "0.1234567812345678", "87654321.12345678", "-00000001.00000002"] {
+            assert_eq!(parse_f64(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+        }
+        assert_eq!(parse_f64(b"1234567/"), None);
+        assert_eq!(parse_f64(b"12345678:"), None);
+        assert_eq!(parse_f64(b"1."), Some(1.0));
+        assert_eq!(parse_f64(b".5"), Some(0.5));
+        assert_eq!(parse_f64(b"-"), None);
+        assert_eq!(parse_f64(b""), None);
         assert_eq!(parse_f64(b"."), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"nan"), None);
