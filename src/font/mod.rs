@@ -43,7 +43,7 @@ impl Face {
         let (x, a, p) = (bounds('x')?, bounds('A')?, bounds('p')?);
         let baseline = f64::from(x.y_min);
         let cap_height = f64::from(a.y_max) - baseline;
-        if !(cap_height > 0.0) {
+        if cap_height.is_nan() || cap_height <= 0.0 {
             return None;
         }
         let mut face =

@@ -10,7 +10,7 @@ use super::error::{DxfError, Pos, excerpt};
 pub const BINARY_SENTINEL: &[u8; 22] = b"AutoCAD Binary DXF\r\n\x1a\x00";
 
 /// One group-code/value pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Tag<'a> {
     pub code: i32,
     /// The value as stored: ASCII text without its line end, or the binary value's bytes (strings without
@@ -19,6 +19,16 @@ pub struct Tag<'a> {
     /// Line of the group code (ASCII) or byte offset of the tag (binary).
     pub at: u64,
     pub binary: bool,
+    /// The ASCII value of a floating-point code already parsed by the tokenizer thread of a pipelined
+    /// read ([`Tag::with_number`]); NaN when nobody parsed it (the tokenizers never do).
+    pub num: f64,
+}
+
+/// Tags are equal when they say the same thing; `num` is only a cache of what `raw` says.
+impl PartialEq for Tag<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.raw == other.raw && self.at == other.at && self.binary == other.binary
+    }
 }
 
 /// How a group code's value is stored in binary DXF (and how it should be read in ASCII).
@@ -61,8 +71,28 @@ impl<'a> Tag<'a> {
         self.code == code && self.trimmed() == value
     }
 
+    /// A tag as read, nothing parsed yet.
+    #[inline]
+    pub fn new(code: i32, raw: &'a [u8], at: u64, binary: bool) -> Tag<'a> {
+        Tag { code, raw, at, binary, num: f64::NAN }
+    }
+
+    /// The tag with its ASCII floating-point value parsed now (a no-op for binary tags and other codes):
+    /// the tokenizer thread of a pipelined read takes this work off the builder thread.
+    #[inline]
+    pub fn with_number(mut self) -> Tag<'a> {
+        if !self.binary && value_type(self.code) == ValueType::Double {
+            self.num = parse_f64(self.raw.trim_ascii()).unwrap_or(f64::NAN);
+        }
+        self
+    }
+
     /// A floating-point value; integers are widened. `None` when the text is not a number.
+    #[inline]
     pub fn f64(&self) -> Option<f64> {
+        if !self.num.is_nan() {
+            return Some(self.num);
+        }
         if self.binary {
             return match value_type(self.code) {
                 ValueType::Double => le_f64(self.raw),
@@ -337,7 +367,7 @@ impl<'a> AsciiTokens<'a> {
         let Some(raw) = self.next_line() else {
             return Err(DxfError::IncompleteTag { pos: Pos::Line(at + 1), code });
         };
-        Ok(Some(Tag { code, raw, at, binary: false }))
+        Ok(Some(Tag::new(code, raw, at, false)))
     }
 }
 
@@ -460,7 +490,7 @@ impl<'a> BinaryTokens<'a> {
                 self.take(usize::from(n)).ok_or_else(|| self.truncated(at, code))?
             }
         };
-        Ok(Some(Tag { code, raw, at: at as u64, binary: true }))
+        Ok(Some(Tag::new(code, raw, at as u64, true)))
     }
 }
 
@@ -564,7 +594,12 @@ mod tests {
         assert_eq!(parse_f64(b"."), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"nan"), None);
-        let t = Tag { code: 70, raw: b"  1.0", at: 1, binary: false };
+        let t = Tag::new(70, b"  1.0", 1, false);
+        // Only real-valued codes are parsed ahead (70 is an integer code).
+        assert!(t.with_number().num.is_nan());
+        assert_eq!(Tag::new(40, b"  1.0", 1, false).with_number().num, 1.0);
+        assert_eq!(Tag::new(10, b"x", 1, false).with_number().f64(), None);
+        assert_eq!(Tag::new(10, b" 2.5", 1, false).with_number().f64(), Some(2.5));
         assert_eq!(t.int(), Some(1));
     }
 
