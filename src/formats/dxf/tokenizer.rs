@@ -77,12 +77,14 @@ impl<'a> Tag<'a> {
         Tag { code, raw, at, binary, num: f64::NAN }
     }
 
-    /// The tag with its ASCII floating-point value parsed now (a no-op for binary tags and other codes):
-    /// the tokenizer thread of a pipelined read takes this work off the builder thread.
+    /// The tag with its floating-point value decoded now (a no-op for other codes): the tokenizer thread
+    /// of a pipelined read takes this work (ASCII parsing, and the code-range lookup of binary values) off
+    /// the builder thread. A value that decodes to NaN stays undecoded and is decoded again when asked.
     #[inline]
     pub fn with_number(mut self) -> Tag<'a> {
-        if !self.binary && value_type(self.code) == ValueType::Double {
-            self.num = parse_f64(self.raw.trim_ascii()).unwrap_or(f64::NAN);
+        if value_type(self.code) == ValueType::Double {
+            let v = if self.binary { le_f64(self.raw) } else { parse_f64(self.raw.trim_ascii()) };
+            self.num = v.unwrap_or(f64::NAN);
         }
         self
     }
@@ -600,6 +602,8 @@ mod tests {
         assert_eq!(Tag::new(40, b"  1.0", 1, false).with_number().num, 1.0);
         assert_eq!(Tag::new(10, b"x", 1, false).with_number().f64(), None);
         assert_eq!(Tag::new(10, b" 2.5", 1, false).with_number().f64(), Some(2.5));
+        let bytes = 2.5f64.to_le_bytes();
+        assert_eq!(Tag::new(10, &bytes, 30, true).with_number().num, 2.5);
         assert_eq!(t.int(), Some(1));
     }
 
