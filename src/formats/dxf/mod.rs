@@ -37,10 +37,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
 /// when no thread can be started).
 pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
     std::thread::scope(|scope| {
-        let (piped, tx, recycled) = pipeline::PipedTags::channel(bytes);
+        let (piped, ends) = pipeline::PipedTags::channel(bytes);
         let spawned = std::thread::Builder::new()
             .name("dxf-tokenizer".into())
-            .spawn_scoped(scope, move || pipeline::produce(bytes, tx, recycled));
+            .spawn_scoped(scope, move || pipeline::produce(bytes, ends));
         if spawned.is_err() {
             // No thread to be had (resource limits): the same read in this thread.
             return read_sequential(bytes);

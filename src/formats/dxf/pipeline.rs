@@ -27,8 +27,15 @@ pub(super) enum Msg<'a> {
     Failed(DxfError),
 }
 
+/// The tokenizer thread's ends of the two channels: batches out, emptied batches back.
+pub(super) struct TokenizerEnds<'a> {
+    tx: SyncSender<Msg<'a>>,
+    recycled: Receiver<Vec<Tag<'a>>>,
+}
+
 /// The tokenizer side: runs over `bytes` until the end, an error, or the builder hanging up.
-pub(super) fn produce<'a>(bytes: &'a [u8], tx: SyncSender<Msg<'a>>, recycled: Receiver<Vec<Tag<'a>>>) {
+pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
+    let TokenizerEnds { tx, recycled } = ends;
     let mut tokens = Tokens::new(bytes);
     let mut batch = Vec::with_capacity(BATCH);
     loop {
@@ -83,9 +90,8 @@ pub(super) struct PipedTags<'a> {
 }
 
 impl<'a> PipedTags<'a> {
-    /// Both ends of a pipeline over `bytes`; run [`produce`] with the returned sender on another thread.
-    #[allow(clippy::type_complexity)]
-    pub fn channel(bytes: &'a [u8]) -> (PipedTags<'a>, SyncSender<Msg<'a>>, Receiver<Vec<Tag<'a>>>) {
+    /// Both ends of a pipeline over `bytes`; run [`produce`] with the returned ends on another thread.
+    pub fn channel(bytes: &'a [u8]) -> (PipedTags<'a>, TokenizerEnds<'a>) {
         let (tx, rx) = sync_channel(IN_FLIGHT);
         let (recycle, recycled) = sync_channel(IN_FLIGHT + 2);
         let probe = Tokens::new(bytes);
@@ -98,7 +104,7 @@ impl<'a> PipedTags<'a> {
             binary: probe.is_binary(),
             start_pos: probe.end_pos(),
         };
-        (piped, tx, recycled)
+        (piped, TokenizerEnds { tx, recycled })
     }
 
     pub fn is_binary(&self) -> bool {
