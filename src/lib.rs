@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod client;
+pub mod font;
 pub mod formats;
 pub mod model;
 pub mod read;

@@ -65,3 +65,23 @@ fn truncated_dxf_is_a_positioned_error() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(files > 0, "no DXF in the corpus manifest");
 }
+
+/// The tokenizer thread of large reads changes nothing: every corpus DXF, whole and cut at every 10 %,
+/// reads to the same document or the same first error with the tokenizer on a second thread as in one.
+#[test]
+fn the_pipelined_reader_matches_the_sequential_one() {
+    let Some(corpus) = common::corpus() else { return };
+    let rows = common::manifest(&corpus);
+    let (mut checked, mut failures) = (0, Vec::new());
+    for row in rows.iter().filter(|r| r.format == "dxf") {
+        let bytes = std::fs::read(corpus.join(&row.path)).expect("corpus file readable");
+        for cut in (1..=10).map(|tenth| bytes.len() * tenth / 10) {
+            checked += 1;
+            let (piped, sequential) = (dxf::read_pipelined(&bytes[..cut]), dxf::read_sequential(&bytes[..cut]));
+            if piped != sequential {
+                failures.push(format!("{} cut at {cut}: pipelined and sequential reads differ", row.path));
+            }
+        }
+    }
+    assert!(checked > 0 && failures.is_empty(), "{}", failures.join("\n"));
+}

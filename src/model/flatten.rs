@@ -404,9 +404,14 @@ fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
     }
     out.box_width = text.box_width.map(|w| w * dir.length());
     out.box_height = text.box_height.map(|h| h * up.length());
+    out.written_width = text.written_width.map(|w| w * dir.length());
+    out.written_height = text.written_height.map(|h| h * up.length());
     if pm.mirrored {
-        // Glyphs run along the mapped direction but mirrored, as AutoCAD draws text in mirrored blocks.
+        // Glyphs run along the mapped direction but mirrored, as AutoCAD draws text in mirrored blocks. A
+        // text is drawn mirror-then-rotate (x flipped in its own frame, then turned by its rotation), so the
+        // frame that sends its x to the mapped direction with the flip toggled is turned half a turn further.
         out.mirror_x = !out.mirror_x;
+        out.rotation_deg = normalize_angle(dir.y.atan2(dir.x) + std::f64::consts::PI).to_degrees();
     }
     out
 }

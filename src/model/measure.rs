@@ -77,6 +77,20 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
     b
 }
 
+/// Box of one geometry as a CAD program measures drawing extents: [`geom_bbox`], except that text is
+/// measured with a real font ([`super::text_extent`]) instead of the per-character estimate, and empty
+/// text adds nothing. Used for extents compared with other tools, never for the result's `bbox`.
+pub fn geom_extents(g: &Geom) -> BBox2 {
+    match g {
+        Geom::Text(t) => {
+            let mut b = BBox2::EMPTY;
+            super::text_extent::measured_text_box(t).into_iter().flatten().for_each(|p| b.add_point(p));
+            b
+        }
+        _ => geom_bbox(g),
+    }
+}
+
 /// Chord tolerance for spline extents: 1e-5 of the control polygon's length, so the sampled extremes of a
 /// wiggly curve land within a small fraction of its size of the true ones.
 fn spline_tolerance(ctrl: &[Point]) -> f64 {

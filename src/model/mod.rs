@@ -7,6 +7,7 @@ pub mod flatten;
 pub mod geom;
 pub mod measure;
 pub mod mesh;
+pub mod text_extent;
 
 use std::collections::BTreeMap;
 
@@ -247,13 +248,18 @@ impl Document {
             .iter()
             .flat_map(|s| s.entities.iter())
             .chain(self.blocks.iter().flat_map(|b| b.entities.iter()));
-        // Consecutive entities mostly share a layer: skip the upper-casing and hashing for repeats.
-        let mut last: Option<&str> = None;
+        // Readers intern layer names, so entities share a few `Arc`s: a name already checked is skipped by
+        // pointer, without upper-casing and hashing it again (a short list, so foreign readers that do not
+        // intern still cost only the hashing path).
+        let mut checked: Vec<*const u8> = Vec::new();
         for e in all {
-            if last == Some(&*e.layer) {
+            let ptr = e.layer.as_ptr();
+            if checked.contains(&ptr) {
                 continue;
             }
-            last = Some(&*e.layer);
+            if checked.len() < 32 {
+                checked.push(ptr);
+            }
             if known.insert(e.layer.to_ascii_uppercase()) {
                 missing.push(e.layer.to_string());
             }

@@ -15,8 +15,8 @@ use skrifa::{FontRef, GlyphId, MetadataProvider};
 use crate::model::measure::TEXT_LINE_PITCH;
 use crate::model::{HAlign, TextGeom, VAlign};
 
-/// DejaVu Sans, embedded so that renders never depend on the machine's fonts.
-static FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+/// DejaVu Sans, embedded (and shared with the model's text measurement) in `crate::font`.
+use crate::font::DEJAVU_SANS as FONT;
 
 /// Characters drawn from one string at most; longer strings are cut (hostile files carry megabyte strings).
 const MAX_CHARS_PER_TEXT: usize = 10_000;

@@ -90,7 +90,7 @@ fn entity(e: &Entity, id: String, layout: Option<&str>, r: &Resolver<'_>) -> Ent
     };
     let properties = json!({
         "colorIndex": colour_index,
-        "lineType": e.linetype,
+        "lineType": e.linetype.as_deref(),
         "lineweight": match e.lineweight { None | Some(-1) => Value::Null, Some(v) => Value::from(v) },
         "visible": r.layer_visible(&e.layer) && !e.invisible,
         "solid": hatch.map(|h| h.solid),

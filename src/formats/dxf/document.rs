@@ -50,9 +50,14 @@ pub struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub fn new(bytes: &'a [u8]) -> Builder<'a> {
+        Builder::with_reader(bytes, Reader::new(bytes))
+    }
+
+    /// A builder that takes its tags from `r` (which reads `bytes`, maybe on another thread).
+    pub(super) fn with_reader(bytes: &'a [u8], r: Reader<'a>) -> Builder<'a> {
         let doc = Document::new(Source::new(FileFormat::Dxf, bytes.len() as u64));
         Builder {
-            r: Reader::new(bytes),
+            r,
             doc,
             header: Header::default(),
             // An entity takes 150 bytes of ASCII DXF or 100 of binary or more: reserving by the input size

@@ -14,6 +14,7 @@ pub mod entities;
 pub mod error;
 pub mod header;
 pub mod objects;
+mod pipeline;
 pub mod reader;
 pub mod tables;
 pub mod text;
@@ -23,8 +24,37 @@ pub use error::{DxfError, Pos};
 
 use crate::model::Document;
 
-/// Reads a whole DXF file (ASCII or binary) into a [`Document`].
+/// Reads a whole DXF file (ASCII or binary) into a [`Document`]. Large inputs are tokenized on a second
+/// thread ([`pipeline`]); the document and the first error are the same either way.
 pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
+    if bytes.len() < pipeline::MIN_PIPELINED_BYTES {
+        return read_sequential(bytes);
+    }
+    read_pipelined(bytes)
+}
+
+/// [`read`] with the tokenizer on a second thread whatever the input's size (falls back to one thread
+/// when no thread can be started).
+pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
+    std::thread::scope(|scope| {
+        let (piped, ends) = pipeline::PipedTags::channel(bytes);
+        let spawned = std::thread::Builder::new()
+            .name("dxf-tokenizer".into())
+            .spawn_scoped(scope, move || pipeline::produce(bytes, ends));
+        if spawned.is_err() {
+            // No thread to be had (resource limits): the same read in this thread.
+            return read_sequential(bytes);
+        }
+        let mut b = document::Builder::with_reader(bytes, reader::Reader::from_source(reader::Source::Piped(piped)));
+        // Returning drops the builder and with it the receiving end, which stops a tokenizer still running
+        // (trailing bytes after `0 EOF`, or an error found by the builder) before the scope joins it.
+        b.run()?;
+        Ok(b.finish())
+    })
+}
+
+/// [`read`] in the calling thread only.
+pub fn read_sequential(bytes: &[u8]) -> Result<Document, DxfError> {
     let mut b = document::Builder::new(bytes);
     b.run()?;
     Ok(b.finish())
@@ -267,6 +297,21 @@ mod tests {
         assert_eq!(scan_tags(&sample()), Ok(94));
     }
 
+    #[test]
+    fn the_pipelined_read_gives_the_same_document_and_first_error() {
+        let bytes = sample();
+        assert_eq!(read_pipelined(&bytes), read_sequential(&bytes));
+        for cut in [1, 17, 100, 350, bytes.len() / 2, bytes.len() - 5] {
+            let r = read_pipelined(&bytes[..cut]);
+            assert!(r.is_err(), "cut at {cut}");
+            assert_eq!(r, read_sequential(&bytes[..cut]), "cut at {cut}");
+        }
+        // Trailing bytes after `0 EOF`: the builder stops first and the tokenizer thread must not hang.
+        let mut long = bytes.clone();
+        long.extend(std::iter::repeat_n(b"0\nLINE\n".as_slice(), 20_000).flatten());
+        assert_eq!(read_pipelined(&long), read_sequential(&long));
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         /// Any damage to a valid file (a byte overwritten, a cut) gives a document or an error, never a panic.
@@ -276,8 +321,8 @@ mod tests {
             let n = bytes.len();
             bytes[pos % n] = byte;
             bytes.truncate(n - cut % n);
-            let _ = read(&bytes);
             let _ = scan_tags(&bytes);
+            proptest::prop_assert_eq!(read_pipelined(&bytes), read(&bytes));
         }
 
         #[test]

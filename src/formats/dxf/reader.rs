@@ -1,19 +1,61 @@
 //! Records and sections: groups the tag stream at `0` tags and walks `SECTION … ENDSEC` up to `0 EOF`.
 
-use super::error::{DxfError, excerpt};
+use super::error::{DxfError, Pos, excerpt};
+use super::pipeline::PipedTags;
 use super::text::{Encoding, decode};
 use super::tokenizer::{Tag, Tokens};
 
+/// Where the tags come from: a tokenizer in this thread, or one running ahead on another ([`super::pipeline`]).
+pub(super) enum Source<'a> {
+    Direct(Tokens<'a>),
+    Piped(PipedTags<'a>),
+}
+
+impl<'a> Source<'a> {
+    #[inline]
+    fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        match self {
+            Source::Direct(t) => t.next_tag(),
+            Source::Piped(p) => p.next_tag(),
+        }
+    }
+
+    fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+        match self {
+            Source::Direct(t) => t.fill_until_zero(body),
+            Source::Piped(p) => p.fill_until_zero(body),
+        }
+    }
+
+    fn end_pos(&self) -> Pos {
+        match self {
+            Source::Direct(t) => t.end_pos(),
+            Source::Piped(p) => p.end_pos(),
+        }
+    }
+
+    fn is_binary(&self) -> bool {
+        match self {
+            Source::Direct(t) => t.is_binary(),
+            Source::Piped(p) => p.is_binary(),
+        }
+    }
+}
+
 /// A pull reader of tags with one tag of lookahead, and the string decoding the header chose.
 pub struct Reader<'a> {
-    tokens: Tokens<'a>,
+    tokens: Source<'a>,
     peeked: Option<Tag<'a>>,
     pub enc: Encoding,
 }
 
 impl<'a> Reader<'a> {
     pub fn new(bytes: &'a [u8]) -> Reader<'a> {
-        Reader { tokens: Tokens::new(bytes), peeked: None, enc: Encoding::Cp1252 }
+        Reader::from_source(Source::Direct(Tokens::new(bytes)))
+    }
+
+    pub(super) fn from_source(tokens: Source<'a>) -> Reader<'a> {
+        Reader { tokens, peeked: None, enc: Encoding::Cp1252 }
     }
 
     pub fn is_binary(&self) -> bool {

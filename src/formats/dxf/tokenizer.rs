@@ -10,7 +10,7 @@ use super::error::{DxfError, Pos, excerpt};
 pub const BINARY_SENTINEL: &[u8; 22] = b"AutoCAD Binary DXF\r\n\x1a\x00";
 
 /// One group-code/value pair.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct Tag<'a> {
     pub code: i32,
     /// The value as stored: ASCII text without its line end, or the binary value's bytes (strings without
@@ -19,6 +19,16 @@ pub struct Tag<'a> {
     /// Line of the group code (ASCII) or byte offset of the tag (binary).
     pub at: u64,
     pub binary: bool,
+    /// The ASCII value of a floating-point code already parsed by the tokenizer thread of a pipelined
+    /// read ([`Tag::with_number`]); NaN when nobody parsed it (the tokenizers never do).
+    pub num: f64,
+}
+
+/// Tags are equal when they say the same thing; `num` is only a cache of what `raw` says.
+impl PartialEq for Tag<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.raw == other.raw && self.at == other.at && self.binary == other.binary
+    }
 }
 
 /// How a group code's value is stored in binary DXF (and how it should be read in ASCII).
@@ -61,8 +71,30 @@ impl<'a> Tag<'a> {
         self.code == code && self.trimmed() == value
     }
 
+    /// A tag as read, nothing parsed yet.
+    #[inline]
+    pub fn new(code: i32, raw: &'a [u8], at: u64, binary: bool) -> Tag<'a> {
+        Tag { code, raw, at, binary, num: f64::NAN }
+    }
+
+    /// The tag with its floating-point value decoded now (a no-op for other codes): the tokenizer thread
+    /// of a pipelined read takes this work (ASCII parsing, and the code-range lookup of binary values) off
+    /// the builder thread. A value that decodes to NaN stays undecoded and is decoded again when asked.
+    #[inline]
+    pub fn with_number(mut self) -> Tag<'a> {
+        if value_type(self.code) == ValueType::Double {
+            let v = if self.binary { le_f64(self.raw) } else { parse_f64(self.raw.trim_ascii()) };
+            self.num = v.unwrap_or(f64::NAN);
+        }
+        self
+    }
+
     /// A floating-point value; integers are widened. `None` when the text is not a number.
+    #[inline]
     pub fn f64(&self) -> Option<f64> {
+        if !self.num.is_nan() {
+            return Some(self.num);
+        }
         if self.binary {
             return match value_type(self.code) {
                 ValueType::Double => le_f64(self.raw),
@@ -132,7 +164,7 @@ const POW10: [f64; 23] = [
     1e21, 1e22,
 ];
 
-/// Parses a decimal number. Plain `[-]digits[.digits]` with at most 15 significant digits takes an exact fast
+/// Parses a decimal number. Plain `[-]digits[.digits]` with a mantissa of at most 2^53 takes an exact fast
 /// path (integer mantissa ÷ exact power of ten is correctly rounded); everything else goes to the standard
 /// library's parser.
 pub fn parse_f64(t: &[u8]) -> Option<f64> {
@@ -141,40 +173,77 @@ pub fn parse_f64(t: &[u8]) -> Option<f64> {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let mut mantissa: u64 = 0;
-    let mut digits = 0u32;
-    let mut frac_digits = 0usize;
-    let mut seen_dot = false;
-    let mut simple = !body.is_empty();
-    for &b in body {
-        match b {
-            b'0'..=b'9' => {
-                if digits > 0 || b != b'0' {
-                    digits += 1;
-                }
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
-                if seen_dot {
-                    frac_digits += 1;
-                }
-            }
-            b'.' if !seen_dot => seen_dot = true,
-            _ => {
-                simple = false;
-                break;
-            }
-        }
-    }
-    // Clinger's fast path: a mantissa of at most 2^53 and a power of ten of at most 10^22 are both exact
-    // doubles, so one IEEE division rounds correctly. That covers the 16 significant digits AutoCAD writes
-    // for most values (a 16-digit mantissa below 9007199254740992); ≤ 19 digits cannot overflow the u64.
-    if simple && digits <= 19 && mantissa <= MAX_EXACT_MANTISSA && frac_digits < POW10.len() && body != b"." {
-        let v = mantissa as f64 / POW10[frac_digits];
+    if let Some(v) = parse_plain(body) {
         return Some(if neg { -v } else { v });
     }
     let s = std::str::from_utf8(t).ok()?;
     let v: f64 = s.parse().ok()?;
     // "inf"/"nan" spelled out are not DXF numbers.
     v.is_finite().then_some(v)
+}
+
+/// `digits[.digits]` (at least one digit, at most 19 digits in all so the mantissa cannot overflow), when
+/// Clinger's fast path applies: a mantissa of at most 2^53 and a power of ten of at most 10^22 are both
+/// exact doubles, so one IEEE division rounds correctly. That covers the 16 significant digits AutoCAD
+/// writes for most values (a 16-digit mantissa below 9007199254740992).
+#[inline]
+fn parse_plain(body: &[u8]) -> Option<f64> {
+    let (mut mantissa, int_end) = digits(body, 0, 0);
+    let (mantissa_all, end, frac_digits) = match body.get(int_end) {
+        Some(b'.') => {
+            let (m, end) = digits(body, int_end + 1, mantissa);
+            (m, end, end - int_end - 1)
+        }
+        _ => (mantissa, int_end, 0),
+    };
+    mantissa = mantissa_all;
+    let total_digits = int_end + frac_digits;
+    if end != body.len() || total_digits == 0 || total_digits > 19 || frac_digits >= POW10.len() {
+        return None;
+    }
+    (mantissa <= MAX_EXACT_MANTISSA).then(|| mantissa as f64 / POW10[frac_digits])
+}
+
+/// Accumulates the decimal digits of `s` from `i` onto `acc`; returns it and the index after the digits.
+/// Eight digits at a time where it can (values are mostly 4–16 digits). Wraps on overflow: the caller
+/// rejects more than 19 digits.
+#[inline]
+fn digits(s: &[u8], mut i: usize, mut acc: u64) -> (u64, usize) {
+    while let Some(chunk) = s.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(w);
+        if !all_digits(v) {
+            break;
+        }
+        acc = acc.wrapping_mul(100_000_000).wrapping_add(eight_digits(v));
+        i += 8;
+    }
+    while let Some(&b) = s.get(i) {
+        if !b.is_ascii_digit() {
+            break;
+        }
+        acc = acc.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+        i += 1;
+    }
+    (acc, i)
+}
+
+/// Whether all eight bytes of `v` (little-endian) are ASCII digits.
+#[inline]
+fn all_digits(v: u64) -> bool {
+    // High nibble 3 in every byte, and adding 6 to the low nibble does not carry into the high one.
+    (v & 0xF0F0_F0F0_F0F0_F0F0) | (((v.wrapping_add(0x0606_0606_0606_0606)) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+        == 0x3333_3333_3333_3333
+}
+
+/// The value of eight ASCII digits (first digit in the lowest byte), by pairwise combining.
+#[inline]
+fn eight_digits(v: u64) -> u64 {
+    let v = v & 0x0F0F_0F0F_0F0F_0F0F;
+    let v = (v.wrapping_mul(10) + (v >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_FFFF_0000_FFFF;
+    (v.wrapping_mul(10_000) + (v >> 32)) & 0xFFFF_FFFF
 }
 
 /// A source of tags (implemented by both tokenizers, so hot loops can be monomorphised per encoding).
@@ -300,7 +369,7 @@ impl<'a> AsciiTokens<'a> {
         let Some(raw) = self.next_line() else {
             return Err(DxfError::IncompleteTag { pos: Pos::Line(at + 1), code });
         };
-        Ok(Some(Tag { code, raw, at, binary: false }))
+        Ok(Some(Tag::new(code, raw, at, false)))
     }
 }
 
@@ -423,7 +492,7 @@ impl<'a> BinaryTokens<'a> {
                 self.take(usize::from(n)).ok_or_else(|| self.truncated(at, code))?
             }
         };
-        Ok(Some(Tag { code, raw, at: at as u64, binary: true }))
+        Ok(Some(Tag::new(code, raw, at as u64, true)))
     }
 }
 
@@ -514,10 +583,27 @@ mod tests {
         }
         // Above 2^53 the slow, exact path takes over.
         assert_eq!(parse_f64(b"9999.999999999999"), Some(9_999.999_999_999_999));
+        // Eight digits at a time, with every split of the digits around the point.
+        for text in ["12345678", "123456789.5", "0.1234567812345678", "87654321.12345678", "-00000001.00000002"] {
+            assert_eq!(parse_f64(text.as_bytes()), text.parse::<f64>().ok(), "{text}");
+        }
+        assert_eq!(parse_f64(b"1234567/"), None);
+        assert_eq!(parse_f64(b"12345678:"), None);
+        assert_eq!(parse_f64(b"1."), Some(1.0));
+        assert_eq!(parse_f64(b".5"), Some(0.5));
+        assert_eq!(parse_f64(b"-"), None);
+        assert_eq!(parse_f64(b""), None);
         assert_eq!(parse_f64(b"."), None);
         assert_eq!(parse_f64(b"abc"), None);
         assert_eq!(parse_f64(b"nan"), None);
-        let t = Tag { code: 70, raw: b"  1.0", at: 1, binary: false };
+        let t = Tag::new(70, b"  1.0", 1, false);
+        // Only real-valued codes are parsed ahead (70 is an integer code).
+        assert!(t.with_number().num.is_nan());
+        assert_eq!(Tag::new(40, b"  1.0", 1, false).with_number().num, 1.0);
+        assert_eq!(Tag::new(10, b"x", 1, false).with_number().f64(), None);
+        assert_eq!(Tag::new(10, b" 2.5", 1, false).with_number().f64(), Some(2.5));
+        let bytes = 2.5f64.to_le_bytes();
+        assert_eq!(Tag::new(10, &bytes, 30, true).with_number().num, 2.5);
         assert_eq!(t.int(), Some(1));
     }
 

@@ -83,18 +83,31 @@ fn handle(raw: &[u8], enc: Encoding) -> Handle {
 /// entities, so this saves an allocation and a decode per entity.
 #[derive(Debug, Default)]
 pub struct LayerNames<'a> {
+    /// The first few names, searched in order: comparing a handful of short byte strings costs less than
+    /// hashing one, and most drawings have fewer layers than this.
+    few: Vec<(&'a [u8], Arc<str>)>,
     by_raw: HashMap<&'a [u8], Arc<str>>,
 }
+
+/// Names kept in the linear list before the map takes over.
+const FEW_LAYERS: usize = 16;
 
 impl<'a> LayerNames<'a> {
     /// The interned name for the raw layer value (layer `0` when the entity names none).
     pub fn get(&mut self, raw: Option<&'a [u8]>, enc: Encoding) -> Arc<str> {
         let raw = raw.unwrap_or(b"0");
+        if let Some((_, name)) = self.few.iter().find(|(r, _)| *r == raw) {
+            return Arc::clone(name);
+        }
         if let Some(name) = self.by_raw.get(raw) {
             return Arc::clone(name);
         }
         let name: Arc<str> = Arc::from(decode(raw, enc));
-        self.by_raw.insert(raw, Arc::clone(&name));
+        if self.few.len() < FEW_LAYERS {
+            self.few.push((raw, Arc::clone(&name)));
+        } else {
+            self.by_raw.insert(raw, Arc::clone(&name));
+        }
         name
     }
 }
@@ -163,7 +176,7 @@ impl<'a> Common<'a> {
             kind,
             layer,
             colour: self.colour,
-            linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")),
+            linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")).map(Arc::from),
             lineweight: self.lineweight.filter(|&w| w != -1),
             invisible: self.invisible,
             geom,

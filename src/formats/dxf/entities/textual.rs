@@ -44,6 +44,7 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
             _ => {}
         }
     }
+    default_style(&mut g);
     // An ATTDEF outside a block shows its tag (2), as AutoCAD draws it; ATTRIB and TEXT show their value.
     let raw = if attribute && is_attdef { tag.or(value).unwrap_or_default() } else { value.unwrap_or_default() };
     g.value = text_plain(&raw);
@@ -54,7 +55,10 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
         1 => (HAlign::Center, v_align(v73)),
         2 => (HAlign::Right, v_align(v73)),
         3 | 5 => (HAlign::Fit, VAlign::Baseline),
-        4 => (HAlign::Center, VAlign::Middle),
+        4 => {
+            g.middle_of_body = true;
+            (HAlign::Center, VAlign::Middle)
+        }
         _ => (HAlign::Left, v_align(v73)),
     };
     // Left/baseline text sits at its insertion point; every other justification at the alignment point,
@@ -76,6 +80,14 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
         }
     }
     Ok(ocs_geom(Geom::Text(Box::new(g)), extrusion(body)?))
+}
+
+/// Group code 7 is optional on TEXT, ATTRIB, ATTDEF and MTEXT; the DXF reference gives `STANDARD` as its
+/// default, and the style table spells that entry `Standard`, which is what a reader of the result expects.
+fn default_style(g: &mut TextGeom) {
+    if g.style.is_none() {
+        g.style = Some("Standard".to_owned());
+    }
 }
 
 fn v_align(code: i64) -> VAlign {
@@ -105,6 +117,8 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             72 if in_columns => cols.count = t.int().unwrap_or(0),
             44 if in_columns => cols.width = t.f64().unwrap_or(0.0),
             45 if in_columns => cols.gutter = t.f64().unwrap_or(0.0),
+            42 if in_columns => cols.total_width = t.f64().unwrap_or(0.0),
+            43 if in_columns => cols.total_height = t.f64().unwrap_or(0.0),
             _ if in_columns || t.code >= 1000 => {}
             46 => cols.defined_height = t.f64().unwrap_or(0.0),
             10 | 20 | 30 => {
@@ -116,6 +130,9 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             }
             40 => g.height = num(t)?,
             41 => g.box_width = Some(num(t)?).filter(|w| *w > 0.0),
+            42 => g.written_width = t.f64().filter(|w| w.is_finite() && *w >= 0.0),
+            43 => g.written_height = t.f64().filter(|h| h.is_finite() && *h >= 0.0),
+            44 => g.line_spacing = t.f64().filter(|f| f.is_finite() && *f > 0.0),
             50 => g.rotation_deg = num(t)?,
             71 => attach = int(t)?,
             7 => g.style = Some(decode(t.raw, enc)),
@@ -127,6 +144,7 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     if let Some(last) = last_chunk {
         raw.extend_from_slice(last);
     }
+    default_style(&mut g);
     let raw = decode(&raw, enc);
     g.value = mtext_plain(&raw);
     if g.value != raw {
@@ -137,6 +155,13 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         let n = cols.count.min(1000) as f64;
         g.box_width = Some(n * cols.width + (n - 1.0) * cols.gutter.max(0.0));
         g.box_height = Some(cols.defined_height).filter(|h| *h > 0.0);
+    }
+    if in_columns {
+        // The embedded object's own extent of the whole layout replaces the entity's 42/43 (ezdxf takes
+        // these; 0 means "not measured").
+        let measured = |v: f64| Some(v).filter(|v| v.is_finite() && *v > 0.0);
+        g.written_width = measured(cols.total_width);
+        g.written_height = measured(cols.total_height);
     }
     if let Some(d) = xdir.filter(|d| d.x != 0.0 || d.y != 0.0) {
         g.rotation_deg = d.y.atan2(d.x).to_degrees();
@@ -152,6 +177,9 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         _ => VAlign::Bottom,
     };
     g.position = ins;
+    // The frame's y axis is extrusion × x direction: under a −Z extrusion (seen from below) the lines run
+    // down the page mirrored, which the model carries as upside-down text.
+    g.mirror_y = extrusion(body)?.z < 0.0;
     Ok(Geom::Text(Box::new(g)))
 }
 
@@ -162,6 +190,9 @@ struct Columns {
     width: f64,
     gutter: f64,
     defined_height: f64,
+    /// Extent of the whole layout as the writer measured it (embedded object only).
+    total_width: f64,
+    total_height: f64,
 }
 
 impl Columns {
@@ -213,6 +244,19 @@ mod tests {
         assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
         assert_eq!(t.value, "⌀10");
         assert_eq!(t.raw.as_deref(), Some("%%c10"));
+        // No group code 7: the DXF default style.
+        assert_eq!(t.style.as_deref(), Some("Standard"));
+    }
+
+    #[test]
+    fn a_named_style_is_kept_and_mtext_defaults_too() {
+        let g = text(&tags("10\n0\n20\n0\n40\n1\n7\nROMANS\n1\nA\n"), Encoding::Utf8, false, false).unwrap();
+        let Geom::Text(t) = g else { panic!("text") };
+        assert_eq!(t.style.as_deref(), Some("ROMANS"));
+        let Geom::Text(m) = mtext(&tags("10\n0\n20\n0\n40\n1\n1\nB\n"), Encoding::Utf8).unwrap() else {
+            panic!("text")
+        };
+        assert_eq!(m.style.as_deref(), Some("Standard"));
     }
 
     #[test]

@@ -1,0 +1,182 @@
+//! Tokenizing on a second thread: the tokenizer runs ahead of the document builder and hands it batches of
+//! tags through a bounded channel, so a large read costs about max(tokenize, build) instead of their sum.
+//!
+//! The builder sees exactly the tag sequence a sequential tokenizer would give, and a tokenizer error
+//! arrives in that sequence where the sequential reader would have met it, so documents and first errors
+//! are the same as without the thread (`tests` below checks both on damaged inputs). Memory in flight is
+//! bounded: [`IN_FLIGHT`] batches of [`BATCH`] tags, and emptied batches go back to the tokenizer for reuse.
+
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+
+use super::error::{DxfError, Pos};
+use super::tokenizer::{Tag, Tokens};
+
+/// Tags per batch: large enough that a channel hand-over (~1 µs) is noise, small enough to stay in cache.
+const BATCH: usize = 4096;
+/// Batches queued between the threads at most.
+const IN_FLIGHT: usize = 4;
+/// Inputs below this size are tokenized in place: a thread costs more than it saves on small files.
+pub(super) const MIN_PIPELINED_BYTES: usize = 4 << 20;
+
+/// What the tokenizer thread sends.
+pub(super) enum Msg<'a> {
+    Tags(Vec<Tag<'a>>),
+    /// The clean end of the input, and the position end-of-file errors name.
+    End(Pos),
+    /// The tokenizer's error, after every tag before it.
+    Failed(DxfError),
+}
+
+/// The tokenizer thread's ends of the two channels: batches out, emptied batches back.
+pub(super) struct TokenizerEnds<'a> {
+    tx: SyncSender<Msg<'a>>,
+    recycled: Receiver<Vec<Tag<'a>>>,
+}
+
+/// The tokenizer side: runs over `bytes` until the end, an error, or the builder hanging up.
+pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
+    let TokenizerEnds { tx, recycled } = ends;
+    let mut tokens = Tokens::new(bytes);
+    let mut batch = Vec::with_capacity(BATCH);
+    loop {
+        match tokens.next_tag() {
+            Ok(Some(t)) => {
+                // Parsing ASCII reals here balances the two threads: the builder is the slower side.
+                batch.push(t.with_number());
+                if batch.len() == BATCH {
+                    let next = match recycled.try_recv() {
+                        Ok(mut v) => {
+                            v.clear();
+                            v
+                        }
+                        Err(TryRecvError::Empty | TryRecvError::Disconnected) => Vec::with_capacity(BATCH),
+                    };
+                    if tx.send(Msg::Tags(std::mem::replace(&mut batch, next))).is_err() {
+                        return; // the builder is done (it met `0 EOF` or an error of its own)
+                    }
+                }
+            }
+            Ok(None) => {
+                let end = tokens.end_pos();
+                if !batch.is_empty() && tx.send(Msg::Tags(batch)).is_err() {
+                    return;
+                }
+                let _ = tx.send(Msg::End(end));
+                return;
+            }
+            Err(e) => {
+                if !batch.is_empty() && tx.send(Msg::Tags(batch)).is_err() {
+                    return;
+                }
+                let _ = tx.send(Msg::Failed(e));
+                return;
+            }
+        }
+    }
+}
+
+/// The builder side: the tags of the tokenizer thread, one at a time or up to the next `0` tag.
+pub(super) struct PipedTags<'a> {
+    rx: Receiver<Msg<'a>>,
+    recycle: SyncSender<Vec<Tag<'a>>>,
+    current: Vec<Tag<'a>>,
+    next: usize,
+    /// Set once the stream ended: its end position, or the error it ended with (repeated if asked again).
+    ended: Option<Result<Pos, DxfError>>,
+    binary: bool,
+    /// Position for end-of-file errors before the end is known (never used in practice: the builder only
+    /// asks after the stream ended).
+    start_pos: Pos,
+}
+
+impl<'a> PipedTags<'a> {
+    /// Both ends of a pipeline over `bytes`; run [`produce`] with the returned ends on another thread.
+    pub fn channel(bytes: &'a [u8]) -> (PipedTags<'a>, TokenizerEnds<'a>) {
+        let (tx, rx) = sync_channel(IN_FLIGHT);
+        let (recycle, recycled) = sync_channel(IN_FLIGHT + 2);
+        let probe = Tokens::new(bytes);
+        let piped = PipedTags {
+            rx,
+            recycle,
+            current: Vec::new(),
+            next: 0,
+            ended: None,
+            binary: probe.is_binary(),
+            start_pos: probe.end_pos(),
+        };
+        (piped, TokenizerEnds { tx, recycled })
+    }
+
+    pub fn is_binary(&self) -> bool {
+        self.binary
+    }
+
+    /// Moves to the next batch; `Ok(false)` at the clean end.
+    fn refill(&mut self) -> Result<bool, DxfError> {
+        loop {
+            if let Some(end) = &self.ended {
+                return end.clone().map(|_| false);
+            }
+            let msg = match self.rx.recv() {
+                Ok(m) => m,
+                // The tokenizer never hangs up without a last message; treat it as the end of the input.
+                Err(_) => Msg::End(self.start_pos),
+            };
+            match msg {
+                Msg::Tags(v) => {
+                    let old = std::mem::replace(&mut self.current, v);
+                    self.next = 0;
+                    if old.capacity() > 0 {
+                        // Best effort: when the tokenizer has enough spare batches this one is dropped.
+                        let _ = self.recycle.try_send(old);
+                    }
+                    if !self.current.is_empty() {
+                        return Ok(true);
+                    }
+                }
+                Msg::End(pos) => self.ended = Some(Ok(pos)),
+                Msg::Failed(e) => self.ended = Some(Err(e)),
+            }
+        }
+    }
+
+    #[inline]
+    pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        if self.next >= self.current.len() && !self.refill()? {
+            return Ok(None);
+        }
+        let t = self.current[self.next];
+        self.next += 1;
+        Ok(Some(t))
+    }
+
+    /// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
+    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+        loop {
+            if self.next >= self.current.len() && !self.refill()? {
+                return Ok(None);
+            }
+            let rest = &self.current[self.next..];
+            match rest.iter().position(|t| t.code == 0) {
+                Some(i) => {
+                    body.extend_from_slice(&rest[..i]);
+                    let zero = rest[i];
+                    self.next += i + 1;
+                    return Ok(Some(zero));
+                }
+                None => {
+                    body.extend_from_slice(rest);
+                    self.next = self.current.len();
+                }
+            }
+        }
+    }
+
+    /// Where end-of-file errors point: the tokenizer's end position once the stream ended.
+    pub fn end_pos(&self) -> Pos {
+        match &self.ended {
+            Some(Ok(pos)) => *pos,
+            _ => self.start_pos,
+        }
+    }
+}
