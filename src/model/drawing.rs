@@ -204,8 +204,13 @@ pub enum HAlign {
     Left,
     Center,
     Right,
-    /// TEXT "aligned"/"fit": between the insertion and the alignment point.
+    /// TEXT "fit" (DXF 72 = 5): stretched between the insertion and the alignment point at its own height.
+    /// Readers give it the direction of that span as rotation and a width factor such that the span is
+    /// `TEXT_CHAR_WIDTH · height · width_factor` per character (`model::measure`), whatever the font.
     Fit,
+    /// TEXT "aligned" (DXF 72 = 3): as [`HAlign::Fit`], but the height scales with the width (the glyphs keep
+    /// their proportions), so the stored height is only nominal.
+    Aligned,
 }
 
 /// Vertical text justification (DXF 73 for TEXT; MTEXT attachment rows).

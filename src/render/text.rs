@@ -4,7 +4,8 @@
 //!
 //! Layout: the text height is the cap height (as AutoCAD sizes text), lines are `5/3 · height` apart,
 //! MTEXT with a reference width wraps at spaces; width factor, oblique angle, rotation, mirroring and the
-//! nine justifications are honoured; TEXT "fit"/"aligned" is drawn left-justified.
+//! nine justifications are honoured; TEXT "fit" is stretched along its span (`model::HAlign::Fit`: the
+//! reader's width factor says how long the span is) and "aligned" scaled to it, height too, as AutoCAD does.
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
-use crate::model::measure::TEXT_LINE_PITCH;
+use crate::model::measure::{TEXT_CHAR_WIDTH, TEXT_LINE_PITCH};
 use crate::model::{HAlign, TextGeom, VAlign};
 
 /// DejaVu Sans, embedded so that renders never depend on the machine's fonts.
@@ -178,6 +179,7 @@ impl TextEngine {
         let value: String = t.value.chars().take(MAX_CHARS_PER_TEXT).collect();
         let wrap = t.box_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
         let lines = self.lines(&value, wrap);
+        let (sx, sy) = self.glyph_scales(t, &lines, s, wf);
         let n = lines.len() as f64;
         let pitch = t.height * TEXT_LINE_PITCH;
         let first_baseline = match t.valign {
@@ -194,9 +196,9 @@ impl TextEngine {
         let frame = Map2 { a: cos * mx, b: sin * mx, c: -sin * my, d: cos * my, e: t.position.x, f: t.position.y };
         let frame_px = to_px.then_after(&frame);
         for (i, line) in lines.iter().enumerate() {
-            let width = self.advance(line) * s * wf;
+            let width = self.advance(line) * sx;
             let x0 = match t.halign {
-                HAlign::Left | HAlign::Fit => 0.0,
+                HAlign::Left | HAlign::Fit | HAlign::Aligned => 0.0,
                 HAlign::Center => -width / 2.0,
                 HAlign::Right => -width,
             };
@@ -207,10 +209,10 @@ impl TextEngine {
                     return rings;
                 }
                 let Some(g) = self.glyph(ch) else { continue };
-                let advance = g.advance * s * wf;
+                let advance = g.advance * sx;
                 if !g.outline.is_empty() {
                     // Font units → text frame: scale, oblique shear, then place at the pen.
-                    let glyph = Map2 { a: s * wf, b: 0.0, c: s * shear, d: s, e: pen_x + y * shear, f: y };
+                    let glyph = Map2 { a: sx, b: 0.0, c: sy * shear, d: sy, e: pen_x + y * shear, f: y };
                     flatten_cmds(&g.outline, &frame_px.then_after(&glyph), tol, &mut rings);
                     self.glyphs_drawn += 1;
                 }
@@ -218,6 +220,28 @@ impl TextEngine {
             }
         }
         rings
+    }
+}
+
+impl TextEngine {
+    /// World units per font unit along and across the baseline. Fit and aligned TEXT span
+    /// `TEXT_CHAR_WIDTH · height · width_factor` per character (the model's convention, independent of the
+    /// font): our glyphs are stretched to that length, and for aligned text the height scales alike.
+    fn glyph_scales(&mut self, t: &TextGeom, lines: &[String], s: f64, wf: f64) -> (f64, f64) {
+        let plain = (s * wf, s);
+        if !matches!(t.halign, HAlign::Fit | HAlign::Aligned) {
+            return plain;
+        }
+        let span = TEXT_CHAR_WIDTH * t.height * wf * t.value.chars().count() as f64;
+        let natural = lines.first().map_or(0.0, |l| self.advance(l));
+        let k = span / natural;
+        if !(k.is_finite() && k > 0.0) {
+            return plain;
+        }
+        match t.halign {
+            HAlign::Aligned => (k, k),
+            _ => (k, s),
+        }
     }
 }
 
@@ -352,6 +376,29 @@ mod tests {
         let (_, y0, _, y1) = bounds(&eng.outline(&t, &ID, 0.01));
         // Two lines: the second baseline is 5/3 · 10 below the first.
         assert!((y1 - 10.0).abs() < 0.02 && (f64::from(y0) + 10.0 * TEXT_LINE_PITCH).abs() < 0.02, "{y0}..{y1}");
+    }
+
+    #[test]
+    fn fit_text_spans_its_points_and_aligned_text_scales_its_height() {
+        let mut eng = TextEngine::new(1000);
+        // The reader's convention: 4 characters over a 40-unit span at height 10 → width factor 40 / 24.
+        let fit = TextGeom {
+            value: "IIII".into(),
+            height: 10.0,
+            width_factor: 40.0 / (TEXT_CHAR_WIDTH * 10.0 * 4.0),
+            halign: HAlign::Fit,
+            ..TextGeom::default()
+        };
+        let (x0, y0, x1, y1) = bounds(&eng.outline(&fit, &ID, 0.01));
+        // The pen ends at 40; the last "I" stops short of it by its right side bearing.
+        assert!(x0 > 0.0 && x0 < 4.0 && x1 > 34.0 && x1 < 40.0, "{x0}..{x1}");
+        assert!(y0.abs() < 0.02 && (y1 - 10.0).abs() < 0.02, "fit keeps the height: {y0}..{y1}");
+        let aligned = TextGeom { halign: HAlign::Aligned, ..fit };
+        let (_, _, ax1, ay1) = bounds(&eng.outline(&aligned, &ID, 0.01));
+        // "IIII" is narrower than 4 × 0.6 × height in DejaVu Sans, so aligned text grows taller to fill 40.
+        let k = 40.0 / (eng.advance("IIII") * 10.0 / eng.cap_height);
+        assert!((f64::from(ax1) - f64::from(x1)).abs() < 0.02, "same span: {ax1} vs {x1}");
+        assert!((f64::from(ay1) - 10.0 * k).abs() < 0.05 && k > 1.5, "height {ay1}, k {k}");
     }
 
     #[test]

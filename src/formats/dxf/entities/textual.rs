@@ -53,20 +53,22 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
     (g.halign, g.valign) = match h72 {
         1 => (HAlign::Center, v_align(v73)),
         2 => (HAlign::Right, v_align(v73)),
-        3 | 5 => (HAlign::Fit, VAlign::Baseline),
+        3 => (HAlign::Aligned, VAlign::Baseline),
+        5 => (HAlign::Fit, VAlign::Baseline),
         4 => (HAlign::Center, VAlign::Middle),
         _ => (HAlign::Left, v_align(v73)),
     };
     // Left/baseline text sits at its insertion point; every other justification at the alignment point,
     // except aligned/fit, which run from the insertion point.
-    let justified = !matches!((g.halign, g.valign), (HAlign::Left, VAlign::Baseline) | (HAlign::Fit, _));
+    let justified =
+        !matches!((g.halign, g.valign), (HAlign::Left, VAlign::Baseline) | (HAlign::Fit | HAlign::Aligned, _));
     g.position = match (justified, align) {
         (true, Some(a)) => a,
         _ => ins,
     };
     // Aligned/fit text is stretched between the insertion and the alignment point: carry that as the
     // direction and a width factor over the nominal glyph width, so extents end at the alignment point.
-    if let (HAlign::Fit, Some(a)) = (g.halign, align) {
+    if let (HAlign::Fit | HAlign::Aligned, Some(a)) = (g.halign, align) {
         let d = a.minus(ins);
         let len = d.x.hypot(d.y);
         let chars = g.value.chars().count() as f64;
