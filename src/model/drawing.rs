@@ -243,10 +243,20 @@ pub struct TextGeom {
     pub box_width: Option<f64>,
     /// MTEXT defined height of a column layout (every column that tall), if any.
     pub box_height: Option<f64>,
+    /// MTEXT column layout (two columns or more), if any: `box_width` is then all columns and gutters.
+    pub columns: Option<TextColumns>,
     pub multiline: bool,
     /// Text drawn mirrored in X (DXF 71 flag 2) or upside down (flag 4).
     pub mirror_x: bool,
     pub mirror_y: bool,
+}
+
+/// An MTEXT column layout: `count` columns `width` wide, `gutter` apart (drawing units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextColumns {
+    pub count: u32,
+    pub width: f64,
+    pub gutter: f64,
 }
 
 /// An attribute attached to an INSERT.

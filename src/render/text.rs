@@ -177,11 +177,14 @@ impl TextEngine {
         let s = t.height / self.cap_height; // world units per font unit
         let wf = if t.width_factor.is_finite() && t.width_factor > 0.0 { t.width_factor } else { 1.0 };
         let value: String = t.value.chars().take(MAX_CHARS_PER_TEXT).collect();
-        let wrap = t.box_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
+        let columns = Columns::of(t);
+        let wrap_width = columns.map_or(t.box_width, |c| Some(c.width));
+        let wrap = wrap_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
         let lines = self.lines(&value, wrap);
         let (sx, sy) = self.glyph_scales(t, &lines, s, wf);
-        let n = lines.len() as f64;
         let pitch = t.height * TEXT_LINE_PITCH;
+        let rows = columns.map_or(lines.len(), |c| c.rows(t, lines.len(), pitch));
+        let n = rows.min(lines.len()).max(1) as f64;
         let first_baseline = match t.valign {
             VAlign::Baseline => 0.0,
             VAlign::Bottom => (n - 1.0) * pitch + self.descent * s,
@@ -202,8 +205,9 @@ impl TextEngine {
                 HAlign::Center => -width / 2.0,
                 HAlign::Right => -width,
             };
-            let y = first_baseline - i as f64 * pitch;
-            let mut pen_x = x0;
+            // Line i is row i % rows of column i / rows.
+            let y = first_baseline - (i % rows.max(1)) as f64 * pitch;
+            let mut pen_x = x0 + columns.map_or(0.0, |c| (i / rows.max(1)) as f64 * c.step);
             for ch in line.chars() {
                 if self.glyphs_drawn >= self.max_glyphs {
                     return rings;
@@ -220,6 +224,33 @@ impl TextEngine {
             }
         }
         rings
+    }
+}
+
+/// An MTEXT column layout as laid out: lines wrap at a column's width and fill a column before the next.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    count: usize,
+    width: f64,
+    /// From one column's left edge to the next one's.
+    step: f64,
+}
+
+impl Columns {
+    fn of(t: &TextGeom) -> Option<Columns> {
+        let c = t.columns.filter(|c| t.multiline && c.count >= 2)?;
+        let usable = c.width.is_finite() && c.width > 0.0 && c.gutter.is_finite();
+        usable.then(|| Columns { count: c.count as usize, width: c.width, step: c.width + c.gutter.max(0.0) })
+    }
+
+    /// Lines per column: as many as fit the defined height (at least one), else an even share of `lines`.
+    /// Text beyond the last column goes on in further columns, so none is lost.
+    fn rows(&self, t: &TextGeom, lines: usize, pitch: f64) -> usize {
+        let fitting = t.box_height.filter(|h| h.is_finite() && *h > 0.0 && pitch > 0.0).map(|h| {
+            let extra = ((h - t.height) / pitch).floor();
+            if extra.is_finite() && extra > 0.0 { extra.min(1e6) as usize + 1 } else { 1 }
+        });
+        fitting.unwrap_or_else(|| lines.div_ceil(self.count)).max(1)
     }
 }
 
@@ -399,6 +430,31 @@ mod tests {
         let k = 40.0 / (eng.advance("IIII") * 10.0 / eng.cap_height);
         assert!((f64::from(ax1) - f64::from(x1)).abs() < 0.02, "same span: {ax1} vs {x1}");
         assert!((f64::from(ay1) - 10.0 * k).abs() < 0.05 && k > 1.5, "height {ay1}, k {k}");
+    }
+
+    #[test]
+    fn mtext_columns_wrap_at_a_column_and_fill_it_before_the_next() {
+        let mut eng = TextEngine::new(1000);
+        let s = 10.0 / eng.cap_height;
+        // Columns one "HH" wide, 20 apart; room for two lines (10 + 16.7 ≤ 30).
+        let col = eng.advance("HH") * s * 1.01;
+        let t = TextGeom {
+            value: "HH HH HH HH HH".into(),
+            height: 10.0,
+            multiline: true,
+            valign: VAlign::Top,
+            box_height: Some(30.0),
+            columns: Some(crate::model::TextColumns { count: 2, width: col, gutter: 20.0 - col }),
+            ..TextGeom::default()
+        };
+        let rings = eng.outline(&t, &ID, 0.01);
+        // Five words, one per line, two per column: columns start at x = 0, 20 and 40.
+        let lefts: Vec<i32> = rings.iter().map(|r| r.iter().map(|p| p[0]).fold(f32::MAX, f32::min) as i32).collect();
+        assert!(lefts.iter().any(|x| (40..44).contains(x)), "a third column: {lefts:?}");
+        assert!(lefts.iter().all(|x| *x < 44 + col as i32), "{lefts:?}");
+        let (_, y0, _, y1) = bounds(&rings);
+        // Two rows hanging from the top: down to one pitch plus a height below the point.
+        assert!(y1.abs() < 0.02 && (f64::from(y0) + 10.0 + 10.0 * TEXT_LINE_PITCH).abs() < 0.05, "{y0}..{y1}");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain, text_plain};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::{Geom, HAlign, Point, TextGeom, VAlign};
+use crate::model::{Geom, HAlign, Point, TextColumns, TextGeom, VAlign};
 
 /// TEXT-like entities. `attribute` selects the ATTRIB/ATTDEF code of the vertical alignment (74, as 73 is
 /// the field length there).
@@ -139,6 +139,7 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         let n = cols.count.min(1000) as f64;
         g.box_width = Some(n * cols.width + (n - 1.0) * cols.gutter.max(0.0));
         g.box_height = Some(cols.defined_height).filter(|h| *h > 0.0);
+        g.columns = Some(TextColumns { count: n as u32, width: cols.width, gutter: cols.gutter.max(0.0) });
     }
     if let Some(d) = xdir.filter(|d| d.x != 0.0 || d.y != 0.0) {
         g.rotation_deg = d.y.atan2(d.x).to_degrees();
@@ -225,5 +226,21 @@ mod tests {
         assert_eq!(t.value, "Hello world\nnext");
         assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
         assert!(t.multiline);
+    }
+
+    #[test]
+    fn aligned_and_fit_text_differ_and_mtext_columns_are_kept() {
+        let aligned = text(&tags("10\n0\n20\n0\n11\n12\n21\n0\n40\n2\n1\nAB\n72\n3\n"), Encoding::Utf8, false, false);
+        let Ok(Geom::Text(t)) = aligned else { panic!("text") };
+        // Two characters over 12 units at height 2: width factor 12 / (0.6 · 2 · 2) = 5.
+        assert_eq!((t.halign, t.width_factor), (HAlign::Aligned, 5.0));
+        let fit = text(&tags("10\n0\n20\n0\n11\n12\n21\n0\n40\n2\n1\nAB\n72\n5\n"), Encoding::Utf8, false, false);
+        let Ok(Geom::Text(t)) = fit else { panic!("text") };
+        assert_eq!(t.halign, HAlign::Fit);
+        // R2018: the embedded object after 101 holds the column count (72), width (44) and gutter (45).
+        let m = mtext(&tags("10\n0\n20\n0\n40\n1\n1\nx\n101\nEmbedded Object\n72\n3\n44\n10\n45\n2\n"), Encoding::Utf8);
+        let Ok(Geom::Text(t)) = m else { panic!("text") };
+        assert_eq!(t.columns, Some(TextColumns { count: 3, width: 10.0, gutter: 2.0 }));
+        assert_eq!(t.box_width, Some(34.0));
     }
 }
