@@ -137,7 +137,8 @@ mod tests {
     fn dilation_is_a_five_pixel_square() {
         let d = mask(7, 7, &[(3, 3)]).dilate(2);
         assert_eq!(d.count(), 25);
-        assert!(d.bits[1 * 7 + 1] && d.bits[5 * 7 + 5] && !d.bits[0 * 7 + 3] && !d.bits[3 * 7 + 6]);
+        let at = |x: usize, y: usize| d.bits[y * 7 + x];
+        assert!(at(1, 1) && at(5, 5) && !at(3, 0) && !at(6, 3));
     }
 
     #[test]
