@@ -32,7 +32,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 started=$(date +%s)
 find "$CORPUS/dxf" -maxdepth 1 -type f -iname '*.dxf' -print0 | sort -z |
-    xargs -0 -P "$JOBS" -I{} sh -c 'timeout 300 "$1" .ci/likeness_ezdxf.py "$2" "$3" "$4/$(basename "$3").png" --size 1024x768 \
+    xargs -0 -P "$JOBS" -I{} sh -c 'timeout 900 "$1" .ci/likeness_ezdxf.py "$2" "$3" "$4/$(basename "$3").png" --size 1024x768 \
         || echo "{\"file\": \"$3\", \"error\": \"likeness_ezdxf.py failed or timed out\"}"' \
         _ "$VENV/bin/python" "$ORACLE" {} "$OUT" > "$OUT/results.part" 2> "$OUT/stderr.log"
 mv "$OUT/results.part" "$OUT/results.jsonl"
