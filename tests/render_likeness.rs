@@ -294,3 +294,31 @@ fn corpus_dxf_previews_look_like_ezdxfs() {
         "{passing} files reach F1 {FLOOR_F1}, {recorded_passing} in {TABLE}: the likeness regressed"
     );
 }
+
+#[test]
+fn drops_missing_rows_and_stale_rows_are_regressions() {
+    let row = |f1: f64| Row { score: Some(Score { precision: f1, recall: f1, f1 }), note: String::new() };
+    let rows: BTreeMap<String, Row> = [
+        ("same.dxf".to_owned(), row(0.90)),
+        ("within.dxf".to_owned(), row(0.875)),
+        ("dropped.dxf".to_owned(), row(0.80)),
+        ("new.dxf".to_owned(), row(0.95)),
+        ("unreadable.dxf".to_owned(), Row { score: None, note: "no reference".into() }),
+    ]
+    .into();
+    let recorded: BTreeMap<String, (Option<f64>, String)> = [
+        ("same.dxf", Some(0.90)),
+        ("within.dxf", Some(0.90)),
+        ("dropped.dxf", Some(0.90)),
+        ("unreadable.dxf", None),
+        ("gone.dxf", Some(0.5)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), (v, String::new())))
+    .collect();
+    let failures = regressions(&rows, &recorded);
+    assert_eq!(failures.len(), 3, "{failures:?}");
+    assert!(failures[0].starts_with("dropped.dxf: F1 0.800, recorded 0.900"), "{failures:?}");
+    assert!(failures[1].starts_with("new.dxf: not in"), "{failures:?}");
+    assert!(failures[2].starts_with("gone.dxf: listed"), "{failures:?}");
+}
