@@ -14,6 +14,15 @@ ORACLE="$(cd "$CORPUS/../oracles" && pwd)/render_ezdxf.py"
 OUT="$ROOT/target/likeness/ezdxf"
 JOBS="$(nproc 2>/dev/null || echo 2)"
 
+# ezdxf draws text in a system font it picks for the style's font (arial.ttf and SHX "txt" became DejaVu Sans
+# Condensed when the scores were recorded): the same fonts are needed for the same pictures.
+for font in DejaVuSans.ttf DejaVuSansCondensed.ttf; do
+    if [ ! -f "/usr/share/fonts/truetype/dejavu/$font" ]; then
+        echo "likeness-setup: $font missing: apt-get install fonts-dejavu-core fonts-dejavu-extra" >&2
+        exit 1
+    fi
+done
+
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys' >/dev/null 2>&1; then
     echo "likeness-setup: creating venv $VENV"
     rm -rf "$VENV"
