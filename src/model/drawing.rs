@@ -205,8 +205,13 @@ pub enum HAlign {
     Left,
     Center,
     Right,
-    /// TEXT "aligned"/"fit": between the insertion and the alignment point.
+    /// TEXT "fit" (DXF 72 = 5): stretched between the insertion and the alignment point at its own height.
+    /// Readers give it the direction of that span as rotation and a width factor such that the span is
+    /// `TEXT_CHAR_WIDTH · height · width_factor` per character (`model::measure`), whatever the font.
     Fit,
+    /// TEXT "aligned" (DXF 72 = 3): as [`HAlign::Fit`], but the height scales with the width (the glyphs keep
+    /// their proportions), so the stored height is only nominal.
+    Aligned,
 }
 
 /// Vertical text justification (DXF 73 for TEXT; MTEXT attachment rows).
@@ -239,6 +244,8 @@ pub struct TextGeom {
     pub box_width: Option<f64>,
     /// MTEXT defined height of a column layout (every column that tall), if any.
     pub box_height: Option<f64>,
+    /// MTEXT column layout (two columns or more), if any: `box_width` is then all columns and gutters.
+    pub columns: Option<TextColumns>,
     pub multiline: bool,
     /// Text drawn mirrored in X (DXF 71 flag 2) or upside down (flag 4).
     pub mirror_x: bool,
@@ -251,6 +258,14 @@ pub struct TextGeom {
     /// TEXT justified "middle" (DXF 72 = 4): centred on the whole height, descender included, where
     /// middle-centre (72 = 1, 73 = 2) centres on the cap height.
     pub middle_of_body: bool,
+}
+
+/// An MTEXT column layout: `count` columns `width` wide, `gutter` apart (drawing units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextColumns {
+    pub count: u32,
+    pub width: f64,
+    pub gutter: f64,
 }
 
 /// An attribute attached to an INSERT.

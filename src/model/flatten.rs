@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
 
 use super::colour::ColourSpec;
-use super::drawing::{BlockDef, Entity, Geom, HatchEdge, HatchGeom, InsertGeom, TextGeom, Vertex};
+use super::drawing::{BlockDef, Entity, Geom, HatchEdge, HatchGeom, InsertGeom, TextColumns, TextGeom, Vertex};
 use super::geom::{Affine, Point, ccw_sweep, flatten_bulge, normalize_angle};
 
 /// Blocks by upper-case name (DXF block names compare case-insensitively).
@@ -406,6 +406,8 @@ fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
     out.box_height = text.box_height.map(|h| h * up.length());
     out.written_width = text.written_width.map(|w| w * dir.length());
     out.written_height = text.written_height.map(|h| h * up.length());
+    out.columns =
+        text.columns.map(|c| TextColumns { width: c.width * dir.length(), gutter: c.gutter * dir.length(), ..c });
     if pm.mirrored {
         // Glyphs run along the mapped direction but mirrored, as AutoCAD draws text in mirrored blocks. A
         // text is drawn mirror-then-rotate (x flipped in its own frame, then turned by its rotation), so the

@@ -270,7 +270,7 @@ pub fn text_box(t: &TextGeom) -> [Point; 4] {
         None => total_h,
     };
     let x0 = match t.halign {
-        HAlign::Left | HAlign::Fit => 0.0,
+        HAlign::Left | HAlign::Fit | HAlign::Aligned => 0.0,
         HAlign::Center => -w / 2.0,
         HAlign::Right => -w,
     };

@@ -56,13 +56,13 @@ fn line_box(t: &TextGeom, face: &Face) -> Option<[Point; 4]> {
     let width = match t.halign {
         // The reader stretched fit/aligned text between its two points through the width factor of the
         // estimate: that span is the width whatever the font.
-        HAlign::Fit => super::measure::TEXT_CHAR_WIDTH * h.abs() * t.width_factor * text.chars().count() as f64,
+        HAlign::Fit | HAlign::Aligned => super::measure::TEXT_CHAR_WIDTH * h.abs() * t.width_factor * text.chars().count() as f64,
         _ => face.advance_sum(text) * scale * t.width_factor,
     };
     let baseline = face.baseline() * scale;
     let (bottom, cap_top) = (baseline - face.descender_per_cap() * h, baseline + h);
     let shift_x = match t.halign {
-        HAlign::Left | HAlign::Fit => 0.0,
+        HAlign::Left | HAlign::Fit | HAlign::Aligned => 0.0,
         HAlign::Center => -width / 2.0,
         HAlign::Right => -width,
     };
@@ -110,7 +110,7 @@ fn mtext_box(t: &TextGeom, face: &Face) -> Option<[Point; 4]> {
     let sx = match t.halign {
         HAlign::Center => -0.5 * w,
         HAlign::Right => -w,
-        HAlign::Left | HAlign::Fit => 0.0,
+        HAlign::Left | HAlign::Fit | HAlign::Aligned => 0.0,
     };
     let sy = match t.valign {
         VAlign::Middle => 0.5 * total_h,

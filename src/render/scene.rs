@@ -17,8 +17,9 @@ use super::colour::{Paint, display, resolve, tint};
 use super::text::{Map2, TextEngine};
 use super::{Background, RenderOptions};
 
-/// Margin around the extents, as a fraction of the image side.
-pub const MARGIN: f64 = 0.03;
+/// Margin around the extents on every side, as a fraction of the image's shorter side: the same band all
+/// round (as ezdxf's drawing add-on pages are laid out, so previews compare pixel for pixel).
+pub const MARGIN: f64 = 0.02;
 /// Largest distance between a curve and the chords drawn for it, in pixels.
 pub const TOLERANCE_PX: f64 = 0.25;
 /// Fixed plot scale for lineweights: 96 dpi, so 0.25 mm (AutoCAD's default) is about one pixel.
@@ -99,14 +100,16 @@ pub struct Fit {
 }
 
 impl Fit {
-    /// Fits `b` into `width × height` with [`MARGIN`] on every side; an empty or degenerate box gets unit size.
+    /// Fits `b` into `width × height` less [`MARGIN`] of the shorter side all round; an empty or degenerate box
+    /// gets unit size.
     pub fn new(b: &BBox2, width: u32, height: u32) -> Fit {
         let (w, h) = (f64::from(width), f64::from(height));
         if b.is_empty() {
             return Fit { scale: 1.0, centre: (0.0, 0.0), size: (w, h) };
         }
         let (bw, bh) = (b.width(), b.height());
-        let avail = (w * (1.0 - 2.0 * MARGIN), h * (1.0 - 2.0 * MARGIN));
+        let m = MARGIN * w.min(h);
+        let avail = ((w - 2.0 * m).max(1.0), (h - 2.0 * m).max(1.0));
         let sx = if bw > 0.0 { avail.0 / bw } else { f64::INFINITY };
         let sy = if bh > 0.0 { avail.1 / bh } else { f64::INFINITY };
         let mut scale = sx.min(sy);
@@ -184,24 +187,32 @@ impl<'a> Layers<'a> {
 /// model space falls back to the first layout that draws something, so a drawing kept only in paper space
 /// still gets a preview.
 pub fn build_scene(doc: &Document, opts: &RenderOptions) -> Option<Scene> {
+    build_scene_fitted(doc, opts, None)
+}
+
+/// As [`build_scene`], fitting `extents` (sheet coordinates) instead of the drawn extents when given: the
+/// same framing for several renders, or another renderer's framing to compare pixels with (the likeness test).
+pub fn build_scene_fitted(doc: &Document, opts: &RenderOptions, extents: Option<BBox2>) -> Option<Scene> {
     if doc.source.format.is_3d() {
         return None;
     }
-    let scene = build_sheet(doc, opts, opts.sheet)?;
+    let scene = build_sheet(doc, opts, opts.sheet, extents)?;
     if opts.sheet != 0 || !scene.items.is_empty() {
         return Some(scene);
     }
-    let fallback = (1..doc.sheets.len()).filter_map(|i| build_sheet(doc, opts, i)).find(|s| !s.items.is_empty());
+    let fallback =
+        (1..doc.sheets.len()).filter_map(|i| build_sheet(doc, opts, i, extents)).find(|s| !s.items.is_empty());
     Some(fallback.unwrap_or(scene))
 }
 
-fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize) -> Option<Scene> {
+fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Option<BBox2>) -> Option<Scene> {
     let sheet = doc.sheets.get(index)?;
     let layers = Layers::new(doc, opts.layers.as_deref());
     let linetypes: HashMap<String, &Linetype> =
         doc.linetypes.iter().rev().map(|l| (l.name.to_ascii_uppercase(), l)).collect();
     let (prims, expansion_truncated) = collect(doc, &sheet.entities, &layers, &linetypes);
-    let extents = drawn_extents(&prims);
+    let usable = |b: &BBox2| !b.is_empty() && [b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite());
+    let extents = extents.filter(usable).unwrap_or_else(|| drawn_extents(&prims));
     let fit = Fit::new(&extents, opts.width, opts.height);
     let mut b = Builder::new(doc, opts, fit);
     for p in &prims {
@@ -839,12 +850,15 @@ mod tests {
     fn fit_maps_extents_into_the_margin_with_y_up() {
         let b = BBox2 { min_x: 0.0, min_y: 0.0, max_x: 200.0, max_y: 100.0 };
         let fit = Fit::new(&b, 1000, 1000);
-        // Width limits: 940 px for 200 units.
-        assert!((fit.scale - 4.7).abs() < 1e-12);
-        assert_eq!(fit.px(Point::xy(0.0, 0.0)), [30.0, 735.0]);
-        assert_eq!(fit.px(Point::xy(200.0, 100.0)), [970.0, 265.0]);
+        // Width limits: 960 px (20 px margins) for 200 units.
+        assert!((fit.scale - 4.8).abs() < 1e-12);
+        assert_eq!(fit.px(Point::xy(0.0, 0.0)), [20.0, 740.0]);
+        assert_eq!(fit.px(Point::xy(200.0, 100.0)), [980.0, 260.0]);
         let m = fit.map2().apply(200.0, 100.0);
-        assert!((m.0 - 970.0).abs() < 1e-9 && (m.1 - 265.0).abs() < 1e-9);
+        assert!((m.0 - 980.0).abs() < 1e-9 && (m.1 - 260.0).abs() < 1e-9);
+        // The margin is a share of the shorter side on both axes: 2 % of 768 px is 15.36 px each side.
+        let wide = Fit::new(&b, 1024, 768);
+        assert!((wide.scale - (1024.0 - 2.0 * 15.36) / 200.0).abs() < 1e-12);
         // A single point: centred at one unit per pixel.
         let mut p = BBox2::EMPTY;
         p.add_point(Point::xy(5.0, 5.0));
@@ -858,7 +872,7 @@ mod tests {
         let scene = build_scene(&doc_with(vec![circle]), &opts).expect("a 2D scene");
         let Shape::Stroke { paths, .. } = &scene.items[0].shape else { panic!("a stroke") };
         let (cx, cy, r) = (250.0f64, 250.0f64, 10.0 * scene.fit.scale);
-        assert!((r - 235.0).abs() < 1e-9);
+        assert!((r - 240.0).abs() < 1e-9);
         let mut worst = 0.0f64;
         for w in paths[0].windows(2) {
             let mid =

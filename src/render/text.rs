@@ -4,7 +4,8 @@
 //!
 //! Layout: the text height is the cap height (as AutoCAD sizes text), lines are `5/3 · height` apart,
 //! MTEXT with a reference width wraps at spaces; width factor, oblique angle, rotation, mirroring and the
-//! nine justifications are honoured; TEXT "fit"/"aligned" is drawn left-justified.
+//! nine justifications are honoured; TEXT "fit" is stretched along its span (`model::HAlign::Fit`: the
+//! reader's width factor says how long the span is) and "aligned" scaled to it, height too, as AutoCAD does.
 
 use std::collections::HashMap;
 
@@ -12,7 +13,7 @@ use skrifa::instance::{LocationRef, Size};
 use skrifa::outline::{DrawSettings, OutlinePen};
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
-use crate::model::measure::TEXT_LINE_PITCH;
+use crate::model::measure::{TEXT_CHAR_WIDTH, TEXT_LINE_PITCH};
 use crate::model::{HAlign, TextGeom, VAlign};
 
 /// DejaVu Sans, embedded (and shared with the model's text measurement) in `crate::font`.
@@ -176,10 +177,14 @@ impl TextEngine {
         let s = t.height / self.cap_height; // world units per font unit
         let wf = if t.width_factor.is_finite() && t.width_factor > 0.0 { t.width_factor } else { 1.0 };
         let value: String = t.value.chars().take(MAX_CHARS_PER_TEXT).collect();
-        let wrap = t.box_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
+        let columns = Columns::of(t);
+        let wrap_width = columns.map_or(t.box_width, |c| Some(c.width));
+        let wrap = wrap_width.filter(|w| t.multiline && w.is_finite() && *w > 0.0).map(|w| w / (s * wf));
         let lines = self.lines(&value, wrap);
-        let n = lines.len() as f64;
+        let (sx, sy) = self.glyph_scales(t, &lines, s, wf);
         let pitch = t.height * TEXT_LINE_PITCH;
+        let rows = columns.map_or(lines.len(), |c| c.rows(t, lines.len(), pitch));
+        let n = rows.min(lines.len()).max(1) as f64;
         let first_baseline = match t.valign {
             VAlign::Baseline => 0.0,
             VAlign::Bottom => (n - 1.0) * pitch + self.descent * s,
@@ -194,23 +199,24 @@ impl TextEngine {
         let frame = Map2 { a: cos * mx, b: sin * mx, c: -sin * my, d: cos * my, e: t.position.x, f: t.position.y };
         let frame_px = to_px.then_after(&frame);
         for (i, line) in lines.iter().enumerate() {
-            let width = self.advance(line) * s * wf;
+            let width = self.advance(line) * sx;
             let x0 = match t.halign {
-                HAlign::Left | HAlign::Fit => 0.0,
+                HAlign::Left | HAlign::Fit | HAlign::Aligned => 0.0,
                 HAlign::Center => -width / 2.0,
                 HAlign::Right => -width,
             };
-            let y = first_baseline - i as f64 * pitch;
-            let mut pen_x = x0;
+            // Line i is row i % rows of column i / rows.
+            let y = first_baseline - (i % rows.max(1)) as f64 * pitch;
+            let mut pen_x = x0 + columns.map_or(0.0, |c| (i / rows.max(1)) as f64 * c.step);
             for ch in line.chars() {
                 if self.glyphs_drawn >= self.max_glyphs {
                     return rings;
                 }
                 let Some(g) = self.glyph(ch) else { continue };
-                let advance = g.advance * s * wf;
+                let advance = g.advance * sx;
                 if !g.outline.is_empty() {
                     // Font units → text frame: scale, oblique shear, then place at the pen.
-                    let glyph = Map2 { a: s * wf, b: 0.0, c: s * shear, d: s, e: pen_x + y * shear, f: y };
+                    let glyph = Map2 { a: sx, b: 0.0, c: sy * shear, d: sy, e: pen_x + y * shear, f: y };
                     flatten_cmds(&g.outline, &frame_px.then_after(&glyph), tol, &mut rings);
                     self.glyphs_drawn += 1;
                 }
@@ -218,6 +224,55 @@ impl TextEngine {
             }
         }
         rings
+    }
+}
+
+/// An MTEXT column layout as laid out: lines wrap at a column's width and fill a column before the next.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    count: usize,
+    width: f64,
+    /// From one column's left edge to the next one's.
+    step: f64,
+}
+
+impl Columns {
+    fn of(t: &TextGeom) -> Option<Columns> {
+        let c = t.columns.filter(|c| t.multiline && c.count >= 2)?;
+        let usable = c.width.is_finite() && c.width > 0.0 && c.gutter.is_finite();
+        usable.then(|| Columns { count: c.count as usize, width: c.width, step: c.width + c.gutter.max(0.0) })
+    }
+
+    /// Lines per column: as many as fit the defined height (at least one), else an even share of `lines`.
+    /// Text beyond the last column goes on in further columns, so none is lost.
+    fn rows(&self, t: &TextGeom, lines: usize, pitch: f64) -> usize {
+        let fitting = t.box_height.filter(|h| h.is_finite() && *h > 0.0 && pitch > 0.0).map(|h| {
+            let extra = ((h - t.height) / pitch).floor();
+            if extra.is_finite() && extra > 0.0 { extra.min(1e6) as usize + 1 } else { 1 }
+        });
+        fitting.unwrap_or_else(|| lines.div_ceil(self.count)).max(1)
+    }
+}
+
+impl TextEngine {
+    /// World units per font unit along and across the baseline. Fit and aligned TEXT span
+    /// `TEXT_CHAR_WIDTH · height · width_factor` per character (the model's convention, independent of the
+    /// font): our glyphs are stretched to that length, and for aligned text the height scales alike.
+    fn glyph_scales(&mut self, t: &TextGeom, lines: &[String], s: f64, wf: f64) -> (f64, f64) {
+        let plain = (s * wf, s);
+        if !matches!(t.halign, HAlign::Fit | HAlign::Aligned) {
+            return plain;
+        }
+        let span = TEXT_CHAR_WIDTH * t.height * wf * t.value.chars().count() as f64;
+        let natural = lines.first().map_or(0.0, |l| self.advance(l));
+        let k = span / natural;
+        if !(k.is_finite() && k > 0.0) {
+            return plain;
+        }
+        match t.halign {
+            HAlign::Aligned => (k, k),
+            _ => (k, s),
+        }
     }
 }
 
@@ -352,6 +407,54 @@ mod tests {
         let (_, y0, _, y1) = bounds(&eng.outline(&t, &ID, 0.01));
         // Two lines: the second baseline is 5/3 · 10 below the first.
         assert!((y1 - 10.0).abs() < 0.02 && (f64::from(y0) + 10.0 * TEXT_LINE_PITCH).abs() < 0.02, "{y0}..{y1}");
+    }
+
+    #[test]
+    fn fit_text_spans_its_points_and_aligned_text_scales_its_height() {
+        let mut eng = TextEngine::new(1000);
+        // The reader's convention: 4 characters over a 40-unit span at height 10 → width factor 40 / 24.
+        let fit = TextGeom {
+            value: "IIII".into(),
+            height: 10.0,
+            width_factor: 40.0 / (TEXT_CHAR_WIDTH * 10.0 * 4.0),
+            halign: HAlign::Fit,
+            ..TextGeom::default()
+        };
+        let (x0, y0, x1, y1) = bounds(&eng.outline(&fit, &ID, 0.01));
+        // The pen ends at 40; the last "I" stops short of it by its right side bearing.
+        assert!(x0 > 0.0 && x0 < 4.0 && x1 > 34.0 && x1 < 40.0, "{x0}..{x1}");
+        assert!(y0.abs() < 0.02 && (y1 - 10.0).abs() < 0.02, "fit keeps the height: {y0}..{y1}");
+        let aligned = TextGeom { halign: HAlign::Aligned, ..fit };
+        let (_, _, ax1, ay1) = bounds(&eng.outline(&aligned, &ID, 0.01));
+        // "IIII" is narrower than 4 × 0.6 × height in DejaVu Sans, so aligned text grows taller to fill 40.
+        let k = 40.0 / (eng.advance("IIII") * 10.0 / eng.cap_height);
+        assert!((f64::from(ax1) - f64::from(x1)).abs() < 0.02, "same span: {ax1} vs {x1}");
+        assert!((f64::from(ay1) - 10.0 * k).abs() < 0.05 && k > 1.5, "height {ay1}, k {k}");
+    }
+
+    #[test]
+    fn mtext_columns_wrap_at_a_column_and_fill_it_before_the_next() {
+        let mut eng = TextEngine::new(1000);
+        let s = 10.0 / eng.cap_height;
+        // Columns one "HH" wide, 20 apart; room for two lines (10 + 16.7 ≤ 30).
+        let col = eng.advance("HH") * s * 1.01;
+        let t = TextGeom {
+            value: "HH HH HH HH HH".into(),
+            height: 10.0,
+            multiline: true,
+            valign: VAlign::Top,
+            box_height: Some(30.0),
+            columns: Some(crate::model::TextColumns { count: 2, width: col, gutter: 20.0 - col }),
+            ..TextGeom::default()
+        };
+        let rings = eng.outline(&t, &ID, 0.01);
+        // Five words, one per line, two per column: columns start at x = 0, 20 and 40.
+        let lefts: Vec<i32> = rings.iter().map(|r| r.iter().map(|p| p[0]).fold(f32::MAX, f32::min) as i32).collect();
+        assert!(lefts.iter().any(|x| (40..44).contains(x)), "a third column: {lefts:?}");
+        assert!(lefts.iter().all(|x| *x < 44 + col as i32), "{lefts:?}");
+        let (_, y0, _, y1) = bounds(&rings);
+        // Two rows hanging from the top: down to one pitch plus a height below the point.
+        assert!(y1.abs() < 0.02 && (f64::from(y0) + 10.0 + 10.0 * TEXT_LINE_PITCH).abs() < 0.05, "{y0}..{y1}");
     }
 
     #[test]

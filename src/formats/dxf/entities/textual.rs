@@ -3,7 +3,7 @@
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain, text_plain};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::{Geom, HAlign, Point, TextGeom, VAlign};
+use crate::model::{Geom, HAlign, Point, TextColumns, TextGeom, VAlign};
 
 /// TEXT-like entities. `attribute` selects the ATTRIB/ATTDEF code of the vertical alignment (74, as 73 is
 /// the field length there).
@@ -54,7 +54,8 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
     (g.halign, g.valign) = match h72 {
         1 => (HAlign::Center, v_align(v73)),
         2 => (HAlign::Right, v_align(v73)),
-        3 | 5 => (HAlign::Fit, VAlign::Baseline),
+        3 => (HAlign::Aligned, VAlign::Baseline),
+        5 => (HAlign::Fit, VAlign::Baseline),
         4 => {
             g.middle_of_body = true;
             (HAlign::Center, VAlign::Middle)
@@ -63,14 +64,15 @@ pub fn text(body: &[Tag<'_>], enc: Encoding, attribute: bool, is_attdef: bool) -
     };
     // Left/baseline text sits at its insertion point; every other justification at the alignment point,
     // except aligned/fit, which run from the insertion point.
-    let justified = !matches!((g.halign, g.valign), (HAlign::Left, VAlign::Baseline) | (HAlign::Fit, _));
+    let justified =
+        !matches!((g.halign, g.valign), (HAlign::Left, VAlign::Baseline) | (HAlign::Fit | HAlign::Aligned, _));
     g.position = match (justified, align) {
         (true, Some(a)) => a,
         _ => ins,
     };
     // Aligned/fit text is stretched between the insertion and the alignment point: carry that as the
     // direction and a width factor over the nominal glyph width, so extents end at the alignment point.
-    if let (HAlign::Fit, Some(a)) = (g.halign, align) {
+    if let (HAlign::Fit | HAlign::Aligned, Some(a)) = (g.halign, align) {
         let d = a.minus(ins);
         let len = d.x.hypot(d.y);
         let chars = g.value.chars().count() as f64;
@@ -155,6 +157,7 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         let n = cols.count.min(1000) as f64;
         g.box_width = Some(n * cols.width + (n - 1.0) * cols.gutter.max(0.0));
         g.box_height = Some(cols.defined_height).filter(|h| *h > 0.0);
+        g.columns = Some(TextColumns { count: n as u32, width: cols.width, gutter: cols.gutter.max(0.0) });
     }
     if in_columns {
         // The embedded object's own extent of the whole layout replaces the entity's 42/43 (ezdxf takes
@@ -267,5 +270,21 @@ mod tests {
         assert_eq!(t.value, "Hello world\nnext");
         assert_eq!((t.halign, t.valign), (HAlign::Center, VAlign::Middle));
         assert!(t.multiline);
+    }
+
+    #[test]
+    fn aligned_and_fit_text_differ_and_mtext_columns_are_kept() {
+        let aligned = text(&tags("10\n0\n20\n0\n11\n12\n21\n0\n40\n2\n1\nAB\n72\n3\n"), Encoding::Utf8, false, false);
+        let Ok(Geom::Text(t)) = aligned else { panic!("text") };
+        // Two characters over 12 units at height 2: width factor 12 / (0.6 · 2 · 2) = 5.
+        assert_eq!((t.halign, t.width_factor), (HAlign::Aligned, 5.0));
+        let fit = text(&tags("10\n0\n20\n0\n11\n12\n21\n0\n40\n2\n1\nAB\n72\n5\n"), Encoding::Utf8, false, false);
+        let Ok(Geom::Text(t)) = fit else { panic!("text") };
+        assert_eq!(t.halign, HAlign::Fit);
+        // R2018: the embedded object after 101 holds the column count (72), width (44) and gutter (45).
+        let m = mtext(&tags("10\n0\n20\n0\n40\n1\n1\nx\n101\nEmbedded Object\n72\n3\n44\n10\n45\n2\n"), Encoding::Utf8);
+        let Ok(Geom::Text(t)) = m else { panic!("text") };
+        assert_eq!(t.columns, Some(TextColumns { count: 3, width: 10.0, gutter: 2.0 }));
+        assert_eq!(t.box_width, Some(34.0));
     }
 }
