@@ -17,7 +17,7 @@ use crate::model::measure::{TEXT_CHAR_WIDTH, TEXT_LINE_PITCH};
 use crate::model::{HAlign, TextGeom, VAlign};
 
 /// DejaVu Sans, embedded (and shared with the model's text measurement) in `crate::font`.
-use crate::font::DEJAVU_SANS as FONT;
+use crate::font::DEJAVU_SANS_CONDENSED as FONT;
 
 /// Characters drawn from one string at most; longer strings are cut (hostile files carry megabyte strings).
 const MAX_CHARS_PER_TEXT: usize = 10_000;
