@@ -1,0 +1,162 @@
+//! Preview rendering benchmark (a bench binary, `cargo bench --bench render`), issue 6's speed lines, each
+//! measured in the same run:
+//!
+//! (a) 3D: a generated UV sphere of ≈ 1 M triangles (shared vertices) at 1024×1024, iso: scene building
+//!     (transform, fit) and rasterising (z-buffer, 2×2 supersampling, downsample) against the 100 ms
+//!     target, without and with feature edges, with per-vertex normals (smooth), and PNG encoding apart.
+//! (b) 2D: the ≈ 65 MB synthetic AC1032 drawing of the DXF bench (`gen_dxf.rs`, cached in
+//!     `target/bench-data/`) from `model::Document` to PNG at 1024×768, target ≤ 1 s, split into scene
+//!     building, painting and PNG encoding so the slow stage shows.
+//!
+//! `CADLENS_BENCH_RUNS` sets the timed runs (default 5; the best run is reported, as the least disturbed by
+//! the other work of a shared machine).
+
+mod gen_dxf;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use cadlens::model::{FaceMesh, Model3d, Node, PartDef, Solid};
+use cadlens::render::{RenderOptions, build_scene, build_scene3d, raster, raster3d};
+
+/// The best of `runs` timings of `f`, and its last result.
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let value = std::hint::black_box(f());
+        best = best.min(started.elapsed());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// A UV sphere of radius 1 with `2 · slices · (stacks − 1)` triangles over shared vertices, with unit
+/// vertex normals when `normals`.
+fn sphere(slices: u32, stacks: u32, normals: bool) -> FaceMesh {
+    let mut mesh = FaceMesh::default();
+    for i in 0..=stacks {
+        let phi = std::f32::consts::PI * i as f32 / stacks as f32;
+        for j in 0..slices {
+            let theta = std::f32::consts::TAU * j as f32 / slices as f32;
+            let p = [phi.sin() * theta.cos(), phi.sin() * theta.sin(), phi.cos()];
+            mesh.positions.push(p);
+            if normals {
+                mesh.normals.push(p);
+            }
+        }
+    }
+    for i in 0..stacks {
+        for j in 0..slices {
+            let (a, b) = (i * slices + j, i * slices + (j + 1) % slices);
+            let (c, d) = (a + slices, b + slices);
+            if i > 0 {
+                mesh.indices.push([a, c, b]);
+            }
+            if i + 1 < stacks {
+                mesh.indices.push([b, c, d]);
+            }
+        }
+    }
+    mesh
+}
+
+fn model(face: FaceMesh) -> Model3d {
+    Model3d {
+        parts: vec![PartDef { solids: vec![Solid { faces: vec![face], ..Solid::default() }], ..PartDef::default() }],
+        roots: vec![Node { part: Some(0), ..Node::default() }],
+        ..Model3d::default()
+    }
+}
+
+fn bench_3d(runs: usize) {
+    let flat = model(sphere(1000, 501, false));
+    let smooth = model(sphere(1000, 501, true));
+    let triangles = flat.parts[0].solids[0].faces[0].indices.len();
+    let opts = RenderOptions { width: 1024, height: 1024, edges: false, ..RenderOptions::default() };
+    println!("(a) 3D: UV sphere, {triangles} triangles, 1024×1024 iso, 2×2 supersampling, {} threads", threads());
+    let report = |label: &str, m: &Model3d, opts: &RenderOptions| {
+        let (build, scene) = best_of(runs, || build_scene3d(m, opts).expect("a scene"));
+        let (paint, pixmap) = best_of(runs, || raster3d::to_pixmap(&scene).expect("paints"));
+        let (total, _) =
+            best_of(runs, || raster3d::to_pixmap(&build_scene3d(m, opts).expect("a scene")).expect("paints"));
+        println!(
+            "  {label:<22} build {:>6.1} ms  raster {:>6.1} ms  model → pixels {:>6.1} ms  {}",
+            ms(build),
+            ms(paint),
+            ms(total),
+            if ms(total) <= 100.0 { "≤ 100 ms: ok" } else { "> 100 ms: MISSED" }
+        );
+        pixmap
+    };
+    let pixmap = report("flat, no edges", &flat, &opts);
+    report("smooth normals", &smooth, &opts);
+    report("flat, feature edges", &flat, &RenderOptions { edges: true, ..opts.clone() });
+    let (png, bytes) = best_of(runs, || pixmap.encode_png().expect("encodes"));
+    println!("  PNG encoding (tiny-skia) {:>6.1} ms  {} KiB", ms(png), bytes.len() / 1024);
+}
+
+fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+fn data_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-data")
+}
+
+/// The DXF bench's ASCII file, generated once (the same path and content as `dxf_read`'s).
+fn dxf_file() -> PathBuf {
+    let path = data_dir().join("synthetic-ac1032-ascii.dxf");
+    if !path.is_file() {
+        std::fs::create_dir_all(data_dir()).expect("bench-data folder");
+        let tmp = path.with_extension("part");
+        let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).expect("creates"));
+        gen_dxf::write(file, gen_dxf::Encoding::Ascii, gen_dxf::FULL).expect("writes the bench file");
+        std::fs::rename(&tmp, &path).expect("renames");
+    }
+    path
+}
+
+fn bench_2d(runs: usize) {
+    let path = dxf_file();
+    let doc = cadlens::read::read_path(&path).expect("the synthetic file reads");
+    let entities: usize = doc.sheets.iter().map(|s| s.entities.len()).sum();
+    let mb = std::fs::metadata(&path).map_or(0.0, |m| m.len() as f64 / 1e6);
+    let opts = RenderOptions::default();
+    println!("(b) 2D: synthetic AC1032 DXF, {mb:.1} MB, {entities} entities, model → PNG at 1024×768");
+    let (scene_t, scene) = best_of(runs, || build_scene(&doc, &opts).expect("a drawing"));
+    let (paint_t, pixmap) = best_of(runs, || raster::to_pixmap(&scene).expect("paints"));
+    let (png_t, _) = best_of(runs, || pixmap.encode_png().expect("encodes"));
+    let (total, _) = best_of(runs, || raster::to_png(&build_scene(&doc, &opts).expect("a drawing")).expect("encodes"));
+    println!("  scene {:>7.1} ms ({} items, {} points)", ms(scene_t), scene.items.len(), scene.point_count());
+    println!("  paint {:>7.1} ms   PNG {:>6.1} ms", ms(paint_t), ms(png_t));
+    println!(
+        "  model → PNG {:>7.1} ms  {}",
+        ms(total),
+        if total.as_secs_f64() <= 1.0 { "≤ 1 s: ok" } else { "> 1 s: MISSED" }
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful: run only for bench.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let runs = std::env::var("CADLENS_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    let only = std::env::var("CADLENS_BENCH_ONLY").unwrap_or_default();
+    println!("best of {runs} runs each");
+    if only != "2d" {
+        bench_3d(runs);
+    }
+    if only != "3d" {
+        bench_2d(runs);
+    }
+}
