@@ -122,13 +122,18 @@ fn the_plate_from_the_top_has_its_aspect_ratio_and_fills_the_height() {
     // Centred.
     assert!((i64::from(x0) + i64::from(x1) - 1023).abs() <= 2 && (i64::from(y0) + i64::from(y1) - 767).abs() <= 2);
 
-    // Iso, the thin plate is a parallelogram over about a third of the picture.
+    // Iso, the thin plate is a flat hexagon over about a third of the picture, wider than the picture's
+    // 4:3, so the width decides the fit: 90 % of 1024 px.
     let iso = render(&path, &RenderOptions::default()).expect("a picture");
     let (ink, bbox) = iso.ink();
     let fraction = ink as f64 / (1024.0 * 768.0);
     assert!((0.25..=0.40).contains(&fraction), "iso ink fraction {fraction}");
-    let (_, y0, _, y1) = bbox.expect("ink");
-    assert!((690..=694).contains(&(y1 - y0 + 1)), "iso height {}", y1 - y0 + 1);
+    let (x0, y0, x1, y1) = bbox.expect("ink");
+    assert!((920..=925).contains(&(x1 - x0 + 1)), "iso width {}", x1 - x0 + 1);
+    // The box's projection is 359 × 218 (8·√2 + 12·√2 over 2, and (8 + 12 + 2 · ½) / √6 inches); rounded
+    // corners take a little of the height.
+    let ratio = f64::from(x1 - x0 + 1) / f64::from(y1 - y0 + 1);
+    assert!((1.62..=1.70).contains(&ratio), "iso aspect {ratio}");
 }
 
 /// trimesh's 20mm-xyz-cube.STL carries grey colours (#A0A0A0 and #9C9C9C): its picture is grey, not the
@@ -144,7 +149,13 @@ fn a_coloured_stl_shows_its_colour() {
     // The default colour would be bluish: the same cube without its colours.
     let doc = cadlens::read::read_path(&corpus.join("stl/trimesh__models_20mm-xyz-cube.stl")).expect("reads");
     let mut model = doc.model3d.expect("3D");
-    model.parts.iter_mut().flat_map(|p| &mut p.solids).flat_map(|s| &mut s.faces).for_each(|f| f.colour = None);
+    for part in &mut model.parts {
+        part.colour = None;
+        for solid in &mut part.solids {
+            solid.colour = None;
+            solid.faces.iter_mut().for_each(|f| f.colour = None);
+        }
+    }
     let scene = build_scene3d(&model, &RenderOptions::default()).expect("a scene");
     let plain = Image::decode(&raster3d::to_png(&scene).expect("renders"));
     let bluish = plain.rgba.chunks(4).filter(|p| p[..3].iter().any(|&c| c < 240) && p[2] > p[0] + 10).count();
