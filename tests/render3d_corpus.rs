@@ -165,3 +165,36 @@ fn a_coloured_stl_shows_its_colour() {
     let (top, left, right) = (at(512, 320), at(260, 350), at(770, 350));
     assert!(top > left + 15 && left > right + 15, "top {top}, left {left}, right {right}");
 }
+
+/// `cadlens parse` on a 3D file writes `<stem>.png` (the 3D preview) and, with `--svg`, an SVG that embeds
+/// that very PNG; `--view` takes the names and `AZ,EL` of cli.md and refuses anything else (exit 2).
+#[test]
+fn parse_writes_the_3d_preview_and_its_svg() {
+    let dir = common::temp_dir();
+    let stl = dir.path().join("tri.stl");
+    std::fs::write(
+        &stl,
+        "solid t\nfacet normal 0 0 1\nouter loop\nvertex 0 0 0\nvertex 2 0 0\nvertex 0 1 0\nendloop\nendfacet\nendsolid t\n",
+    )
+    .expect("writes");
+    let out = common::run(&["parse", "tri.stl", "--svg", "--view", "top", "--size", "200x100", "-q"], dir.path());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let png = std::fs::read(dir.path().join("tri.png")).expect("tri.png written");
+    let image = Image::decode(&png);
+    assert_eq!((image.width, image.height), (200, 100));
+    // A 2 × 1 triangle from the top, fitted to 90 % of the height: 180 px wide, 90 px tall.
+    let (_, bbox) = image.ink();
+    let (x0, y0, x1, y1) = bbox.expect("ink");
+    assert!((179..=182).contains(&(x1 - x0 + 1)) && (89..=92).contains(&(y1 - y0 + 1)), "{bbox:?}");
+    let svg = std::fs::read_to_string(dir.path().join("tri.svg")).expect("tri.svg written");
+    assert!(svg.starts_with("<svg ") && svg.contains(r#"<image width="200" height="100" href="data:image/png;base64,iVBOR"#));
+    // Base64 of the same bytes: four characters per three bytes.
+    let encoded = svg.split("base64,").nth(1).and_then(|s| s.split('"').next()).expect("the data");
+    assert_eq!(encoded.len(), png.len().div_ceil(3) * 4);
+
+    let bad = common::run(&["parse", "tri.stl", "--view", "sideways"], dir.path());
+    assert_eq!(bad.status.code(), Some(2));
+    let az_el = common::run(&["parse", "tri.stl", "--view", "-30,60", "-q", "-o", "azel"], dir.path());
+    assert_eq!(az_el.status.code(), Some(0), "{}", String::from_utf8_lossy(&az_el.stderr));
+    assert!(dir.path().join("azel/tri.png").is_file());
+}
