@@ -19,17 +19,40 @@ use std::time::{Duration, Instant};
 use cadlens::model::{FaceMesh, Model3d, Node, PartDef, Solid};
 use cadlens::render::{RenderOptions, build_scene, build_scene3d, raster, raster3d};
 
-/// The best of `runs` timings of `f`, and its last result.
+/// The best of `runs` timings of `f`, and its last result. Also prints the process CPU time per run (all
+/// threads): on a machine shared with other work, wall time also counts the time the threads waited for
+/// a core, CPU time only what the work itself took.
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
     let mut last = None;
+    let cpu_before = cpu_time();
     for _ in 0..runs {
         let started = Instant::now();
         let value = std::hint::black_box(f());
         best = best.min(started.elapsed());
         last = Some(value);
     }
+    if let (Some(a), Some(b)) = (cpu_before, cpu_time()) {
+        CPU_PER_RUN.set((b - a) / runs as u32);
+    }
     (best, last.expect("at least one run"))
+}
+
+thread_local! {
+    /// CPU time per run of the last [`best_of`].
+    static CPU_PER_RUN: std::cell::Cell<Duration> = const { std::cell::Cell::new(Duration::ZERO) };
+}
+
+fn last_cpu() -> f64 {
+    ms(CPU_PER_RUN.get())
+}
+
+/// User + system time of this process (all threads) from /proc/self/stat, in clock ticks of 10 ms.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
 }
 
 fn ms(d: Duration) -> f64 {
@@ -74,6 +97,21 @@ fn model(face: FaceMesh) -> Model3d {
     }
 }
 
+/// A fixed amount of plain arithmetic on one thread: the machine's speed right now, for reading the other
+/// figures of the same run (a run on a loaded machine shows as a slower baseline).
+fn baseline(runs: usize) {
+    let (t, _) = best_of(runs, || {
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..200_000_000u32 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        x
+    });
+    println!("baseline: 200 M xorshift steps on one thread {:>6.1} ms (CPU {:>6.1} ms)", ms(t), last_cpu());
+}
+
 fn bench_3d(runs: usize) {
     let flat = model(sphere(1000, 501, false));
     let smooth = model(sphere(1000, 501, true));
@@ -86,10 +124,11 @@ fn bench_3d(runs: usize) {
         let (total, _) =
             best_of(runs, || raster3d::to_pixmap(&build_scene3d(m, opts).expect("a scene")).expect("paints"));
         println!(
-            "  {label:<22} build {:>6.1} ms  raster {:>6.1} ms  model → pixels {:>6.1} ms  {}",
+            "  {label:<22} build {:>6.1} ms  raster {:>6.1} ms  model → pixels {:>6.1} ms (CPU {:>6.1} ms)  {}",
             ms(build),
             ms(paint),
             ms(total),
+            last_cpu(),
             if ms(total) <= 100.0 { "≤ 100 ms: ok" } else { "> 100 ms: MISSED" }
         );
         pixmap
@@ -135,12 +174,13 @@ fn bench_2d(runs: usize) {
     let (scene_t, scene) = best_of(runs, || build_scene(&doc, &opts).expect("a drawing"));
     let (paint_t, pixmap) = best_of(runs, || raster::to_pixmap(&scene).expect("paints"));
     let (png_t, _) = best_of(runs, || pixmap.encode_png().expect("encodes"));
-    let (total, _) = best_of(runs, || raster::to_png(&build_scene(&doc, &opts).expect("a drawing")).expect("encodes"));
     println!("  scene {:>7.1} ms ({} items, {} points)", ms(scene_t), scene.items.len(), scene.point_count());
     println!("  paint {:>7.1} ms   PNG {:>6.1} ms", ms(paint_t), ms(png_t));
+    let (total, _) = best_of(runs, || raster::to_png(&build_scene(&doc, &opts).expect("a drawing")).expect("encodes"));
     println!(
-        "  model → PNG {:>7.1} ms  {}",
+        "  model → PNG {:>7.1} ms (CPU {:>7.1} ms)  {}",
         ms(total),
+        last_cpu(),
         if total.as_secs_f64() <= 1.0 { "≤ 1 s: ok" } else { "> 1 s: MISSED" }
     );
 }
@@ -153,6 +193,7 @@ fn main() {
     let runs = std::env::var("CADLENS_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
     let only = std::env::var("CADLENS_BENCH_ONLY").unwrap_or_default();
     println!("best of {runs} runs each");
+    baseline(runs);
     if only != "2d" {
         bench_3d(runs);
     }
