@@ -172,10 +172,17 @@ fn bench_2d(runs: usize) {
     let opts = RenderOptions::default();
     println!("(b) 2D: synthetic AC1032 DXF, {mb:.1} MB, {entities} entities, model → PNG at 1024×768");
     let (scene_t, scene) = best_of(runs, || build_scene(&doc, &opts).expect("a drawing"));
+    let scene_cpu = last_cpu();
     let (paint_t, pixmap) = best_of(runs, || raster::to_pixmap(&scene).expect("paints"));
+    let paint_cpu = last_cpu();
     let (png_t, _) = best_of(runs, || pixmap.encode_png().expect("encodes"));
-    println!("  scene {:>7.1} ms ({} items, {} points)", ms(scene_t), scene.items.len(), scene.point_count());
-    println!("  paint {:>7.1} ms   PNG {:>6.1} ms", ms(paint_t), ms(png_t));
+    println!(
+        "  scene {:>7.1} ms (CPU {scene_cpu:>7.1} ms; {} items, {} points)",
+        ms(scene_t),
+        scene.items.len(),
+        scene.point_count()
+    );
+    println!("  paint {:>7.1} ms (CPU {paint_cpu:>7.1} ms)   PNG {:>6.1} ms (CPU {:>6.1} ms)", ms(paint_t), ms(png_t), last_cpu());
     let (total, _) = best_of(runs, || raster::to_png(&build_scene(&doc, &opts).expect("a drawing")).expect("encodes"));
     println!(
         "  model → PNG {:>7.1} ms (CPU {:>7.1} ms)  {}",

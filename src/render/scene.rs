@@ -390,7 +390,7 @@ impl<'d> Builder<'d> {
             bg: opts.background.effective(),
             fit,
             tol: fit.tolerance(),
-            text: TextEngine::new(MAX_GLYPHS),
+            text: TextEngine::new(MAX_GLYPHS).greeking_below(super::text::GREEK_PX),
             fills: Vec::new(),
             strokes: Vec::new(),
             points: 0,
