@@ -182,7 +182,12 @@ fn bench_2d(runs: usize) {
         scene.items.len(),
         scene.point_count()
     );
-    println!("  paint {:>7.1} ms (CPU {paint_cpu:>7.1} ms)   PNG {:>6.1} ms (CPU {:>6.1} ms)", ms(paint_t), ms(png_t), last_cpu());
+    println!(
+        "  paint {:>7.1} ms (CPU {paint_cpu:>7.1} ms)   PNG {:>6.1} ms (CPU {:>6.1} ms)",
+        ms(paint_t),
+        ms(png_t),
+        last_cpu()
+    );
     let (total, _) = best_of(runs, || raster::to_png(&build_scene(&doc, &opts).expect("a drawing")).expect("encodes"));
     println!(
         "  model → PNG {:>7.1} ms (CPU {:>7.1} ms)  {}",

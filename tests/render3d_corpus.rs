@@ -141,8 +141,8 @@ fn the_plate_from_the_top_has_its_aspect_ratio_and_fills_the_height() {
 #[test]
 fn a_coloured_stl_shows_its_colour() {
     let Some(corpus) = common::corpus() else { return };
-    let image = render(&corpus.join("stl/trimesh__models_20mm-xyz-cube.stl"), &RenderOptions::default())
-        .expect("a picture");
+    let image =
+        render(&corpus.join("stl/trimesh__models_20mm-xyz-cube.stl"), &RenderOptions::default()).expect("a picture");
     let inked: Vec<&[u8]> = image.rgba.chunks(4).filter(|p| p[..3].iter().any(|&c| c < 240)).collect();
     let neutral = inked.iter().filter(|p| (i16::from(p[0]) - i16::from(p[2])).abs() <= 3).count();
     assert!(neutral as f64 > 0.98 * inked.len() as f64, "{neutral} of {} pixels grey", inked.len());
@@ -187,7 +187,10 @@ fn parse_writes_the_3d_preview_and_its_svg() {
     let (x0, y0, x1, y1) = bbox.expect("ink");
     assert!((179..=182).contains(&(x1 - x0 + 1)) && (89..=92).contains(&(y1 - y0 + 1)), "{bbox:?}");
     let svg = std::fs::read_to_string(dir.path().join("tri.svg")).expect("tri.svg written");
-    assert!(svg.starts_with("<svg ") && svg.contains(r#"<image width="200" height="100" href="data:image/png;base64,iVBOR"#));
+    assert!(
+        svg.starts_with("<svg ")
+            && svg.contains(r#"<image width="200" height="100" href="data:image/png;base64,iVBOR"#)
+    );
     // Base64 of the same bytes: four characters per three bytes.
     let encoded = svg.split("base64,").nth(1).and_then(|s| s.split('"').next()).expect("the data");
     assert_eq!(encoded.len(), png.len().div_ceil(3) * 4);

@@ -201,7 +201,8 @@ impl Band {
             let (Some(p), Some(q)) = (batch.verts.get(e[0] as usize), batch.verts.get(e[1] as usize)) else {
                 continue;
             };
-            if !(p[1].max(q[1]) >= lo && p[1].min(q[1]) <= hi) || !(p[0].is_finite() && q[0].is_finite()) {
+            let near_band = p[1].max(q[1]) >= lo && p[1].min(q[1]) <= hi;
+            if !(near_band && p[0].is_finite() && q[0].is_finite()) {
                 continue;
             }
             if !self.line(*p, *q, ss as usize, colour) {
@@ -467,7 +468,10 @@ mod tests {
 
     fn model(face: FaceMesh) -> Model3d {
         Model3d {
-            parts: vec![PartDef { solids: vec![Solid { faces: vec![face], ..Solid::default() }], ..PartDef::default() }],
+            parts: vec![PartDef {
+                solids: vec![Solid { faces: vec![face], ..Solid::default() }],
+                ..PartDef::default()
+            }],
             roots: vec![Node { part: Some(0), ..Node::default() }],
             ..Model3d::default()
         }
@@ -565,7 +569,13 @@ mod tests {
     #[test]
     fn nan_degenerate_and_out_of_range_triangles_draw_nothing_and_do_not_panic() {
         let face = FaceMesh {
-            positions: vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [2.0, 0.0, 0.0], [f32::NAN, 1.0, 0.0], [f32::MAX, 0.0, 0.0]],
+            positions: vec![
+                [0.0, 0.0, 0.0],
+                [1.0, 0.0, 0.0],
+                [2.0, 0.0, 0.0],
+                [f32::NAN, 1.0, 0.0],
+                [f32::MAX, 0.0, 0.0],
+            ],
             indices: vec![[0, 1, 2], [0, 1, 3], [0, 1, 4], [0, 1, 99]],
             ..FaceMesh::default()
         };

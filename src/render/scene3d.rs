@@ -142,9 +142,9 @@ fn view_bounds(placed: &[Placed]) -> Option<Bounds> {
         for v in &p.face.positions {
             let q = apply(&p.view, v);
             if q.iter().all(|c| c.is_finite()) {
-                for k in 0..3 {
-                    b.min[k] = b.min[k].min(q[k]);
-                    b.max[k] = b.max[k].max(q[k]);
+                for (k, c) in q.into_iter().enumerate() {
+                    b.min[k] = b.min[k].min(c);
+                    b.max[k] = b.max[k].max(c);
                 }
             }
         }
@@ -236,7 +236,10 @@ mod tests {
 
     fn model(face: FaceMesh) -> Model3d {
         Model3d {
-            parts: vec![PartDef { solids: vec![Solid { faces: vec![face], ..Solid::default() }], ..PartDef::default() }],
+            parts: vec![PartDef {
+                solids: vec![Solid { faces: vec![face], ..Solid::default() }],
+                ..PartDef::default()
+            }],
             roots: vec![Node { part: Some(0), ..Node::default() }],
             ..Model3d::default()
         }

@@ -22,12 +22,7 @@ const EDGE_FACTOR: f32 = 0.3;
 
 /// The colour a triangle is drawn in. An occurrence's override wins (STEP's over-riding styled items
 /// restyle everything in the occurrence), then the most specific style: face, solid, part.
-pub fn base_colour(
-    instance: Option<Rgba>,
-    face: Option<Rgba>,
-    solid: Option<Rgba>,
-    part: Option<Rgba>,
-) -> [f32; 3] {
+pub fn base_colour(instance: Option<Rgba>, face: Option<Rgba>, solid: Option<Rgba>, part: Option<Rgba>) -> [f32; 3] {
     instance.or(face).or(solid).or(part).map_or(DEFAULT_COLOUR, |c| {
         let ch = |v: f32| if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
         [ch(c.r), ch(c.g), ch(c.b)]
@@ -79,8 +74,9 @@ mod tests {
         // Unit normals of a cube's top, +X and +Y faces in the iso view's coordinates.
         let (a, b) = (0.816_496_6, 0.577_350_3);
         let top = intensity([0.0, a, -b], false);
-        let x_face = intensity([-0.707_106_8, -0.408_248_3, -b], false);
-        let y_face = intensity([0.707_106_8, -0.408_248_3, -b], false);
+        let h = std::f32::consts::FRAC_1_SQRT_2;
+        let x_face = intensity([-h, -0.408_248_3, -b], false);
+        let y_face = intensity([h, -0.408_248_3, -b], false);
         assert!(top > x_face + 0.1 && x_face > y_face + 0.1, "{top} {x_face} {y_face}");
         assert!(y_face >= AMBIENT);
     }

@@ -115,7 +115,15 @@ impl TextEngine {
             }
             None => (1.0, 0.0),
         };
-        TextEngine { font, cap_height, descent, cache: HashMap::new(), glyphs_drawn: 0, max_glyphs, greek_below_px: 0.0 }
+        TextEngine {
+            font,
+            cap_height,
+            descent,
+            cache: HashMap::new(),
+            glyphs_drawn: 0,
+            max_glyphs,
+            greek_below_px: 0.0,
+        }
     }
 
     /// Draws text shorter than `px` pixels as boxes (see [`GREEK_PX`]); off by default.
