@@ -7,9 +7,12 @@
 //! (b) 2D: the ≈ 65 MB synthetic AC1032 drawing of the DXF bench (`gen_dxf.rs`, cached in
 //!     `target/bench-data/`) from `model::Document` to PNG at 1024×768, target ≤ 1 s, split into scene
 //!     building, painting and PNG encoding so the slow stage shows.
+//! (c) every corpus STL (`CADLENS_CORPUS`, default `../shared/corpus`) from model to PNG at 1024×768 with
+//!     feature edges, as `cadlens parse` draws it: the slowest files against the 2 s per file of issue 6.
 //!
-//! `CADLENS_BENCH_RUNS` sets the timed runs (default 5; the best run is reported, as the least disturbed by
-//! the other work of a shared machine).
+//! Every figure comes with the process CPU time and the run starts with a fixed single-thread baseline, so
+//! a run on a busy machine can be read. `CADLENS_BENCH_ONLY=3d|2d|stl` runs one part; `CADLENS_BENCH_RUNS`
+//! sets the timed runs (default 5; the best run is reported, as the least disturbed by other work).
 
 mod gen_dxf;
 
@@ -197,6 +200,38 @@ fn bench_2d(runs: usize) {
     );
 }
 
+fn bench_corpus_stl(runs: usize) {
+    let corpus = std::env::var_os("CADLENS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    let Ok(dir) = std::fs::read_dir(corpus.join("stl")) else {
+        println!("(c) corpus STL: no corpus at {}, skipped", corpus.display());
+        return;
+    };
+    let mut files: Vec<PathBuf> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    let opts = RenderOptions::default();
+    let mut times: Vec<(Duration, String, usize)> = Vec::new();
+    for path in files {
+        let Ok(doc) = cadlens::read::read_path(&path) else { continue };
+        let Some(model) = &doc.model3d else { continue };
+        let render = || build_scene3d(model, &opts).map(|s| raster3d::to_png(&s).expect("renders").len());
+        let (t, _) = best_of(runs, render);
+        let triangles = build_scene3d(model, &opts).map_or(0, |s| s.triangle_count());
+        times.push((t, path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(), triangles));
+    }
+    times.sort_by_key(|t| std::cmp::Reverse(t.0));
+    let worst = times.first().map_or(0.0, |t| ms(t.0));
+    println!(
+        "(c) corpus STL: {} files model → PNG at 1024×768 with edges, slowest {worst:.1} ms  {}",
+        times.len(),
+        if worst <= 2000.0 { "≤ 2 s each: ok" } else { "> 2 s: MISSED" }
+    );
+    for (t, name, triangles) in times.iter().take(3) {
+        println!("  {:>7.1} ms  {triangles:>7} triangles  {name}", ms(*t));
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing useful: run only for bench.
     if !std::env::args().any(|a| a == "--bench") {
@@ -206,10 +241,13 @@ fn main() {
     let only = std::env::var("CADLENS_BENCH_ONLY").unwrap_or_default();
     println!("best of {runs} runs each");
     baseline(runs);
-    if only != "2d" {
+    if only.is_empty() || only == "3d" {
         bench_3d(runs);
     }
-    if only != "3d" {
+    if only.is_empty() || only == "2d" {
         bench_2d(runs);
+    }
+    if only.is_empty() || only == "stl" {
+        bench_corpus_stl(runs.min(3));
     }
 }
