@@ -51,6 +51,7 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l max-entities -
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s j -l jobs -d 'Files in parallel (default: number of cores)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l size -d 'Preview size in pixels' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l background -d 'Preview background: white, black, transparent, or #rrggbb' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l view -d '3D camera: iso, front, back, top, bottom, left, right, or AZ,EL in degrees (eye azimuth from +X, elevation)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l layers -d '2D: draw only these layers (comma-separated; the JSON still lists all)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l server -d 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l key-file -d 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)' -r -F
@@ -59,7 +60,7 @@ always\t''
 never\t''"
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l fail-fast -d 'Stop at the first file that fails'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l no-image -d 'Skip the preview image (<stem>.png, written beside <stem>.json by default)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l svg -d 'Also write <stem>.svg: the same 2D drawing as vector paths'
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l svg -d 'Also write <stem>.svg: a 2D drawing as vector paths, a 3D model\'s shaded view as an embedded PNG'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s h -l help -d 'Print help'

@@ -59,7 +59,7 @@ pub struct ParseArgs {
     /// Skip the preview image (<stem>.png, written beside <stem>.json by default)
     #[arg(long)]
     pub no_image: bool,
-    /// Also write <stem>.svg: the same 2D drawing as vector paths
+    /// Also write <stem>.svg: a 2D drawing as vector paths, a 3D model's shaded view as an embedded PNG
     #[arg(long)]
     pub svg: bool,
     /// Preview size in pixels
@@ -68,6 +68,9 @@ pub struct ParseArgs {
     /// Preview background: white, black, transparent, or #rrggbb
     #[arg(long, value_name = "C", default_value = "white", value_parser = render::Background::parse)]
     pub background: render::Background,
+    /// 3D camera: iso, front, back, top, bottom, left, right, or AZ,EL in degrees (eye azimuth from +X, elevation)
+    #[arg(long, value_name = "NAME", default_value = "iso", value_parser = render::View::parse, allow_hyphen_values = true)]
+    pub view: render::View,
     /// 2D: draw only these layers (comma-separated; the JSON still lists all)
     #[arg(long, value_name = "L1,L2", value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
@@ -87,6 +90,8 @@ impl ParseArgs {
             background: self.background,
             layers: self.layers.clone(),
             sheet: 0,
+            view: self.view,
+            edges: true,
         }
     }
 }
@@ -364,19 +369,32 @@ impl Batch<'_> {
     }
 
     /// Writes `<stem>.png` (unless `--no-image`) and `<stem>.svg` (with `--svg`) beside the JSON. Documents
-    /// with nothing 2D to draw (3D models until the 3D renderer lands) get no preview and no error.
+    /// with nothing to draw (no sheet, an empty 3D model) get no preview and no error.
     fn write_previews(&self, doc: &Document, dir: &Path, stem: &str) -> Result<(), (Failure, String)> {
         if self.args.no_image && !self.args.svg {
             return Ok(());
         }
-        let Some(scene) = render::build_scene(doc, &self.args.render_options()) else { return Ok(()) };
         let write = |ext: &str, bytes: &[u8]| {
             let path = dir.join(format!("{stem}.{ext}"));
             write_atomically(&path, bytes).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))
         };
+        let failed = |e: render::raster::RasterError| (Failure::Parse, format!("{stem}: preview: {e}"));
+        let opts = self.args.render_options();
+        if let Some(model) = &doc.model3d {
+            // One rasterisation serves both files: the SVG embeds the very PNG.
+            let Some(scene) = render::build_scene3d(model, &opts) else { return Ok(()) };
+            let png = render::raster3d::to_png(&scene).map_err(failed)?;
+            if !self.args.no_image {
+                write("png", &png)?;
+            }
+            if self.args.svg {
+                write("svg", render::svg::png_in_svg(&png, scene.width, scene.height).as_bytes())?;
+            }
+            return Ok(());
+        }
+        let Some(scene) = render::build_scene(doc, &opts) else { return Ok(()) };
         if !self.args.no_image {
-            let png = render::raster::to_png(&scene).map_err(|e| (Failure::Parse, format!("{stem}: preview: {e}")))?;
-            write("png", &png)?;
+            write("png", &render::raster::to_png(&scene).map_err(failed)?)?;
         }
         if self.args.svg {
             write("svg", render::svg::to_svg(&scene).as_bytes())?;

@@ -1,5 +1,8 @@
-//! 2D rendering (formats.md §9): one sheet of a [`Document`] → a display list ([`scene::Scene`]) in pixel
-//! coordinates → PNG ([`raster`], tiny-skia) or SVG ([`svg`], our own writer). Renderers see only the model.
+//! Previews (formats.md §9). 2D: one sheet of a [`Document`] → a display list ([`scene::Scene`]) in pixel
+//! coordinates → PNG ([`raster`], tiny-skia) or SVG ([`svg`], our own writer). 3D: the model's instances →
+//! [`scene3d::Scene3d`] (camera from [`camera`], colours and light from [`shade`], feature edges from
+//! [`edges`]) → our z-buffer rasteriser [`raster3d`] → PNG, and for SVG that PNG embedded in an SVG image.
+//! Renderers see only the model.
 //!
 //! ```no_run
 //! # fn demo(doc: &cadlens::model::Document) {
@@ -12,15 +15,22 @@
 //! # }
 //! ```
 
+pub mod camera;
 pub mod colour;
+pub mod edges;
 pub mod raster;
+pub mod raster3d;
 pub mod scene;
+pub mod scene3d;
+pub mod shade;
 pub mod svg;
 pub mod text;
 
 use crate::model::{Document, Rgb};
 
+pub use camera::View;
 pub use scene::{Scene, build_scene};
+pub use scene3d::{Scene3d, build_scene3d};
 
 /// What the picture is painted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,25 +92,46 @@ pub struct RenderOptions {
     pub layers: Option<Vec<String>>,
     /// Index into `Document::sheets` (0 = model space).
     pub sheet: usize,
+    /// 3D: the camera.
+    pub view: View,
+    /// 3D: draw feature edges (creases over 30°, open boundaries) darker over the faces.
+    pub edges: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { width: 1024, height: 768, background: Background::Solid(Rgb::WHITE), layers: None, sheet: 0 }
+        RenderOptions {
+            width: 1024,
+            height: 768,
+            background: Background::Solid(Rgb::WHITE),
+            layers: None,
+            sheet: 0,
+            view: View::Iso,
+            edges: true,
+        }
     }
 }
 
-/// Renders `doc` to PNG bytes; `Ok(None)` when there is nothing 2D to render (a 3D document, no sheet).
+/// Renders `doc` to PNG bytes: its 3D model when it has one, else its 2D drawing; `Ok(None)` when there
+/// is nothing to render (no sheet, an empty model).
 pub fn render_png(doc: &Document, opts: &RenderOptions) -> Result<Option<Vec<u8>>, raster::RasterError> {
+    if let Some(model) = &doc.model3d {
+        return build_scene3d(model, opts).map(|s| raster3d::to_png(&s)).transpose();
+    }
     match build_scene(doc, opts) {
         Some(scene) => raster::to_png(&scene).map(Some),
         None => Ok(None),
     }
 }
 
-/// Renders `doc` to SVG text; `None` when there is nothing 2D to render.
-pub fn render_svg(doc: &Document, opts: &RenderOptions) -> Option<String> {
-    build_scene(doc, opts).map(|s| svg::to_svg(&s))
+/// Renders `doc` to SVG text: the 2D drawing as vector paths, or the 3D model's shaded view as a PNG image
+/// inside an SVG (cli.md `--svg`); `Ok(None)` when there is nothing to render.
+pub fn render_svg(doc: &Document, opts: &RenderOptions) -> Result<Option<String>, raster::RasterError> {
+    if let Some(model) = &doc.model3d {
+        let Some(scene) = build_scene3d(model, opts) else { return Ok(None) };
+        return raster3d::to_png(&scene).map(|png| Some(svg::png_in_svg(&png, scene.width, scene.height)));
+    }
+    Ok(build_scene(doc, opts).map(|s| svg::to_svg(&s)))
 }
 
 #[cfg(test)]

@@ -183,7 +183,7 @@ impl<'a> Layers<'a> {
 }
 
 /// Builds the display list of sheet `opts.sheet`; `None` when the document has nothing 2D to draw there
-/// (3D documents are not rendered yet; a missing sheet). With the default sheet 0 (model space), an empty
+/// (a 3D document: see `scene3d`; a missing sheet). With the default sheet 0 (model space), an empty
 /// model space falls back to the first layout that draws something, so a drawing kept only in paper space
 /// still gets a preview.
 pub fn build_scene(doc: &Document, opts: &RenderOptions) -> Option<Scene> {
@@ -401,7 +401,7 @@ impl<'d> Builder<'d> {
             bg: opts.background.effective(),
             fit,
             tol: fit.tolerance(),
-            text: TextEngine::new(MAX_GLYPHS),
+            text: TextEngine::new(MAX_GLYPHS).greeking_below(super::text::GREEK_PX),
             fills: Vec::new(),
             strokes: Vec::new(),
             points: 0,

@@ -60,6 +60,35 @@ fn path_data(out: &mut String, parts: &[Vec<[f32; 2]>], close: bool) {
     }
 }
 
+/// A raster picture (PNG bytes) as an SVG document of the same size: how 3D previews are written as SVG
+/// (cli.md `--svg`: "3D: the shaded view as SVG"), so both files show the same picture.
+pub fn png_in_svg(png: &[u8], width: u32, height: u32) -> String {
+    let mut out = String::with_capacity(png.len() * 4 / 3 + 256);
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" href="data:image/png;base64,"#
+    );
+    base64(png, &mut out);
+    out.push_str("\"/></svg>\n");
+    out
+}
+
+/// Standard base64 with padding (RFC 4648 §4), a few lines rather than a dependency.
+fn base64(bytes: &[u8], out: &mut String) {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
 /// Two decimals without trailing zeros (`12.5`, `3`, `-0.25`).
 fn num(v: f32) -> String {
     let s = format!("{v:.2}");
@@ -105,5 +134,16 @@ mod tests {
         assert!(svg.contains(r##"<path d="M0.5 1.25L3 4" fill="none" stroke="#000000" stroke-width="1""##), "{svg}");
         assert!(svg.contains(r#"stroke-dasharray="5 2.5""#));
         assert_eq!(num(-0.001), "0");
+    }
+
+    #[test]
+    fn png_in_svg_embeds_base64() {
+        let mut b = String::new();
+        base64(b"Man", &mut b);
+        base64(b"Ma", &mut b);
+        base64(b"M", &mut b);
+        assert_eq!(b, "TWFuTWE=TQ==");
+        let svg = png_in_svg(b"\x89PNG", 4, 3);
+        assert!(svg.contains(r#"width="4" height="3" href="data:image/png;base64,iVBORw==""#), "{svg}");
     }
 }

@@ -97,7 +97,13 @@ pub struct TextEngine {
     /// Glyphs drawn so far and the cap on them: hostile drawings hold millions of characters.
     pub glyphs_drawn: u64,
     pub max_glyphs: u64,
+    /// Text whose height maps to fewer pixels than this is drawn as a box over its lines ("greeked").
+    greek_below_px: f64,
 }
+
+/// Text under this height in pixels shows no readable glyph: a box of the line's size gives the same
+/// smudge at a fraction of the cost (a drawing of 20 000 room labels at ¼ px lays out no glyph).
+pub const GREEK_PX: f64 = 1.5;
 
 impl TextEngine {
     pub fn new(max_glyphs: u64) -> TextEngine {
@@ -110,7 +116,21 @@ impl TextEngine {
             }
             None => (1.0, 0.0),
         };
-        TextEngine { font, cap_height, descent, cache: HashMap::new(), glyphs_drawn: 0, max_glyphs }
+        TextEngine {
+            font,
+            cap_height,
+            descent,
+            cache: HashMap::new(),
+            glyphs_drawn: 0,
+            max_glyphs,
+            greek_below_px: 0.0,
+        }
+    }
+
+    /// Draws text shorter than `px` pixels as boxes (see [`GREEK_PX`]); off by default.
+    pub fn greeking_below(mut self, px: f64) -> TextEngine {
+        self.greek_below_px = px;
+        self
     }
 
     fn glyph(&mut self, ch: char) -> Option<&Glyph> {
@@ -198,6 +218,7 @@ impl TextEngine {
         // Text frame (x along the baseline, y up, origin at the reference point) → world.
         let frame = Map2 { a: cos * mx, b: sin * mx, c: -sin * my, d: cos * my, e: t.position.x, f: t.position.y };
         let frame_px = to_px.then_after(&frame);
+        let greek = t.height * (to_px.a * to_px.d - to_px.b * to_px.c).abs().sqrt() < self.greek_below_px;
         for (i, line) in lines.iter().enumerate() {
             let width = self.advance(line) * sx;
             let x0 = match t.halign {
@@ -207,7 +228,20 @@ impl TextEngine {
             };
             // Line i is row i % rows of column i / rows.
             let y = first_baseline - (i % rows.max(1)) as f64 * pitch;
-            let mut pen_x = x0 + columns.map_or(0.0, |c| (i / rows.max(1)) as f64 * c.step);
+            let column_x = x0 + columns.map_or(0.0, |c| (i / rows.max(1)) as f64 * c.step);
+            if greek {
+                // A greeked character still counts against the cap: the work per character is bounded alike.
+                if self.glyphs_drawn >= self.max_glyphs {
+                    return rings;
+                }
+                self.glyphs_drawn = (self.glyphs_drawn + line.chars().count() as u64).min(self.max_glyphs);
+                let corners =
+                    [(column_x, y), (column_x + width, y), (column_x + width, y + t.height), (column_x, y + t.height)];
+                let ring = corners.map(|(x, y)| frame_px.apply(x, y)).map(|(x, y)| [x as f32, y as f32]);
+                rings.push(ring.to_vec());
+                continue;
+            }
+            let mut pen_x = column_x;
             for ch in line.chars() {
                 if self.glyphs_drawn >= self.max_glyphs {
                     return rings;
@@ -361,6 +395,23 @@ mod tests {
             fold(f32::max, 0, f32::MIN),
             fold(f32::max, 1, f32::MIN),
         )
+    }
+
+    #[test]
+    fn tiny_text_is_one_box_per_line_over_the_glyphs_extent() {
+        let t = TextGeom { value: "HH".into(), height: 1.0, ..TextGeom::default() };
+        let glyphs = TextEngine::new(1000).outline(&t, &ID, 0.01);
+        let mut eng = TextEngine::new(1000).greeking_below(GREEK_PX);
+        let boxes = eng.outline(&t, &ID, 0.01);
+        assert_eq!(boxes.len(), 1);
+        assert_eq!(eng.glyphs_drawn, 2);
+        let (g, b) = (bounds(&glyphs), bounds(&boxes));
+        // From the pen at 0 to the advance of "HH" (past the last glyph's outline), baseline to cap height.
+        assert!(b.0 == 0.0 && b.1 == 0.0 && (b.3 - 1.0).abs() < 1e-6, "{b:?}");
+        assert!(b.2 >= g.2 && b.2 < g.2 + 0.3, "box {b:?}, glyphs {g:?}");
+        // At 2 px per unit the same text is 2 px tall: glyphs again.
+        let two = Map2 { a: 2.0, d: 2.0, ..ID };
+        assert!(eng.outline(&t, &two, 0.01).len() > 1);
     }
 
     #[test]

@@ -1,0 +1,291 @@
+//! A 3D model → what the z-buffer rasteriser draws ([`Scene3d`]): every placed part's faces with their
+//! vertices in sample space (the supersampled image, y down, depth into the screen, all in sample units),
+//! their colour, optional vertex normals in view coordinates, and their feature edges. The camera is fitted
+//! to the projected extent of all vertices with a margin, so every finite vertex lands inside the image.
+//!
+//! Instances share their part's mesh: the indices are borrowed from the model, only the transformed
+//! vertices are per instance. Non-finite vertices stay in place as NaN and the rasteriser skips their
+//! triangles.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::camera::Basis;
+use super::edges::{FaceEdges, feature_edges};
+use super::{Background, RenderOptions, shade};
+use crate::model::geom::Affine;
+use crate::model::{FaceMesh, Model3d};
+
+/// Fraction of the image left free on each side.
+const MARGIN: f64 = 0.05;
+/// Transformed vertices over all instances at most (bounded memory on huge assemblies: ≈ 400 MB with
+/// normals); instances past it are left out and the scene says so.
+const MAX_VERTICES: usize = 1 << 25;
+/// Supersampled images hold at most this many samples (each 8 bytes); larger pictures use fewer samples
+/// per pixel.
+const MAX_SAMPLES: u64 = 1 << 25;
+
+/// One face mesh of one instance, ready to rasterise.
+#[derive(Debug)]
+pub struct Batch<'a> {
+    /// `[x, y, depth]` in samples; NaN where the source vertex was not finite.
+    pub verts: Vec<[f32; 3]>,
+    pub indices: &'a [[u32; 3]],
+    /// Unit vertex normals in view coordinates, when the mesh has normals that are not simply per face.
+    pub normals: Option<Vec<[f32; 3]>>,
+    pub colour: [f32; 3],
+    /// The instance mirrors (negative determinant): the winding, and so the geometric normal, flips.
+    pub mirrored: bool,
+    /// The feature edges of the part's solid (shared by its instances) and which face this batch is.
+    pub edges: Option<(Arc<FaceEdges>, usize)>,
+}
+
+impl Batch<'_> {
+    /// Feature edges as vertex index pairs into `verts`.
+    pub fn edges(&self) -> &[[u32; 2]] {
+        self.edges.as_ref().and_then(|(all, face)| all.get(*face)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// What the rasteriser needs.
+#[derive(Debug)]
+pub struct Scene3d<'a> {
+    pub width: u32,
+    pub height: u32,
+    /// Samples per pixel along each side (2 → 2×2 supersampling).
+    pub ss: u32,
+    pub background: Background,
+    pub batches: Vec<Batch<'a>>,
+    /// Instances were left out to stay within [`MAX_VERTICES`].
+    pub truncated: bool,
+}
+
+impl Scene3d<'_> {
+    pub fn triangle_count(&self) -> usize {
+        self.batches.iter().map(|b| b.indices.len()).sum()
+    }
+}
+
+/// An instance's face mesh with the world → view transform that places it.
+struct Placed<'a> {
+    face: &'a FaceMesh,
+    /// Part → view coordinates (x right, y up, z into the screen).
+    view: Affine,
+    colour: [f32; 3],
+    mirrored: bool,
+    edges: Option<(Arc<FaceEdges>, usize)>,
+}
+
+/// Builds the scene of `model`; `None` when it has no finite vertex to show (an empty model).
+pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Scene3d<'a>> {
+    let basis = opts.view.basis();
+    let (placed, truncated) = place(model, &basis, opts.edges);
+    let bounds = view_bounds(&placed)?;
+    let ss = samples_per_pixel(opts.width, opts.height);
+    let map = SampleMap::fit(&bounds, opts.width * ss, opts.height * ss);
+    let batches = placed.into_iter().map(|p| batch(p, &map)).collect();
+    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, truncated })
+}
+
+/// 2×2 supersampling (formats.md §9), 1×1 when that would exceed [`MAX_SAMPLES`].
+fn samples_per_pixel(width: u32, height: u32) -> u32 {
+    if u64::from(width) * u64::from(height) * 4 <= MAX_SAMPLES { 2 } else { 1 }
+}
+
+/// Every instance's faces in tree order, with colours and (shared per part) feature edges.
+fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed<'a>>, bool) {
+    let view = view_affine(basis);
+    let mut edge_cache: HashMap<(usize, usize), Arc<FaceEdges>> = HashMap::new();
+    let mut placed = Vec::new();
+    let (mut vertices, mut truncated) = (0usize, false);
+    model.for_each_instance(|node, _, world| {
+        // The part again through the model, so that the borrowed meshes live as long as the model.
+        let Some((part_index, part)) = node.part.and_then(|i| Some((i, model.parts.get(i)?))) else { return };
+        let size: usize = part.solids.iter().flat_map(|s| &s.faces).map(|f| f.positions.len()).sum();
+        if vertices + size > MAX_VERTICES {
+            truncated = true;
+            return;
+        }
+        vertices += size;
+        let to_view = view.then_after(world);
+        let mirrored = world.determinant() < 0.0;
+        for (si, solid) in part.solids.iter().enumerate() {
+            let edges = with_edges.then(|| {
+                edge_cache.entry((part_index, si)).or_insert_with(|| Arc::new(feature_edges(&solid.faces))).clone()
+            });
+            for (fi, face) in solid.faces.iter().enumerate() {
+                let colour = shade::base_colour(node.colour_override, face.colour, solid.colour, part.colour);
+                let edges = edges.clone().map(|e| (e, fi));
+                placed.push(Placed { face, view: to_view, colour, mirrored, edges });
+            }
+        }
+    });
+    (placed, truncated)
+}
+
+/// World → view coordinates: the rows are the basis vectors.
+fn view_affine(b: &Basis) -> Affine {
+    let row = |v: crate::model::geom::Point| [v.x, v.y, v.z, 0.0];
+    Affine { m: [row(b.right), row(b.up), row(b.forward)] }
+}
+
+/// Min and max of the view coordinates of every finite vertex.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    min: [f64; 3],
+    max: [f64; 3],
+}
+
+fn view_bounds(placed: &[Placed]) -> Option<Bounds> {
+    let mut b = Bounds { min: [f64::INFINITY; 3], max: [f64::NEG_INFINITY; 3] };
+    for p in placed {
+        for v in &p.face.positions {
+            let q = apply(&p.view, v);
+            if q.iter().all(|c| c.is_finite()) {
+                for (k, c) in q.into_iter().enumerate() {
+                    b.min[k] = b.min[k].min(c);
+                    b.max[k] = b.max[k].max(c);
+                }
+            }
+        }
+    }
+    (b.min[0] <= b.max[0]).then_some(b)
+}
+
+fn apply(a: &Affine, p: &[f32; 3]) -> [f64; 3] {
+    let (x, y, z) = (f64::from(p[0]), f64::from(p[1]), f64::from(p[2]));
+    a.m.map(|r| r[0] * x + r[1] * y + r[2] * z + r[3])
+}
+
+/// View coordinates → samples: one uniform scale (so depth is in sample units too and normals computed in
+/// sample space are true), y flipped, the extent's centre in the image's centre.
+#[derive(Debug, Clone, Copy)]
+struct SampleMap {
+    scale: f64,
+    centre: [f64; 3],
+    offset: [f64; 2],
+}
+
+impl SampleMap {
+    fn fit(b: &Bounds, width: u32, height: u32) -> SampleMap {
+        let (w, h) = (f64::from(width), f64::from(height));
+        let ext = [b.max[0] - b.min[0], b.max[1] - b.min[1]];
+        let fits = [w * (1.0 - 2.0 * MARGIN) / ext[0], h * (1.0 - 2.0 * MARGIN) / ext[1]];
+        // A zero extent (a point, a line seen end-on) fits any scale; only the other side decides.
+        let scale = fits.into_iter().filter(|s| s.is_finite() && *s > 0.0).fold(f64::INFINITY, f64::min);
+        let scale = if scale.is_finite() { scale } else { 1.0 };
+        let centre = [0, 1, 2].map(|k| 0.5 * (b.min[k] + b.max[k]));
+        SampleMap { scale, centre, offset: [w / 2.0, h / 2.0] }
+    }
+
+    fn map(&self, q: [f64; 3]) -> [f32; 3] {
+        let s = self.scale;
+        let p = [
+            (q[0] - self.centre[0]) * s + self.offset[0],
+            (self.centre[1] - q[1]) * s + self.offset[1],
+            (q[2] - self.centre[2]) * s,
+        ];
+        if p.iter().all(|c| c.is_finite() && c.abs() < 1e30) { p.map(|c| c as f32) } else { [f32::NAN; 3] }
+    }
+}
+
+fn batch<'a>(p: Placed<'a>, map: &SampleMap) -> Batch<'a> {
+    let verts = p.face.positions.iter().map(|v| map.map(apply(&p.view, v))).collect();
+    let normals = smooth_normals(p.face).then(|| view_normals(p.face, &p.view));
+    Batch { verts, indices: &p.face.indices, normals, colour: p.colour, mirrored: p.mirrored, edges: p.edges }
+}
+
+/// Whether the mesh's vertex normals say more than its face normals: present, and differing at the
+/// corners of some triangle (STL's per-facet normals repeated on three vertices do not).
+fn smooth_normals(face: &FaceMesh) -> bool {
+    face.normals.len() == face.positions.len()
+        && face.indices.iter().any(|t| {
+            let n = |i: u32| face.normals.get(i as usize);
+            n(t[0]) != n(t[1]) || n(t[0]) != n(t[2])
+        })
+}
+
+/// Vertex normals through the inverse transpose of the part → view map, as unit vectors; zero when a
+/// normal is not usable.
+fn view_normals(face: &FaceMesh, view: &Affine) -> Vec<[f32; 3]> {
+    let m = &view.m;
+    let c = |r: usize, s: usize| {
+        let (r1, r2, s1, s2) = ((r + 1) % 3, (r + 2) % 3, (s + 1) % 3, (s + 2) % 3);
+        m[r1][s1] * m[r2][s2] - m[r1][s2] * m[r2][s1]
+    };
+    // The cofactor matrix is det · inverse-transpose: the right direction up to scale and sign; the sign of
+    // the determinant puts a mirrored normal back on its side.
+    let cof = [[c(0, 0), c(0, 1), c(0, 2)], [c(1, 0), c(1, 1), c(1, 2)], [c(2, 0), c(2, 1), c(2, 2)]];
+    let sign = if view.determinant() < 0.0 { -1.0 } else { 1.0 };
+    face.normals
+        .iter()
+        .map(|n| {
+            let n = n.map(f64::from);
+            let v = cof.map(|r| sign * (r[0] * n[0] + r[1] * n[1] + r[2] * n[2]));
+            let len = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            if len > 0.0 && len.is_finite() { v.map(|x| (x / len) as f32) } else { [0.0; 3] }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Node, PartDef, Solid};
+    use crate::render::camera::View;
+
+    fn model(face: FaceMesh) -> Model3d {
+        Model3d {
+            parts: vec![PartDef {
+                solids: vec![Solid { faces: vec![face], ..Solid::default() }],
+                ..PartDef::default()
+            }],
+            roots: vec![Node { part: Some(0), ..Node::default() }],
+            ..Model3d::default()
+        }
+    }
+
+    #[test]
+    fn the_top_view_fits_a_2_by_1_box_with_the_margin() {
+        let face = FaceMesh {
+            positions: vec![[0.0, 0.0, 0.0], [2.0, 0.0, 0.0], [2.0, 1.0, 0.0], [f32::NAN, 0.0, 0.0]],
+            indices: vec![[0, 1, 2], [0, 2, 3]],
+            ..FaceMesh::default()
+        };
+        let m = model(face);
+        let opts = RenderOptions { width: 100, height: 100, view: View::Top, ..RenderOptions::default() };
+        let scene = build_scene3d(&m, &opts).expect("a scene");
+        assert_eq!(scene.ss, 2);
+        let v = &scene.batches[0].verts;
+        // 200 samples wide, 90 % of it for 2 units: 90 samples per unit, centred; +Y is up (smaller y).
+        assert_eq!((v[0][0], v[0][1]), (10.0, 145.0));
+        assert_eq!((v[2][0], v[2][1]), (190.0, 55.0));
+        assert!(v[0][2].abs() < 1e-6);
+        assert!(v[3][0].is_nan());
+    }
+
+    #[test]
+    fn an_empty_or_all_nan_model_has_no_scene() {
+        let opts = RenderOptions::default();
+        assert!(build_scene3d(&Model3d::default(), &opts).is_none());
+        let nan = FaceMesh { positions: vec![[f32::NAN; 3]; 3], indices: vec![[0, 1, 2]], ..FaceMesh::default() };
+        assert!(build_scene3d(&model(nan), &opts).is_none());
+    }
+
+    #[test]
+    fn per_facet_normals_are_not_smooth() {
+        let mut face = FaceMesh {
+            positions: vec![[0.0; 3], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+            normals: vec![[0.0, 0.0, 1.0]; 3],
+            indices: vec![[0, 1, 2]],
+            ..FaceMesh::default()
+        };
+        assert!(!smooth_normals(&face));
+        face.normals[2] = [0.0, 0.6, 0.8];
+        assert!(smooth_normals(&face));
+        // A mirror in X keeps a +Z normal on +Z: seen from the top it faces the eye (−z in view).
+        let top = view_affine(&View::Top.basis()).then_after(&Affine::scaling(-1.0, 1.0, 1.0));
+        let n = view_normals(&face, &top);
+        assert!((n[0][2] + 1.0).abs() < 1e-6, "{n:?}");
+    }
+}
