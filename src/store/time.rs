@@ -44,6 +44,25 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
+/// The UTC calendar month holding `ms`: its first instant and the first instant of the next month, and its
+/// name `YYYY-MM` (usage periods, api.md §3.8).
+pub fn month_of(ms: i64) -> (i64, i64, String) {
+    let (y, m, _) = civil_from_days(ms.div_euclid(DAY));
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    (days_from_civil(y, m, 1) * DAY, days_from_civil(ny, nm, 1) * DAY, format!("{y:04}-{m:02}"))
+}
+
+/// Howard Hinnant's civil-to-days algorithm, the inverse of `civil_from_days`.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian), so no date crate is needed.
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
@@ -78,5 +97,19 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(1_795_515_262_318), "2026-11-24T10:14:22.318Z");
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn months() {
+        let (start, end, name) = month_of(1_795_515_262_318);
+        assert_eq!(
+            (rfc3339(start).as_str(), rfc3339(end).as_str(), name.as_str()),
+            ("2026-11-01T00:00:00.000Z", "2026-12-01T00:00:00.000Z", "2026-11")
+        );
+        let (start, end, name) = month_of(1_796_083_200_000 + 5);
+        assert_eq!(
+            (rfc3339(start).as_str(), rfc3339(end).as_str(), name.as_str()),
+            ("2026-12-01T00:00:00.000Z", "2027-01-01T00:00:00.000Z", "2026-12")
+        );
     }
 }
