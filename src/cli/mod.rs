@@ -91,8 +91,17 @@ pub enum Command {
     Store(store_cmds::StoreCommand),
 }
 
+/// The internal subcommand that runs one sandboxed parse for `cadlens serve` (`src/worker`). It is matched
+/// before clap, so it appears in no help, completion or manual page, and takes no arguments: everything
+/// arrives framed on stdin.
+const WORKER_SUBCOMMAND: &str = "worker";
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
+    let mut args = std::env::args_os().skip(1);
+    if args.next().is_some_and(|a| a == WORKER_SUBCOMMAND) && args.next().is_none() {
+        return ExitCode::from(crate::worker::run_worker());
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -1,0 +1,174 @@
+//! The worker's side (`cadlens worker`, hidden): confine itself, read one request from stdin, parse with
+//! the library, answer with one frame on stdout, exit 0. A reader's refusal is an answer, not a failure;
+//! a failure of the worker itself is a non-zero exit, which the parent reports as a crash.
+
+use std::io::{self, Write};
+use std::time::Instant;
+
+use super::protocol::{self, Outcome, RequestHeader, ResponseHeader, SandboxStatus};
+use super::{sandbox, sys};
+use crate::model::Document;
+use crate::read::{ReadError, read_bytes};
+use crate::render::{self, RenderOptions};
+use crate::result::{self, ResultContext, Schema};
+use crate::sniff::SniffError;
+
+/// Exit status of a worker that could not read its request or write its answer.
+const EXIT_PROTOCOL: u8 = 3;
+
+/// The worker's main: returns its exit status.
+pub fn run() -> u8 {
+    // The kernel resets "dumpable" at exec, so the worker sets it again itself, before anything else.
+    let dumps = sys::forbid_dumps();
+    let sandbox = sandbox::apply();
+    if let Err(e) = dumps {
+        // Without this the worker could be ptrace-attached or core-dumped by the same uid; refuse to run.
+        let _ = writeln!(io::stderr(), "worker: PR_SET_DUMPABLE failed: {e}");
+        return EXIT_PROTOCOL;
+    }
+    let (request, input) = match protocol::read_request(&mut io::stdin().lock()) {
+        Ok(read) => read,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "worker: bad request frame: {e}");
+            return EXIT_PROTOCOL;
+        }
+    };
+    let response = answer(&request, input, sandbox);
+    match io::stdout().lock().write_all(&response).and_then(|_| io::stdout().flush()) {
+        Ok(()) => 0,
+        Err(_) => EXIT_PROTOCOL,
+    }
+}
+
+/// The response frame for one request.
+fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Vec<u8> {
+    if request.check_only {
+        return frame(ResponseHeader { sandbox, outcome: Outcome::Checked }, &[]);
+    }
+    #[cfg(debug_assertions)]
+    let input = match super::hooks::run_if_marked(input, &sandbox) {
+        Ok(input) => input,
+        Err(probe) => return frame(ResponseHeader { sandbox, outcome: probe.outcome }, &[&probe.result]),
+    };
+    let started = Instant::now();
+    let doc = read_bytes(&input);
+    drop(input); // the document owns what it needs; the bytes are dead weight from here on
+    let doc = match doc {
+        Ok(doc) => doc,
+        Err(e) => {
+            let outcome = Outcome::Unreadable { unsupported: e.is_unsupported(), message: unreadable_message(&e) };
+            return frame(ResponseHeader { sandbox, outcome }, &[]);
+        }
+    };
+    let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let results = serialise(&doc, request, duration_ms);
+    let previews = if request.previews { previews(&doc, request.preview_size) } else { Vec::new() };
+    let blobs: Vec<&[u8]> = results.iter().chain(&previews).map(Vec::as_slice).collect();
+    let payload: u64 = blobs.iter().map(|b| b.len() as u64).sum();
+    if payload > request.max_output_bytes {
+        let message = format!(
+            "The parse result ({} MiB) exceeds the output limit of {} MiB.",
+            payload.div_ceil(1 << 20),
+            request.max_output_bytes >> 20
+        );
+        return frame(ResponseHeader { sandbox, outcome: Outcome::ResourceLimit { message } }, &[]);
+    }
+    let outcome = Outcome::Parsed {
+        format: doc.source.format.json_name().to_owned(),
+        entity_count: doc.sheets.iter().map(|s| s.entities.len() as u64).sum(),
+        layer_count: doc.layers.len() as u64,
+        result_lengths: results.iter().map(|r| r.len() as u64).collect(),
+        preview_lengths: previews.iter().map(|p| p.len() as u64).collect(),
+    };
+    frame(ResponseHeader { sandbox, outcome }, &blobs)
+}
+
+fn frame(header: ResponseHeader, blobs: &[&[u8]]) -> Vec<u8> {
+    // Encoding into a Vec cannot fail short of the allocator aborting (which the parent reports).
+    protocol::encode_response(&header, blobs).unwrap_or_default()
+}
+
+/// One result document per requested schema, serialised as `cadlens parse --json` does (without its
+/// trailing newline). An unknown schema name yields an empty blob, which the parent never asks for.
+fn serialise(doc: &Document, request: &RequestHeader, duration_ms: u64) -> Vec<Vec<u8>> {
+    let ctx = ResultContext {
+        file_name: request.file_name.clone(),
+        job_id: request.job_id.clone(),
+        image_urls: Vec::new(),
+        created_at_unix_ms: request.created_at_unix_ms,
+        duration_ms: Some(duration_ms),
+        max_entities: None,
+    };
+    request
+        .schemas
+        .iter()
+        .map(|name| match name.parse::<Schema>() {
+            Ok(schema) => serde_json::to_vec(&result::to_value(doc, schema, &ctx)).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        })
+        .collect()
+}
+
+/// One PNG per emitted sheet, in the result's sheet order; empty for a sheet with nothing 2D to draw.
+fn previews(doc: &Document, (width, height): (u32, u32)) -> Vec<Vec<u8>> {
+    let clamp = |v: u32| v.clamp(render::MIN_SIDE, render::MAX_SIDE);
+    result::emitted_sheet_indices(doc)
+        .into_iter()
+        .map(|sheet| {
+            let opts = RenderOptions { width: clamp(width), height: clamp(height), sheet, ..RenderOptions::default() };
+            render::render_png(doc, &opts).ok().flatten().unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The job's error sentence for a refused input: what the reader expected and where, but never the bytes it
+/// found (the reader's own messages quote them).
+fn unreadable_message(e: &ReadError) -> String {
+    use crate::formats::dxf::DxfError;
+    use crate::formats::stl::StlError;
+    match e {
+        ReadError::Sniff(SniffError::Unrecognised { .. }) => {
+            "The file's content matches no CAD format cadlens reads (the extension is not used).".into()
+        }
+        ReadError::Sniff(SniffError::Unsupported { format, .. }) => format!("{format} files are not supported."),
+        ReadError::Sniff(SniffError::Io(_)) | ReadError::Io { .. } => "The file could not be read.".into(),
+        ReadError::NoReader(sniffed) => {
+            format!("{} files are recognised but cannot be parsed yet.", sniffed.format.json_name())
+        }
+        ReadError::Dxf(DxfError::NotDxf { pos, expected, .. }) => {
+            format!("Not a DXF file at {pos}: expected {expected}.")
+        }
+        ReadError::Dxf(DxfError::BadGroupCode { pos, .. }) => format!("Invalid DXF at {pos}: expected a group code."),
+        ReadError::Dxf(e @ (DxfError::IncompleteTag { .. } | DxfError::UnexpectedEof { .. })) => {
+            format!("The DXF file is {e}.").replacen("The DXF file is truncated DXF", "The DXF file is truncated", 1)
+        }
+        ReadError::Stl(StlError::NotStl { pos, expected, .. }) => {
+            format!("Not an STL file at {pos}: expected {expected}.")
+        }
+        ReadError::Stl(StlError::Unexpected { pos, expected, .. } | StlError::BadNumber { pos, expected, .. }) => {
+            format!("Invalid STL at {pos}: expected {expected}.")
+        }
+        ReadError::Stl(e @ (StlError::Truncated { .. } | StlError::UnexpectedEof { .. })) => format!("The STL {e}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message_of(bytes: &[u8]) -> (bool, String) {
+        let e = read_bytes(bytes).unwrap_err();
+        (e.is_unsupported(), unreadable_message(&e))
+    }
+
+    #[test]
+    fn refusal_messages_name_the_problem_without_quoting_the_file() {
+        let (unsupported, msg) = message_of(b"SECRET-MARKER plain text, not a drawing\n");
+        assert!(unsupported);
+        assert_eq!(msg, "The file's content matches no CAD format cadlens reads (the extension is not used).");
+        let (unsupported, msg) = message_of(b"  0\nSECTION\n  2\nENTITIES\n  0\nLINE\n  8\nSECRET-MARKER\n 10\n");
+        assert!(!unsupported);
+        assert!(msg.starts_with("The DXF file is truncated at line "), "{msg}");
+        assert!(!msg.contains("SECRET"), "{msg}");
+    }
+}
