@@ -3,6 +3,7 @@
 mod info;
 mod parse;
 mod progress;
+mod serve;
 mod shell;
 mod store_cmds;
 
@@ -89,6 +90,12 @@ pub enum Command {
     Man(shell::ManArgs),
     #[command(flatten)]
     Store(store_cmds::StoreCommand),
+    /// Serve the CADLens v1 HTTP API (api.md) on this machine
+    #[command(
+        after_help = "Examples:\n  cadlens serve\n  cadlens serve --listen 127.0.0.1:9000 --data-dir /srv/cadlens --workers 4\n\n\
+        Create an account and a key first: cadlens account create … ; KEY=$(cadlens key create --account … --name …)"
+    )]
+    Serve(serve::ServeArgs),
 }
 
 /// The internal subcommand that runs one sandboxed parse for `cadlens serve` (`src/worker`). It is matched
@@ -117,6 +124,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
         Command::Store(cmd) => store_cmds::run(cmd, &cli.global),
+        Command::Serve(args) => serve::run(args, &cli.global),
     };
     ExitCode::from(code)
 }

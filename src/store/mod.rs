@@ -120,6 +120,12 @@ impl Store {
         &self.paths
     }
 
+    /// A cheap read that proves the database answers (the server's health check).
+    pub fn check(&self) -> Result<()> {
+        self.conn.prepare_cached("SELECT count(*) FROM meta")?.query_row([], |r| r.get::<_, i64>(0))?;
+        Ok(())
+    }
+
     /// How many API key lookups reached the database since this store was opened.
     pub fn key_lookups(&self) -> u64 {
         self.lookups.load(Ordering::Relaxed)
