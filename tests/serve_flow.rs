@@ -171,3 +171,45 @@ fn wait_for_worker(server: u32) -> u32 {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+#[test]
+fn admin_keys_manage_their_own_account_only() {
+    let srv = Server::start(&[]);
+    let (admin, admin_id) = srv.key("ann@example.com", &["--scope", "admin,parse"]);
+    let (plain, _) = srv.key("ann@example.com", &[]);
+    let (_, foreign_id) = srv.key("bob@example.com", &["--scope", "admin"]);
+    const JSON: &str = "application/json";
+
+    srv.get("/v1/keys", Some(&plain)).expect_error(403, "FORBIDDEN");
+    let listed = srv.get("/v1/keys", Some(&admin));
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.json()["keys"].as_array().map(Vec::len), Some(2), "only the caller's account");
+    assert!(!listed.text().contains(&admin) && !listed.text().contains("\"key\""), "never a raw key");
+
+    srv.post("/v1/keys", &admin, JSON, r#"{"name":"ci","scopes":["root"]}"#).expect_error(400, "VALIDATION_ERROR");
+    srv.post("/v1/keys", &admin, "text/plain", "name=ci").expect_error(415, "UNSUPPORTED_MEDIA_TYPE");
+    let made = srv.post("/v1/keys", &admin, JSON, r#"{"name":"ci","scopes":["parse"],"expiresAt":null}"#);
+    assert_eq!(made.status, 201, "{}", made.text());
+    let made = made.json();
+    let (new_key, new_id) =
+        (made["key"].as_str().expect("key").to_owned(), made["id"].as_str().expect("id").to_owned());
+    assert_eq!(made["keyPrefix"], &new_key[..12]);
+    assert_eq!(srv.get("/v1/jobs", Some(&new_key)).status, 200);
+
+    let rotated = srv.post(&format!("/v1/keys/{new_id}/rotate"), &admin, JSON, r#"{"graceSeconds":0}"#);
+    assert_eq!(rotated.status, 201, "{}", rotated.text());
+    let rotated = rotated.json()["key"].as_str().expect("key").to_owned();
+    srv.get("/v1/jobs", Some(&new_key)).expect_error(401, "UNAUTHORIZED");
+    assert_eq!(srv.get("/v1/jobs", Some(&rotated)).status, 200);
+
+    srv.delete(&format!("/v1/keys/{foreign_id}"), &admin).expect_error(404, "NOT_FOUND");
+    srv.delete(&format!("/v1/keys/{admin_id}"), &admin).expect_error(409, "LAST_ADMIN_KEY");
+    let rotated_id = srv.get("/v1/keys", Some(&admin)).json()["keys"]
+        .as_array()
+        .and_then(|ks| {
+            ks.iter().find(|k| k["keyPrefix"] == rotated[..12]).and_then(|k| k["id"].as_str().map(str::to_owned))
+        })
+        .expect("the rotated key is listed");
+    assert_eq!(srv.delete(&format!("/v1/keys/{rotated_id}"), &admin).status, 204);
+    srv.get("/v1/jobs", Some(&rotated)).expect_error(401, "UNAUTHORIZED");
+}

@@ -170,6 +170,16 @@ impl Server {
         Server::finish(self.agent.delete(&self.url(path)).header("Authorization", &format!("Bearer {key}")).call())
     }
 
+    /// POST `body` with `content_type` to `path` with `key`.
+    pub fn post(&self, path: &str, key: &str, content_type: &str, body: &str) -> Reply {
+        let req = self
+            .agent
+            .post(&self.url(path))
+            .header("Authorization", &format!("Bearer {key}"))
+            .header("Content-Type", content_type);
+        Server::finish(req.send(body))
+    }
+
     /// POST a multipart body to `path` with `key`.
     pub fn post_multipart(&self, path: &str, key: Option<&str>, parts: &[Part<'_>]) -> Reply {
         let (content_type, body) = multipart(parts);
