@@ -138,6 +138,26 @@ fn a_crashing_or_killed_worker_fails_only_its_job() {
     assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 1, "crashes and kills are not billed");
 }
 
+#[test]
+fn shutdown_fails_running_jobs_cleanly_and_a_restart_runs_the_queued_ones() {
+    let Some(gear) = corpus_file(GEAR) else { return };
+    let mut srv = Server::start(&["--workers", "1", "--shutdown-grace", "1s"]);
+    let (key, _) = srv.key("ann@example.com", &[]);
+    let running = srv.upload(&key, "sleep.dxf", &poison("sleep"), "").json()["jobId"].as_str().expect("id").to_owned();
+    wait_for_worker(srv.pid());
+    let queued = srv.upload(&key, "gear.dxf", &gear, "").json()["jobId"].as_str().expect("id").to_owned();
+    let status = srv.stop();
+    assert!(status.success(), "a clean exit on SIGTERM: {status}");
+
+    srv.restart(&["--workers", "1"]);
+    let failed = srv.get(&format!("/v1/jobs/{running}"), Some(&key)).json();
+    assert_eq!(failed["status"], "FAILED", "{failed}");
+    assert!(failed["errorMsg"].as_str().is_some_and(|m| m.contains("shut down")), "{failed}");
+    let done = srv.wait_terminal(&key, &queued);
+    assert_eq!(done["status"], "COMPLETED", "the queued job ran after the restart: {done}");
+    assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 1, "the cancelled job is not billed");
+}
+
 /// A DXF that makes a debug-build worker misbehave (`src/worker/hooks.rs`) once it is sandboxed.
 fn poison(hook: &str) -> Vec<u8> {
     format!("999\nCADLENS_TEST_HOOK {hook}\n  0\nSECTION\n  2\nENTITIES\n  0\nENDSEC\n  0\nEOF\n").into_bytes()

@@ -12,6 +12,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::jobs::result_document;
 use super::{base_url, job_json, job_summary};
+use crate::model::FileFormat;
 use crate::result::Schema;
 use crate::server::app::Shared;
 use crate::server::auth::Principal;
@@ -57,6 +58,7 @@ pub async fn create(
     let multipart = Multipart::from_request(req, &st).await.map_err(|e| ApiError::invalid_request(e.body_text()))?;
     let upload = upload::read(multipart, limit).await?;
     let sniffed = sniff::sniff_bytes(&upload.bytes).map_err(|e| sniff_refusal(&e))?;
+    refuse_old_dwg(&sniffed)?;
     let opts = options(&query, &upload)?;
     let permit = st.queue.reserve().map_err(|_| ApiError::unavailable("The job queue is full; try again later", 30))?;
     let job = store_job(&st, &who, upload, &sniffed, &opts).await?;
@@ -100,6 +102,22 @@ fn sniff_refusal(e: &SniffError) -> ApiError {
         }
         SniffError::Io(e) => ApiError::internal(e),
     }
+}
+
+/// api.md §3.1 accepts DWG from R14 (`AC1014`) to `AC1032`: an older or unknown version code is a
+/// recognised format with an unusable header (422), refused before it is stored.
+fn refuse_old_dwg(sniffed: &Sniffed) -> ApiResult<()> {
+    const ACCEPTED: [&str; 6] = ["AC1014", "AC1015", "AC1018", "AC1021", "AC1024", "AC1027"];
+    let version = sniffed.version.as_deref().unwrap_or("");
+    if sniffed.format != FileFormat::Dwg || ACCEPTED.contains(&version) || version == "AC1032" {
+        return Ok(());
+    }
+    let release = sniffed.release.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "UNPROCESSABLE_FILE",
+        format!("DWG {version}{release} is older than R14 or unknown; save it as R14 or later"),
+    ))
 }
 
 /// A value from the query or, failing that, the form (api.md §3.1 allows both for these).
