@@ -34,10 +34,17 @@ pub struct AppState {
     pub signer: Signer,
     /// The bound address (the base of URLs when a request has no usable Host).
     pub local_addr: SocketAddr,
+    /// Upload bytes held in memory at once, in MiB permits (see `handlers::parse`).
+    pub upload_budget: tokio::sync::Semaphore,
     shutting_down: AtomicBool,
 }
 
 pub type Shared = Arc<AppState>;
+
+/// Upload bytes the server holds in memory at once (1 GiB, as the CLI's parse budget): an upload waits for
+/// its share before its body is read, so many large uploads at once queue instead of multiplying memory.
+/// One upload larger than the whole budget still runs, alone.
+pub const UPLOAD_BUDGET_MIB: u32 = 1024;
 
 impl AppState {
     pub fn new(cfg: Config, db: Arc<Db>, signer: Signer, local_addr: SocketAddr) -> Shared {
@@ -49,6 +56,7 @@ impl AppState {
             db,
             signer,
             local_addr,
+            upload_budget: tokio::sync::Semaphore::new(UPLOAD_BUDGET_MIB as usize),
             shutting_down: AtomicBool::new(false),
         })
     }
