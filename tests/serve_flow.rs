@@ -112,6 +112,18 @@ fn sync_wait_returns_the_result_delete_removes_everything_and_other_keys_see_not
     assert!(!srv.data().join("jobs").join(&id).exists(), "its files are gone");
     assert_eq!(srv.stored_jobs().len(), 1);
     assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 2, "deleting does not refund usage");
+
+    // The CLI on the same store while the server runs.
+    let left = srv.stored_jobs()[0]["id"].as_str().expect("id").to_owned();
+    let json = |out: std::process::Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON");
+    assert_eq!(json(srv.cli(&["jobs", "show", &left], None))["status"], "COMPLETED");
+    let usage = json(srv.cli(&["usage", "--account", "ann@example.com", "--json"], None));
+    assert_eq!((usage["parses"].as_i64(), usage["jobs"]["COMPLETED"].as_i64()), (Some(2), Some(1)));
+    srv.cli(&["gc"], None);
+    assert_eq!(srv.stored_jobs().len(), 1, "nothing has expired yet");
+    srv.cli(&["jobs", "delete", &left], None);
+    srv.get(&format!("/v1/jobs/{left}"), Some(&key)).expect_error(404, "NOT_FOUND");
+    assert!(srv.job_files().is_empty());
 }
 
 #[test]
