@@ -10,6 +10,7 @@ pub mod model;
 pub mod read;
 pub mod render;
 pub mod result;
+pub mod server;
 pub mod sniff;
 pub mod store;
 pub mod webhook;

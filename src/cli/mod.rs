@@ -5,6 +5,7 @@ mod info;
 mod parse;
 mod progress;
 mod remote;
+mod serve;
 mod shell;
 mod store_cmds;
 
@@ -99,6 +100,12 @@ pub enum Command {
     Logout(client_cmds::LoginArgs),
     /// Show which server and key the client side uses, and that the server accepts the key
     Whoami(client_cmds::WhoamiArgs),
+    /// Serve the CADLens v1 HTTP API (api.md) on this machine
+    #[command(
+        after_help = "Examples:\n  cadlens serve\n  cadlens serve --listen 127.0.0.1:9000 --data-dir /srv/cadlens --workers 4\n\n\
+        Create an account and a key first: cadlens account create … ; KEY=$(cadlens key create --account … --name …)"
+    )]
+    Serve(serve::ServeArgs),
 }
 
 /// The internal subcommand that runs one sandboxed parse for `cadlens serve` (`src/worker`). It is matched
@@ -130,6 +137,7 @@ pub fn main() -> ExitCode {
         Command::Login(args) => client_cmds::login(&args, &cli.global),
         Command::Logout(args) => client_cmds::logout(&args, &cli.global),
         Command::Whoami(args) => client_cmds::whoami(&args),
+        Command::Serve(args) => serve::run(args, &cli.global),
     };
     ExitCode::from(code)
 }

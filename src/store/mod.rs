@@ -18,12 +18,17 @@
 //!   [`Store::verify`] / [`Store::verify_at`] → [`VerifiedKey`] or [`VerifyError`], what `serve` calls per request.
 //! - Audit: `record` (events from elsewhere, e.g. jobs), `audit_list`, `audit_verify` → [`AuditReport`].
 //! - Backups: `backup`, `restore` → [`Restored`].
+//! - Jobs (`serve`): `create_job`, `job`, `job_for_key`, `jobs_for_key`, `jobs`, `start_job`, `finish_job`,
+//!   `mark_result_delivered`, `delete_original`, `delete_job`, `recover_jobs`, `purge_jobs`, `usage`; and
+//!   their files, encrypted at rest: `put_job_file`, `job_file_bytes`, `remove_job_file(s)`.
 
 mod account;
 mod apikey;
 pub mod audit;
 mod backup;
+mod blobs;
 mod error;
+mod jobs;
 mod paths;
 pub mod schema;
 mod secrets;
@@ -37,9 +42,11 @@ pub use account::{Account, Role, hash_password, normalise_email};
 pub use apikey::{ApiKey, ApiKeyFormat, CreatedKey, KEY_LEN, KeyEnv, NewKey, Scope, VerifiedKey, VerifyError};
 pub use audit::{AuditProblem, AuditReport, AuditRow};
 pub use backup::Restored;
+pub use blobs::is_job_id;
 pub use error::{Result, StoreError};
+pub use jobs::{Job, JobEnd, JobStatus, NewJob, ORIGINAL, Usage};
 pub use paths::{DB_FILE, MASTER_KEY_FILE, StorePaths};
-pub use secrets::SubKeys;
+pub use secrets::{SubKeys, random_base62};
 
 /// How [`Store::open`] treats a missing master key file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +118,12 @@ impl Store {
 
     pub fn paths(&self) -> &StorePaths {
         &self.paths
+    }
+
+    /// A cheap read that proves the database answers (the server's health check).
+    pub fn check(&self) -> Result<()> {
+        self.conn.prepare_cached("SELECT count(*) FROM meta")?.query_row([], |r| r.get::<_, i64>(0))?;
+        Ok(())
     }
 
     /// How many API key lookups reached the database since this store was opened.

@@ -62,6 +62,46 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX jobs_key ON jobs(key_id);
     CREATE INDEX audit_at ON audit(at);
     "#,
+    // 3: what `cadlens serve` keeps per job (api.md §3–§4, §10), and usage per account and calendar month
+    // (kept apart from jobs because deleting a job does not refund usage). The jobs table of migration 2
+    // never held rows, so it is rebuilt with its columns rather than altered column by column.
+    r#"
+    DROP TABLE jobs;
+    CREATE TABLE jobs (
+        id                  TEXT PRIMARY KEY NOT NULL,
+        account_id          INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        key_id              TEXT REFERENCES api_keys(id) ON DELETE CASCADE,
+        created_at          INTEGER NOT NULL,
+        status              TEXT NOT NULL CHECK (status IN ('PENDING', 'PROCESSING', 'COMPLETED', 'FAILED')),
+        file_name           TEXT NOT NULL,
+        file_size           INTEGER NOT NULL,
+        format              TEXT NOT NULL,
+        webhook_url         TEXT,
+        result_schema       TEXT,
+        updated_at          INTEGER NOT NULL,
+        started_at          INTEGER,
+        completed_at        INTEGER,
+        expires_at          INTEGER NOT NULL,
+        error_msg           TEXT,
+        attempts            INTEGER NOT NULL DEFAULT 0,
+        entity_count        INTEGER,
+        layer_count         INTEGER,
+        preview_count       INTEGER NOT NULL DEFAULT 0,
+        result_delivered_at INTEGER,
+        original_deleted_at INTEGER
+    ) STRICT;
+    CREATE INDEX jobs_account ON jobs(account_id);
+    CREATE INDEX jobs_key ON jobs(key_id, created_at);
+    CREATE INDEX jobs_status ON jobs(status);
+    CREATE INDEX jobs_expires ON jobs(expires_at);
+    CREATE TABLE usage (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        period     TEXT NOT NULL,
+        parses     INTEGER NOT NULL DEFAULT 0,
+        bytes      INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (account_id, period)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

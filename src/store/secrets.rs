@@ -19,6 +19,8 @@ const CTX_KEY_HASH: &str = "cadlens 2026-11-25 api-key hash v1";
 const CTX_BLOB: &str = "cadlens 2026-11-25 blob encryption v1";
 const CTX_AUDIT: &str = "cadlens 2026-11-25 audit chain v1";
 const CTX_CHECK: &str = "cadlens 2026-11-25 master key check v1";
+const CTX_FILES: &str = "cadlens 2026-11-25 job file encryption v1";
+const CTX_PREVIEW: &str = "cadlens 2026-11-25 preview url signing v1";
 
 /// The sub-keys a store works with. The master key itself is dropped (and zeroed) right after derivation.
 pub struct SubKeys {
@@ -28,6 +30,11 @@ pub struct SubKeys {
     /// Stored in the database so that a different master key is refused instead of silently starting a
     /// second, unreadable data set.
     pub(crate) check: [u8; 32],
+    /// Encrypts the server's job files (uploads, results, previews) at rest.
+    pub(crate) files: [u8; 32],
+    /// Signs preview URLs (api.md §7): derived rather than a second secret file, so the master key stays the
+    /// one thing to protect and to keep a copy of.
+    pub(crate) preview: [u8; 32],
 }
 
 impl SubKeys {
@@ -37,6 +44,8 @@ impl SubKeys {
             blob: blake3::derive_key(CTX_BLOB, master),
             audit: blake3::derive_key(CTX_AUDIT, master),
             check: blake3::derive_key(CTX_CHECK, master),
+            files: blake3::derive_key(CTX_FILES, master),
+            preview: blake3::derive_key(CTX_PREVIEW, master),
         }
     }
 }
@@ -47,6 +56,8 @@ impl Drop for SubKeys {
         self.blob.zeroize();
         self.audit.zeroize();
         self.check.zeroize();
+        self.files.zeroize();
+        self.preview.zeroize();
     }
 }
 
@@ -95,6 +106,21 @@ pub fn create_master_key(path: &Path) -> Result<Zeroizing<[u8; 32]>> {
 
 pub fn fill_random(buf: &mut [u8]) -> Result<()> {
     getrandom::fill(buf).map_err(|_| StoreError::Crypto("the operating system's random generator failed"))
+}
+
+/// `len` characters of `[0-9A-Za-z]`, each uniform (rejection sampling: bytes ≥ 248 are skipped so that
+/// `% 62` has no bias). Job ids use 24 of them (≥ 142 bits, api.md §4).
+pub fn random_base62(len: usize) -> Result<String> {
+    const ALPHABET: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        let mut buf = [0u8; 32];
+        fill_random(&mut buf)?;
+        for b in buf.into_iter().filter(|b| *b < 248).take(len - out.len()) {
+            out.push(char::from(ALPHABET[usize::from(b % 62)]));
+        }
+    }
+    Ok(out)
 }
 
 pub fn random_u64() -> Result<u64> {
@@ -147,6 +173,8 @@ mod tests {
         assert_ne!(a.key_hash, a.blob);
         assert_ne!(a.blob, a.audit);
         assert_ne!(a.audit, a.check);
+        assert_ne!(a.check, a.files);
+        assert_ne!(a.files, a.preview);
     }
 
     #[test]

@@ -157,12 +157,10 @@ fn delete_removes_keys_and_jobs() {
     let dir = temp();
     let store = open(dir.path());
     let key = with_key(&store, None);
-    store
-        .conn
-        .execute("INSERT INTO jobs (id, account_id, key_id, created_at) VALUES ('job_1', 1, ?1, 1)", [&key.key.id])
-        .expect("job");
+    let account = store.account("ann@example.com").expect("account").id;
+    store.create_job("test", &new_job(&key, account), time::now_ms()).expect("job");
     store.delete_account("test", "ann@example.com").expect("delete");
-    for table in ["accounts", "api_keys", "jobs"] {
+    for table in ["accounts", "api_keys", "jobs", "usage"] {
         let n: i64 = store.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).expect("count");
         assert_eq!(n, 0, "{table}");
     }
@@ -323,6 +321,115 @@ mod chain_properties {
             store.conn.execute(&sql, [seq]).expect("edit");
             let report = store.audit_verify().expect("verify");
             prop_assert_eq!(report.problems.iter().map(|p| p.seq).collect::<Vec<_>>(), vec![seq]);
+        }
+    }
+}
+
+fn new_job<'a>(key: &'a CreatedKey, account_id: i64) -> NewJob<'a> {
+    NewJob {
+        account_id,
+        key_id: &key.key.id,
+        file_name: "bracket.dxf",
+        file_size: 1234,
+        format: "DXF",
+        webhook_url: None,
+        result_schema: None,
+        retention_ms: time::DAY,
+    }
+}
+
+#[test]
+fn jobs_move_forward_only_and_belong_to_their_key() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let b = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let now = time::now_ms();
+    let job = store.create_job("test", &new_job(&a, account), now).expect("job");
+    assert!(is_job_id(&job.id), "{}", job.id);
+    assert_eq!(job.status, JobStatus::Pending);
+    assert_eq!(job.expires_at, now + time::DAY);
+    assert!(store.job_for_key(&job.id, &b.key.id).expect("query").is_none(), "another key sees nothing");
+    assert_eq!(store.jobs_for_key(&b.key.id, None, 100).expect("list").len(), 0);
+    assert_eq!(store.jobs_for_key(&a.key.id, Some(JobStatus::Pending), 100).expect("list").len(), 1);
+    assert!(store.start_job(&job.id, now + 1).expect("start"));
+    assert!(!store.start_job(&job.id, now + 2).expect("start twice"), "only a pending job starts");
+    let done = JobEnd::Completed { entity_count: 5, layer_count: 2, preview_count: 1 };
+    assert!(store.finish_job(&job.id, &done, now + 3).expect("finish"));
+    let failed = JobEnd::Failed { message: "late".into(), billable: false };
+    assert!(!store.finish_job(&job.id, &failed, now + 4).expect("no second end"), "terminal states never change");
+    let got = store.job_for_key(&job.id, &a.key.id).expect("query").expect("found");
+    assert_eq!((got.status, got.entity_count, got.completed_at), (JobStatus::Completed, Some(5), Some(now + 3)));
+    assert!(store.mark_result_delivered(&job.id, now + 5).expect("deliver"));
+    assert!(!store.mark_result_delivered(&job.id, now + 6).expect("deliver again"));
+    assert!(!store.delete_job("test", &job.id, Some(&b.key.id), now).expect("foreign delete"));
+    assert!(store.delete_job("test", &job.id, Some(&a.key.id), now).expect("delete"));
+    assert!(store.job(&job.id).expect("query").is_none());
+}
+
+#[test]
+fn usage_counts_accepted_jobs_and_refunds_server_side_failures() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let now = time::now_ms();
+    let ids: Vec<String> =
+        (0..3).map(|_| store.create_job("test", &new_job(&a, account), now).expect("job").id).collect();
+    for id in &ids {
+        assert!(store.start_job(id, now).expect("start"));
+    }
+    let crash = JobEnd::Failed { message: "The parser crashed.".into(), billable: false };
+    let bad_input = JobEnd::Failed { message: "DXF: bad".into(), billable: true };
+    store.finish_job(&ids[0], &crash, now).expect("finish");
+    store.finish_job(&ids[1], &bad_input, now).expect("finish");
+    store.delete_job("test", &ids[2], None, now).expect("delete");
+    let usage = store.usage(account, now).expect("usage");
+    assert_eq!((usage.parses, usage.bytes, usage.failed, usage.processing), (2, 3 * 1234, 2, 0));
+}
+
+#[test]
+fn job_files_are_encrypted_bound_to_their_job_and_purged_with_it() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let now = time::now_ms();
+    let one = store.create_job("test", &new_job(&a, account), now).expect("job");
+    let two = store.create_job("test", &new_job(&a, account), now).expect("job");
+    let marker = b"PLAINTEXT-MARKER-0123456789";
+    store.put_job_file(&one.id, ORIGINAL, marker).expect("put");
+    let path = store.jobs_dir().join(&one.id).join(ORIGINAL);
+    let raw = std::fs::read(&path).expect("file");
+    assert!(!raw.windows(marker.len()).any(|w| w == marker), "no plaintext on disk");
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(store.job_file_bytes(&one.id, ORIGINAL).expect("get").as_deref().map(|v| &v[..]), Some(&marker[..]));
+    std::fs::create_dir_all(store.jobs_dir().join(&two.id)).expect("dir");
+    std::fs::copy(&path, store.jobs_dir().join(&two.id).join(ORIGINAL)).expect("copy");
+    assert!(store.job_file_bytes(&two.id, ORIGINAL).is_err(), "a file moved to another job fails authentication");
+    assert!(store.job_file_bytes(&one.id, "../x").is_err());
+    assert_eq!(store.purge_jobs("test", now + time::DAY).expect("purge"), 2);
+    assert!(!store.jobs_dir().join(&one.id).exists());
+    assert!(store.job(&two.id).expect("query").is_none());
+}
+
+#[test]
+fn recovery_requeues_interrupted_jobs_and_fails_them_after_two_retries() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let now = time::now_ms();
+    let job = store.create_job("test", &new_job(&a, account), now).expect("job");
+    for round in 1..=3 {
+        assert!(store.start_job(&job.id, now).expect("start"), "round {round}");
+        let pending = store.recover_jobs(3, now).expect("recover");
+        let status = store.job(&job.id).expect("query").map(|j| j.status);
+        if round < 3 {
+            assert_eq!((pending, status), (vec![job.id.clone()], Some(JobStatus::Pending)));
+        } else {
+            assert_eq!((pending.len(), status), (0, Some(JobStatus::Failed)));
         }
     }
 }

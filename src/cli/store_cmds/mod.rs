@@ -1,10 +1,11 @@
-//! The store's commands: `account`, `key`, `audit`, `backup`, `restore`. Each group has its own file; this
+//! The store's commands: `account`, `key`, `audit`, `backup`, `restore`, `jobs`, `usage`, `gc`. Each group has its own file; this
 //! one holds what they share: the data-dir flag, opening the store, reading a password, and mapping
 //! [`StoreError`] to exit codes (the only place that happens).
 
 mod account;
 mod audit;
 mod backup;
+mod jobs;
 mod key;
 
 use std::io::{IsTerminal, Read};
@@ -42,6 +43,16 @@ pub enum StoreCommand {
     /// Replace the store with a backup, after checking the backup's integrity
     #[command(after_help = format!("Example:\n  CADLENS_MASTER_KEY_FILE=/safe/master.key cadlens restore cadlens.bak\n\n{STORE_HELP}"))]
     Restore(backup::RestoreArgs),
+    /// List, show or delete the jobs of `cadlens serve`
+    #[command(after_help = format!("Examples:\n  cadlens jobs list --account ann@example.com\n  \
+        cadlens jobs show job_4fQ9zKc2LmT7vWx8RbN1aHs3\n  cadlens jobs delete job_4fQ9zKc2LmT7vWx8RbN1aHs3\n\n{STORE_HELP}"))]
+    Jobs(jobs::JobsArgs),
+    /// Show this month's parses and uploaded bytes per account
+    #[command(after_help = format!("Examples:\n  cadlens usage\n  cadlens usage --account ann@example.com --json\n\n{STORE_HELP}"))]
+    Usage(jobs::UsageArgs),
+    /// Apply retention now: delete expired jobs and originals no longer needed
+    #[command(after_help = format!("Example:\n  cadlens gc\n\n{STORE_HELP}"))]
+    Gc(jobs::GcArgs),
 }
 
 /// Where the store is; every store command takes it, before or after its subcommand.
@@ -62,6 +73,9 @@ pub fn run(cmd: StoreCommand, global: &GlobalArgs) -> u8 {
         StoreCommand::Audit(args) => audit::run(args, global),
         StoreCommand::Backup(args) => backup::backup(args, global),
         StoreCommand::Restore(args) => backup::restore(args, global),
+        StoreCommand::Jobs(args) => jobs::run(args, global),
+        StoreCommand::Usage(args) => jobs::usage(args, global),
+        StoreCommand::Gc(args) => jobs::gc(args, global),
     };
     match result {
         Ok(code) => code,
@@ -73,6 +87,8 @@ pub fn run(cmd: StoreCommand, global: &GlobalArgs) -> u8 {
 enum Failure {
     Store(StoreError),
     Usage(String),
+    /// Something named on the command line does not exist (exit 1).
+    NotFound(String),
 }
 
 impl From<StoreError> for Failure {
@@ -87,6 +103,10 @@ impl Failure {
             Failure::Usage(msg) => {
                 eprintln!("error: {msg}");
                 exit::USAGE
+            }
+            Failure::NotFound(msg) => {
+                eprintln!("error: {msg}");
+                exit::FAILED
             }
             Failure::Store(e) => {
                 eprintln!("error: {e}");

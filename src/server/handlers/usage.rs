@@ -1,0 +1,30 @@
+//! `GET /v1/usage` (api.md §3.8): the caller's account's usage in the current UTC month, with the hosted
+//! field names. Accounts have no quota here, so `limit` and `remaining` are null.
+
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde_json::{Value, json};
+
+use crate::server::app::Shared;
+use crate::server::auth::Principal;
+use crate::server::error::ApiResult;
+use crate::store::time;
+
+pub async fn show(State(st): State<Shared>, Extension(who): Extension<Principal>) -> ApiResult<Json<Value>> {
+    let usage = st.db.call(move |s| s.usage(who.account_id, time::now_ms())).await??;
+    let end = time::rfc3339(usage.period_end);
+    Ok(Json(json!({
+        "plan": "SELF_HOSTED",
+        "planLabel": "Self-hosted",
+        "limit": null,
+        "used": usage.parses,
+        "remaining": null,
+        "overageCount": 0,
+        "periodStart": time::rfc3339(usage.period_start),
+        "periodEnd": end,
+        "renewalDate": end,
+        "bytesUploaded": usage.bytes,
+        "jobs": { "PENDING": usage.pending, "PROCESSING": usage.processing,
+                  "COMPLETED": usage.completed, "FAILED": usage.failed },
+    })))
+}

@@ -1,0 +1,144 @@
+//! `cadlens serve`: the CADLens v1 API (api.md) over the library — read (through the sandboxed
+//! `crate::worker`), result, render (inside the worker) and store. Nothing calls into the server.
+//!
+//! ```text
+//! TCP ─ listener (connection cap, head deadline/size, graceful shutdown)
+//!     └ app::edge (request id, error bodies, headers, log) ─ router
+//!         ├ public: /health, /v1/health, /v1/previews/… (signing, per-IP limit)
+//!         └ auth (Bearer → Store::verify, per-key/IP limits) ─ handlers: parse (upload → sniff → job),
+//!           jobs (status, result, image, delete), usage
+//! queue (bounded) ─ runners (= --workers) ─ worker::start in a blocking thread ─ store (encrypted files)
+//! janitor: retention sweep at start and every 10 min
+//! ```
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod handlers;
+pub mod janitor;
+pub mod listener;
+pub mod queue;
+pub mod ratelimit;
+pub mod signing;
+pub mod upload;
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+
+pub use config::Config;
+
+use crate::store::{Store, StoreError, time};
+
+/// A PROCESSING job found at start is retried until it has been started this many times (api.md §4: at
+/// most 2 retries).
+const MAX_ATTEMPTS: i64 = 3;
+/// How long open connections may take to finish their request at shutdown.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Why the server could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+}
+
+/// Runs the server until SIGINT or SIGTERM, then shuts down gracefully.
+pub fn run(cfg: Config) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("cadlens-serve")
+        .max_blocking_threads(64)
+        .build()
+        .map_err(|source| ServeError::Io { what: "starting the async runtime".into(), source })?;
+    runtime.block_on(serve(cfg, shutdown_signal()))
+}
+
+/// Runs the server until `shutdown` resolves.
+pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -> Result<(), ServeError> {
+    let store = Store::open(&cfg.paths)?;
+    let signer = signing::Signer::new(store.preview_signing_key());
+    let recovered = store.recover_jobs(MAX_ATTEMPTS, time::now_ms())?;
+    drop(store);
+    let db = db::Db::open(&cfg.paths, cfg.db_connections)?;
+    let listener = TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|source| ServeError::Io { what: format!("binding {}", cfg.listen), source })?;
+    let local = listener.local_addr().map_err(|source| ServeError::Io { what: "local address".into(), source })?;
+    let st = app::AppState::new(cfg, db, signer, local);
+    log_sandbox(&st).await;
+    for id in recovered {
+        if !st.queue.push_recovered(id) {
+            break;
+        }
+    }
+    let runners = queue::spawn_runners(&st, st.cfg.workers);
+    let janitor = janitor::spawn(&st);
+    // The one line on stdout: scripts and tests read the port from it.
+    println!("listening on http://{local}");
+    let _ = std::io::stdout().flush();
+    eprintln!(
+        "cadlens serve: {} workers, uploads up to {} bytes, data in {}",
+        st.cfg.workers,
+        st.cfg.max_upload_bytes,
+        st.cfg.paths.data_dir.display()
+    );
+    listener::serve(listener, app::router(Arc::clone(&st)), &st.cfg, shutdown, DRAIN).await;
+    finish_jobs(&st).await;
+    janitor.abort();
+    for r in runners {
+        r.abort();
+    }
+    eprintln!("cadlens serve: stopped");
+    Ok(())
+}
+
+/// Lets running jobs finish for `--shutdown-grace`, then cancels the rest (they end FAILED, not billed)
+/// and waits for their outcome to be recorded. Queued jobs stay PENDING for the next start.
+async fn finish_jobs(st: &app::Shared) {
+    st.begin_shutdown();
+    let started = Instant::now();
+    while st.queue.active() > 0 && started.elapsed() < st.cfg.shutdown_grace {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    if st.queue.active() > 0 {
+        eprintln!("cadlens serve: cancelling {} running job(s)", st.queue.active());
+        st.queue.cancel_all();
+    }
+    let cancelled = Instant::now();
+    while st.queue.active() > 0 && cancelled.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// One log line saying how confined the workers are (security.md §2.9: say so when the kernel lacks a layer).
+async fn log_sandbox(st: &app::Shared) {
+    let exe = st.cfg.worker_exe.clone();
+    match tokio::task::spawn_blocking(move || crate::worker::sandbox_status(&exe)).await {
+        Ok(Ok(status)) => eprintln!("cadlens serve: worker sandbox: {status}"),
+        Ok(Err(e)) => eprintln!("cadlens serve: worker sandbox check failed: {e}"),
+        Err(e) => eprintln!("cadlens serve: worker sandbox check failed: {e}"),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                () = ctrl_c => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => ctrl_c.await,
+    }
+    eprintln!("cadlens serve: shutting down");
+}
