@@ -39,6 +39,9 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List, verify or export the tamper-evident audit log')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write an encrypted, authenticated copy of the store to FILE')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the store with a backup, after checking the backup''s integrity')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key of a server from the OS keyring')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which server and key the client side uses, and that the server accepts the key')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -53,6 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Preview size in pixels')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Preview background: white, black, transparent, or #rrggbb')
             [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, '2D: draw only these layers (comma-separated; the JSON still lists all)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first file that fails')
             [CompletionResult]::new('--no-image', '--no-image', [CompletionResultType]::ParameterName, 'Skip the preview image (<stem>.png, written beside <stem>.json by default)')
@@ -462,6 +467,46 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'cadlens;login' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cadlens;logout' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cadlens;whoami' {
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'cadlens;help' {
             [CompletionResult]::new('parse', 'parse', [CompletionResultType]::ParameterValue, 'Parse CAD files into result documents (<stem>.json), from one parse per file')
             [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Name the format, version and producer of files from their magic bytes and header alone')
@@ -472,6 +517,9 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List, verify or export the tamper-evident audit log')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write an encrypted, authenticated copy of the store to FILE')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the store with a backup, after checking the backup''s integrity')
+            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first')
+            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key of a server from the OS keyring')
+            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which server and key the client side uses, and that the server accepts the key')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -556,6 +604,15 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             break
         }
         'cadlens;help;restore' {
+            break
+        }
+        'cadlens;help;login' {
+            break
+        }
+        'cadlens;help;logout' {
+            break
+        }
+        'cadlens;help;whoami' {
             break
         }
         'cadlens;help;help' {

@@ -37,6 +37,12 @@ _cadlens() {
             cadlens,key)
                 cmd="cadlens__subcmd__key"
                 ;;
+            cadlens,login)
+                cmd="cadlens__subcmd__login"
+                ;;
+            cadlens,logout)
+                cmd="cadlens__subcmd__logout"
+                ;;
             cadlens,man)
                 cmd="cadlens__subcmd__man"
                 ;;
@@ -45,6 +51,9 @@ _cadlens() {
                 ;;
             cadlens,restore)
                 cmd="cadlens__subcmd__restore"
+                ;;
+            cadlens,whoami)
+                cmd="cadlens__subcmd__whoami"
                 ;;
             cadlens__subcmd__account,create)
                 cmd="cadlens__subcmd__account__subcmd__create"
@@ -139,6 +148,12 @@ _cadlens() {
             cadlens__subcmd__help,key)
                 cmd="cadlens__subcmd__help__subcmd__key"
                 ;;
+            cadlens__subcmd__help,login)
+                cmd="cadlens__subcmd__help__subcmd__login"
+                ;;
+            cadlens__subcmd__help,logout)
+                cmd="cadlens__subcmd__help__subcmd__logout"
+                ;;
             cadlens__subcmd__help,man)
                 cmd="cadlens__subcmd__help__subcmd__man"
                 ;;
@@ -147,6 +162,9 @@ _cadlens() {
                 ;;
             cadlens__subcmd__help,restore)
                 cmd="cadlens__subcmd__help__subcmd__restore"
+                ;;
+            cadlens__subcmd__help,whoami)
+                cmd="cadlens__subcmd__help__subcmd__whoami"
                 ;;
             cadlens__subcmd__help__subcmd__account,create)
                 cmd="cadlens__subcmd__help__subcmd__account__subcmd__create"
@@ -227,7 +245,7 @@ _cadlens() {
 
     case "${cmd}" in
         cadlens)
-            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore login logout whoami help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -757,7 +775,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__help)
-            opts="parse info completions man account key audit backup restore help"
+            opts="parse info completions man account key audit backup restore login logout whoami help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1064,6 +1082,34 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1093,6 +1139,20 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1346,6 +1406,50 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__login)
+            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__logout)
+            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__man)
             opts="-q -v -h -V --dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1369,7 +1473,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__parse)
-            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --server --key-file --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,6 +1519,14 @@ _cadlens() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1434,6 +1546,32 @@ _cadlens() {
             fi
             case "${prev}" in
                 --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__whoami)
+            opts="-q -v -h -V --server --key-file --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

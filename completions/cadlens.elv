@@ -36,6 +36,9 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand audit 'List, verify or export the tamper-evident audit log'
             cand backup 'Write an encrypted, authenticated copy of the store to FILE'
             cand restore 'Replace the store with a backup, after checking the backup''s integrity'
+            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+            cand logout 'Remove the stored API key of a server from the OS keyring'
+            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;parse'= {
@@ -49,6 +52,8 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --size 'Preview size in pixels'
             cand --background 'Preview background: white, black, transparent, or #rrggbb'
             cand --layers '2D: draw only these layers (comma-separated; the JSON still lists all)'
+            cand --server 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)'
+            cand --key-file 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --fail-fast 'Stop at the first file that fails'
             cand --no-image 'Skip the preview image (<stem>.png, written beside <stem>.json by default)'
@@ -415,6 +420,43 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'cadlens;login'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;logout'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;whoami'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --key-file 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'cadlens;help'= {
             cand parse 'Parse CAD files into result documents (<stem>.json), from one parse per file'
             cand info 'Name the format, version and producer of files from their magic bytes and header alone'
@@ -425,6 +467,9 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand audit 'List, verify or export the tamper-evident audit log'
             cand backup 'Write an encrypted, authenticated copy of the store to FILE'
             cand restore 'Replace the store with a backup, after checking the backup''s integrity'
+            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+            cand logout 'Remove the stored API key of a server from the OS keyring'
+            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;help;parse'= {
@@ -486,6 +531,12 @@ set edit:completion:arg-completer[cadlens] = {|@words|
         &'cadlens;help;backup'= {
         }
         &'cadlens;help;restore'= {
+        }
+        &'cadlens;help;login'= {
+        }
+        &'cadlens;help;logout'= {
+        }
+        &'cadlens;help;whoami'= {
         }
         &'cadlens;help;help'= {
         }

@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` for the map of modules and the data flow.
 
 pub mod cli;
+pub mod client;
 pub mod formats;
 pub mod model;
 pub mod read;
@@ -11,4 +12,5 @@ pub mod result;
 pub mod server;
 pub mod sniff;
 pub mod store;
+pub mod webhook;
 pub mod worker;

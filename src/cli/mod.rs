@@ -1,8 +1,10 @@
 //! The command line: clap definitions and the dispatch to each command. Only the edge knows exit codes.
 
+mod client_cmds;
 mod info;
 mod parse;
 mod progress;
+mod remote;
 mod serve;
 mod shell;
 mod store_cmds;
@@ -21,6 +23,8 @@ pub mod exit {
     pub const UNSUPPORTED: u8 = 3;
     /// I/O error: missing input, unwritable output.
     pub const IO: u8 = 4;
+    /// Authentication or remote error (`--server`, `login`, `whoami`).
+    pub const REMOTE: u8 = 5;
 }
 
 #[derive(Debug, Parser)]
@@ -96,6 +100,12 @@ pub enum Command {
         Create an account and a key first: cadlens account create … ; KEY=$(cadlens key create --account … --name …)"
     )]
     Serve(serve::ServeArgs),
+    /// Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first
+    Login(client_cmds::LoginArgs),
+    /// Remove the stored API key of a server from the OS keyring
+    Logout(client_cmds::LoginArgs),
+    /// Show which server and key the client side uses, and that the server accepts the key
+    Whoami(client_cmds::WhoamiArgs),
 }
 
 /// The internal subcommand that runs one sandboxed parse for `cadlens serve` (`src/worker`). It is matched
@@ -125,6 +135,9 @@ pub fn main() -> ExitCode {
         Command::Man(args) => shell::man(&args),
         Command::Store(cmd) => store_cmds::run(cmd, &cli.global),
         Command::Serve(args) => serve::run(args, &cli.global),
+        Command::Login(args) => client_cmds::login(&args, &cli.global),
+        Command::Logout(args) => client_cmds::logout(&args, &cli.global),
+        Command::Whoami(args) => client_cmds::whoami(&args),
     };
     ExitCode::from(code)
 }

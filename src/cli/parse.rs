@@ -71,6 +71,12 @@ pub struct ParseArgs {
     /// 2D: draw only these layers (comma-separated; the JSON still lists all)
     #[arg(long, value_name = "L1,L2", value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
+    /// Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)
+    #[arg(long, value_name = "FILE", requires = "server")]
+    pub key_file: Option<PathBuf>,
 }
 
 impl ParseArgs {
@@ -124,10 +130,12 @@ impl Input {
 
 /// Why a file did not produce a document, as the exit code sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Failure {
+pub(super) enum Failure {
     Parse,
     Unsupported,
     Io,
+    /// The server refused the key or could not be reached or understood (exit 5).
+    Remote,
 }
 
 impl Failure {
@@ -136,15 +144,16 @@ impl Failure {
             Failure::Parse => exit::FAILED,
             Failure::Unsupported => exit::UNSUPPORTED,
             Failure::Io => exit::IO,
+            Failure::Remote => exit::REMOTE,
         }
     }
 }
 
 /// The outcome of one input, kept for the summary.
 #[derive(Debug)]
-struct Outcome {
+pub(super) struct Outcome {
     input: String,
-    format: String,
+    pub(super) format: String,
     version: String,
     count: String,
     elapsed: Duration,
@@ -223,7 +232,7 @@ fn output_stems(inputs: &[Input]) -> Vec<String> {
 
 /// Writes `bytes` to `path` through a temporary name in the same directory, so a reader (or a Ctrl-C) never
 /// sees a partial file.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or(OsStr::new("out"));
     let tmp = dir.join(format!(".{}.{}.part", name.to_string_lossy(), std::process::id()));
@@ -286,6 +295,8 @@ struct Batch<'a> {
     printed_changed: Condvar,
     stop: Arc<AtomicBool>,
     failed: AtomicBool,
+    /// `--server`: the API client used instead of the local readers.
+    remote: Option<super::remote::Remote>,
 }
 
 impl Batch<'_> {
@@ -301,6 +312,23 @@ impl Batch<'_> {
             elapsed: Duration::ZERO,
             result: Ok(()),
         };
+        if let Some(remote) = &self.remote {
+            let produced = remote.run_one(
+                &input.display(),
+                &input.file_name(),
+                || read_input(input),
+                self.write_files.as_deref().map(|d| (d, self.stems[i].as_str())),
+                &mut outcome,
+            );
+            outcome.elapsed = started.elapsed();
+            return match produced {
+                Ok(line) => (self.args.json.is_some().then_some(line), outcome),
+                Err(err) => {
+                    outcome.result = Err(err);
+                    (None, outcome)
+                }
+            };
+        }
         let produced = (|| {
             let bytes = read_input(input)?;
             let doc = read_bytes(&bytes).map_err(|e| (classify(&e), format!("{}: {e}", input.display())))?;
@@ -445,6 +473,16 @@ pub fn run(args: &ParseArgs, global: &GlobalArgs) -> u8 {
         },
     };
 
+    let remote = match &args.server {
+        None => None,
+        Some(url) => match super::remote::Remote::connect(url, args, global) {
+            Ok(r) => Some(r),
+            Err(msg) => {
+                eprintln!("error: {msg}");
+                return exit::REMOTE;
+            }
+        },
+    };
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = Arc::clone(&stop);
@@ -469,6 +507,7 @@ pub fn run(args: &ParseArgs, global: &GlobalArgs) -> u8 {
         printed_changed: Condvar::new(),
         stop: Arc::clone(&stop),
         failed: AtomicBool::new(false),
+        remote,
         inputs,
     };
     let progress = super::progress::Progress::new(global, batch.inputs.len() as u64, total_bytes);
@@ -478,7 +517,11 @@ pub fn run(args: &ParseArgs, global: &GlobalArgs) -> u8 {
         for _ in 0..jobs {
             scope.spawn(|| {
                 loop {
-                    if batch.stop.load(Ordering::SeqCst) || (args.fail_fast && batch.failed.load(Ordering::SeqCst)) {
+                    let refused = batch.remote.as_ref().is_some_and(super::remote::Remote::key_refused);
+                    if batch.stop.load(Ordering::SeqCst)
+                        || refused
+                        || (args.fail_fast && batch.failed.load(Ordering::SeqCst))
+                    {
                         break;
                     }
                     let i = batch.next_input.fetch_add(1, Ordering::SeqCst);
@@ -538,6 +581,7 @@ fn summary_row(o: &Outcome) -> [String; 6] {
             Err((Failure::Parse, _)) => "failed".into(),
             Err((Failure::Unsupported, _)) => "unsupported".into(),
             Err((Failure::Io, _)) => "I/O error".into(),
+            Err((Failure::Remote, _)) => "remote error".into(),
         },
     ]
 }

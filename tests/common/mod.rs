@@ -87,3 +87,15 @@ pub fn unlisted_or_stale<'a>(
     }
     failures
 }
+
+/// The Python interpreter of the test-only verifiers (`CADLENS_PYTHON`, set by `.ci/run` from
+/// `.ci/python-tools.sh`), or `None` with a loud skip; under `CI=true` its absence fails the test.
+pub fn verifier_python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CADLENS_PYTHON").map(PathBuf::from) {
+        assert!(p.is_file(), "CADLENS_PYTHON={} does not exist", p.display());
+        return Some(p);
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "CADLENS_PYTHON unset under CI=true (.ci/python-tools.sh)");
+    eprintln!("SKIP: CADLENS_PYTHON unset (run `export CADLENS_PYTHON=$(bash .ci/python-tools.sh)`); test skipped");
+    None
+}
