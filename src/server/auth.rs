@@ -46,6 +46,11 @@ pub async fn require_parse(State(st): State<Shared>, req: Request, next: Next) -
 async fn require(st: Shared, scope: Scope, mut req: Request, next: Next) -> Response {
     let now = unix_now();
     let ip = client_ip(&req);
+    // An IP already over its allowance for keyless requests gets no key lookup (each refused lookup is
+    // an audit write): guessing costs the server nothing once throttled.
+    if st.ip_limiter.is_exhausted(&ip, now) {
+        return limited(st.ip_limiter.check(&ip, now));
+    }
     let token = bearer(req.headers()).filter(|t| ApiKeyFormat::is_well_formed(t)).map(|t| Zeroizing::new(t.to_owned()));
     let verified = match token {
         Some(token) => match st.db.call(move |s| s.verify(&token)).await {
