@@ -34,6 +34,8 @@ pub struct AppState {
     pub signer: Signer,
     /// The bound address (the base of URLs when a request has no usable Host).
     pub local_addr: SocketAddr,
+    /// Wakes the webhook deliverer when an event is recorded or an attempt ends.
+    pub webhook_wake: tokio::sync::Notify,
     shutting_down: AtomicBool,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             db,
             signer,
             local_addr,
+            webhook_wake: tokio::sync::Notify::new(),
             shutting_down: AtomicBool::new(false),
         })
     }

@@ -62,23 +62,7 @@ impl Server {
         let tmp = common::temp_dir();
         let root = tmp.path().to_path_buf();
         std::fs::create_dir_all(root.join("keys")).expect("keys dir");
-        let log = std::fs::File::create(root.join("server.log")).expect("log file");
-        let mut child = common::bin()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .env("CADLENS_HOME", root.join("data"))
-            .env("CADLENS_MASTER_KEY_FILE", root.join("keys/master.key"))
-            .env_remove("CREDENTIALS_DIRECTORY")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("cadlens serve starts");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("the listening line");
-        let base =
-            line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line:?}")).to_owned();
+        let (child, base) = launch(&root, args);
         let addr = base.trim_start_matches("http://").to_owned();
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -87,6 +71,17 @@ impl Server {
             .build()
             .into();
         Server { child, base, addr, root, _tmp: tmp, agent }
+    }
+
+    /// Kills the server (SIGKILL: no graceful shutdown) and starts it again on the same store with `args`;
+    /// it listens on a new port.
+    pub fn restart(&mut self, args: &[&str]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, base) = launch(&self.root, args);
+        self.child = child;
+        self.addr = base.trim_start_matches("http://").to_owned();
+        self.base = base;
     }
 
     pub fn pid(&self) -> u32 {
@@ -217,6 +212,28 @@ impl Server {
         s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
         s
     }
+}
+
+/// Spawns `cadlens serve` on the store under `root` (log appended to `root/server.log`) and reads the
+/// base URL from its one stdout line.
+fn launch(root: &Path, args: &[&str]) -> (Child, String) {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(root.join("server.log")).expect("log file");
+    let mut child = common::bin()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("CADLENS_HOME", root.join("data"))
+        .env("CADLENS_MASTER_KEY_FILE", root.join("keys/master.key"))
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("cadlens serve starts");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout).read_line(&mut line).expect("the listening line");
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line:?}")).to_owned();
+    (child, base)
 }
 
 impl Drop for Server {
