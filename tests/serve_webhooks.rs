@@ -415,3 +415,56 @@ fn a_pending_delivery_survives_a_restart_and_a_retried_job_counts_on_to_3() {
         assert_eq!(python_verdicts(&python, &secret, &cases), ["ok"; 4]);
     }
 }
+
+/// Polls the job until `done` holds for its `webhookDeliveries` (at most `secs`); returns the job.
+fn wait_deliveries(srv: &Server, key: &str, id: &str, secs: u64, done: impl Fn(&[Value]) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let job = srv.get(&format!("/v1/jobs/{id}"), Some(key)).json();
+        if job["webhookDeliveries"].as_array().is_some_and(|l| done(l)) {
+            return job;
+        }
+        assert!(Instant::now() < deadline, "deliveries never got there: {job}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_loopback_target_is_refused_again_at_delivery_when_the_flag_is_gone() {
+    // Registered while the server allowed private targets; after a restart without the flag the pending
+    // retry resolves to 127.0.0.1 and is refused without connecting.
+    let mut srv = Server::start(&["--webhook-allow-private"]);
+    let rx = Receiver::start(&[500]);
+    let (key, _) = key_with_secret(&srv, "eve@example.com");
+    let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
+    rx.wait_for(1, 20);
+    srv.restart(&[]);
+    let job = wait_deliveries(&srv, &key, &id, 20, |l| l.first().is_some_and(|d| d["attempts"] == 2));
+    let first = &job["webhookDeliveries"][0];
+    assert!(first["lastStatus"].is_null(), "no HTTP answer: {first}");
+    let why = first["lastError"].as_str().unwrap_or_default();
+    assert!(why.starts_with("refused:") && why.contains("127.0.0.1"), "{why}");
+    assert!(first["nextAttemptAt"].is_string(), "still retried within the window: {first}");
+    assert_eq!(rx.got().len(), 1, "nothing reached the receiver after the restart");
+}
+
+#[test]
+fn after_the_retry_window_an_event_is_given_up_and_the_next_one_goes() {
+    // Window 3 s, counted from each event: job.processing is tried at 0 s and 2 s, and the next try (6 s)
+    // would fall outside, so it is given up after two 500s. job.completed, made at once but held behind
+    // it, gets its first try at about 2 s; its retry (4 s) is outside too, so it gives up after one.
+    let srv = Server::start(&["--webhook-allow-private", "--webhook-retry-window", "3s"]);
+    let rx = Receiver::start(&[500; 16]);
+    let (key, _) = key_with_secret(&srv, "fay@example.com");
+    let id = job_id(&upload_with_hook(&srv, &key, "walls.dxf", DXF.as_bytes(), "webhookUrl", &rx.url("/hook")));
+    let job = wait_deliveries(&srv, &key, &id, 25, |l| l.len() == 2 && l.iter().all(|d| d["gaveUpAt"].is_string()));
+    let list = job["webhookDeliveries"].as_array().expect("list");
+    for (d, attempts) in list.iter().zip([2, 1]) {
+        assert_eq!((d["attempts"].as_i64(), d["lastStatus"].as_i64()), (Some(attempts), Some(500)), "{d}");
+        assert!(d["deliveredAt"].is_null() && d["nextAttemptAt"].is_null(), "{d}");
+    }
+    let got = rx.got();
+    assert_eq!(events(&got), [("job.processing".into(), 1), ("job.processing".into(), 1), ("job.completed".into(), 2)]);
+    assert!(got[2].at >= got[1].at, "job.completed only after job.processing was given up");
+    assert_eq!(srv.log().matches("given up").count(), 2, "each give-up is logged");
+}
