@@ -596,6 +596,7 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Open connections at once; more are closed on accept')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Time to send a request''s headers, and the idle limit of a kept-alive connection')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Limit on handling one request, upload and sync wait included')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'At shutdown, how long running parses may finish before they are cancelled (and fail)')
             [CompletionResult]::new('--webhook-retry-window', '--webhook-retry-window', [CompletionResultType]::ParameterName, 'How long an undelivered webhook event is retried before it is given up, e.g. 24h')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)')

@@ -538,6 +538,7 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --max-connections 'Open connections at once; more are closed on accept'
             cand --header-timeout 'Time to send a request''s headers, and the idle limit of a kept-alive connection'
             cand --request-timeout 'Limit on handling one request, upload and sync wait included'
+            cand --shutdown-grace 'At shutdown, how long running parses may finish before they are cancelled (and fail)'
             cand --webhook-retry-window 'How long an undelivered webhook event is retried before it is given up, e.g. 24h'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --insecure-http 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)'

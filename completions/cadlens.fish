@@ -377,6 +377,7 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-queued -d 
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-connections -d 'Open connections at once; more are closed on accept' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l header-timeout -d 'Time to send a request\'s headers, and the idle limit of a kept-alive connection' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l request-timeout -d 'Limit on handling one request, upload and sync wait included' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l shutdown-grace -d 'At shutdown, how long running parses may finish before they are cancelled (and fail)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l webhook-retry-window -d 'How long an undelivered webhook event is retried before it is given up, e.g. 24h' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''

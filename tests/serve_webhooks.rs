@@ -368,6 +368,15 @@ fn private_and_loopback_targets_are_refused_at_upload_without_the_flag() {
         let why = body["details"]["fieldErrors"]["webhookUrl"][0].as_str().unwrap_or_default().to_owned();
         assert!(why.contains(address) && why.contains("private"), "{url}: {body}");
     }
+    // POST /v1/keys shows a new key's secret once; the listing says it has one and never shows it.
+    let (admin, _) = srv.key("cy@example.com", &["--scope", "admin,parse"]);
+    let made = srv.post("/v1/keys", &admin, "application/json", r#"{"name":"hooks","scopes":["parse"]}"#);
+    assert_eq!(made.status, 201, "{}", made.text());
+    let shown = made.json()["webhookSecret"].as_str().unwrap_or_default().to_owned();
+    assert!(shown.starts_with("whsec_") && shown.len() == 50, "{shown}");
+    let listed = srv.get("/v1/keys", Some(&admin));
+    assert!(!listed.text().contains("whsec_"), "{}", listed.text());
+    assert!(listed.json()["keys"].as_array().expect("keys").iter().all(|k| k["hasWebhookSecret"] == true));
     assert!(srv.stored_jobs().is_empty(), "no job was created");
     assert!(srv.job_files().is_empty(), "nothing was written");
     assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 0);
@@ -384,6 +393,7 @@ fn a_pending_delivery_survives_a_restart_and_a_retried_job_counts_on_to_3() {
     let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
     let first = rx.wait_for(1, 20);
     assert_eq!(first[0].answered, 500);
+    srv.kill();
     srv.restart(&args);
 
     let got = rx.wait_for(4, 30);
@@ -438,6 +448,7 @@ fn a_loopback_target_is_refused_again_at_delivery_when_the_flag_is_gone() {
     let (key, _) = key_with_secret(&srv, "eve@example.com");
     let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
     rx.wait_for(1, 20);
+    srv.kill();
     srv.restart(&[]);
     let job = wait_deliveries(&srv, &key, &id, 20, |l| l.first().is_some_and(|d| d["attempts"] == 2));
     let first = &job["webhookDeliveries"][0];

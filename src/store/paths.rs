@@ -82,13 +82,21 @@ pub fn ensure_private_file(file: &Path) -> Result<()> {
 /// Writes `bytes` to `file` atomically (temporary sibling, fsync, rename) with mode 0600, so a crash never
 /// leaves half a backup or a readable one.
 pub fn write_private_atomic(file: &Path, bytes: &[u8]) -> Result<()> {
+    write_private_replacing(file, bytes, true)
+}
+
+/// Writes `bytes` to `file` (0600) through a temporary sibling and a rename, so a reader never sees half a
+/// file; fsync'd only when `durable`.
+pub fn write_private_replacing(file: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let parent = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = parent.join(format!(".{name}.{:016x}.tmp", super::secrets::random_u64()?));
     let written = (|| {
         let mut f = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
         f.write_all(bytes)?;
-        f.sync_all()?;
+        if durable {
+            f.sync_all()?;
+        }
         fs::rename(&tmp, file)
     })();
     if written.is_err() {

@@ -62,7 +62,7 @@ impl Server {
         let tmp = common::temp_dir();
         let root = tmp.path().to_path_buf();
         std::fs::create_dir_all(root.join("keys")).expect("keys dir");
-        let (child, base) = launch(&root, args);
+        let (child, base) = spawn(&root, args);
         let addr = base.trim_start_matches("http://").to_owned();
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -73,15 +73,25 @@ impl Server {
         Server { child, base, addr, root, _tmp: tmp, agent }
     }
 
-    /// Kills the server (SIGKILL: no graceful shutdown) and starts it again on the same store with `args`;
-    /// it listens on a new port.
-    pub fn restart(&mut self, args: &[&str]) {
+    /// Stops the server as a service manager would (SIGTERM) and waits for it to exit.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let sent = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+        self.child.wait().expect("the server exits")
+    }
+
+    /// Kills the server at once (SIGKILL: no graceful shutdown, as a crash or an OOM kill would).
+    pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, base) = launch(&self.root, args);
-        self.child = child;
+    }
+
+    /// Starts a new server process on the same store (after [`Server::stop`] or [`Server::kill`]).
+    pub fn restart(&mut self, args: &[&str]) {
+        let (child, base) = spawn(&self.root, args);
         self.addr = base.trim_start_matches("http://").to_owned();
         self.base = base;
+        self.child = child;
     }
 
     pub fn pid(&self) -> u32 {
@@ -165,6 +175,16 @@ impl Server {
         Server::finish(self.agent.delete(&self.url(path)).header("Authorization", &format!("Bearer {key}")).call())
     }
 
+    /// POST `body` with `content_type` to `path` with `key`.
+    pub fn post(&self, path: &str, key: &str, content_type: &str, body: &str) -> Reply {
+        let req = self
+            .agent
+            .post(&self.url(path))
+            .header("Authorization", &format!("Bearer {key}"))
+            .header("Content-Type", content_type);
+        Server::finish(req.send(body))
+    }
+
     /// POST a multipart body to `path` with `key`.
     pub fn post_multipart(&self, path: &str, key: Option<&str>, parts: &[Part<'_>]) -> Reply {
         let (content_type, body) = multipart(parts);
@@ -214,9 +234,9 @@ impl Server {
     }
 }
 
-/// Spawns `cadlens serve` on the store under `root` (log appended to `root/server.log`) and reads the
-/// base URL from its one stdout line.
-fn launch(root: &Path, args: &[&str]) -> (Child, String) {
+/// Spawns `cadlens serve` on the store under `root` (log appended to `root/server.log`); the child and the
+/// base URL it printed.
+fn spawn(root: &Path, args: &[&str]) -> (Child, String) {
     let log = std::fs::OpenOptions::new().create(true).append(true).open(root.join("server.log")).expect("log file");
     let mut child = common::bin()
         .args(["serve", "--listen", "127.0.0.1:0"])
