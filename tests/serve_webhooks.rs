@@ -479,3 +479,34 @@ fn after_the_retry_window_an_event_is_given_up_and_the_next_one_goes() {
     assert!(got[2].at >= got[1].at, "job.completed only after job.processing was given up");
     assert_eq!(srv.log().matches("given up").count(), 2, "each give-up is logged");
 }
+
+#[test]
+fn during_a_rotation_grace_period_both_secrets_sign() {
+    let srv = Server::start(&["--webhook-allow-private"]);
+    let rx = Receiver::start(&[]);
+    let (old_key, old_secret) = key_with_secret(&srv, "gus@example.com");
+    let listed = srv.cli(&["key", "list", "--json"], None);
+    let old_id = String::from_utf8_lossy(&listed.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|k| k["keyPrefix"] == old_key[..12])
+        .and_then(|k| k["id"].as_str().map(str::to_owned))
+        .expect("the key is listed");
+    let out = srv.cli(&["key", "rotate", &old_id, "--grace", "1h"], None);
+    let new_key = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let new_secret = stderr.split_whitespace().find(|w| w.starts_with("whsec_")).expect("new secret shown").to_owned();
+    assert_ne!(new_secret, old_secret);
+
+    job_id(&upload_with_hook(&srv, &new_key, "walls.dxf", DXF.as_bytes(), "webhookUrl", &rx.url("/hook")));
+    let got = rx.wait_for(2, 30);
+    for g in &got {
+        assert_eq!(g.header("webhook-signature").matches("v1,").count(), 2, "{:?}", g.headers);
+        assert_eq!(g.header("x-cadlens-signature"), hosted_signature(&new_secret, &g.body), "the current key's");
+    }
+    if let Some(python) = common::verifier_python() {
+        let cases: Vec<(&[u8], &Got)> = got.iter().map(|g| (g.body.as_slice(), g)).collect();
+        assert_eq!(python_verdicts(&python, &new_secret, &cases), ["ok"; 2], "the new secret verifies");
+        assert_eq!(python_verdicts(&python, &old_secret, &cases), ["ok"; 2], "so does the old one, for now");
+    }
+}

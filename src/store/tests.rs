@@ -471,6 +471,20 @@ fn webhook_secrets_are_sealed_per_key_and_open_only_under_their_own_key_id() {
     let rotated = store.rotate_key("test", &a.key.id, 0).expect("rotate");
     assert!(rotated.key.has_webhook_secret);
     assert_ne!(rotated.webhook_secret.expose_text(), text);
+    // Signing uses the predecessor's secret too only while it still works (grace 0: not at all).
+    let signing = store.webhook_signing_secrets(&rotated.key.id, time::now_ms()).expect("secrets");
+    assert_eq!(
+        signing.iter().map(|s| s.expose_text().to_owned()).collect::<Vec<_>>(),
+        [rotated.webhook_secret.expose_text()]
+    );
+    let t0 = time::now_ms();
+    let graced = store.rotate_key_at("test", &rotated.key.id, time::HOUR, t0).expect("rotate with grace");
+    let texts = |at: i64| -> Vec<String> {
+        let got = store.webhook_signing_secrets(&graced.key.id, at).expect("secrets");
+        got.iter().map(|s| s.expose_text().to_owned()).collect()
+    };
+    assert_eq!(texts(t0 + 1), [graced.webhook_secret.expose_text(), rotated.webhook_secret.expose_text()]);
+    assert_eq!(texts(t0 + time::HOUR), [graced.webhook_secret.expose_text()], "grace over");
 }
 
 #[test]

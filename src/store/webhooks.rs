@@ -144,6 +144,28 @@ impl Store {
             .map_err(|_| StoreError::Crypto("a stored webhook secret is malformed"))
     }
 
+    /// The secrets a delivery for key `key_id`'s jobs is signed with at `now`: the key's own first, then
+    /// those of keys it replaced by rotation that still work (their grace period), so a receiver still
+    /// holding the old secret keeps verifying until the old key ends (Standard Webhooks' rotation: several
+    /// `v1,` signatures). Empty when the key has no secret.
+    pub fn webhook_signing_secrets(&self, key_id: &str, now: i64) -> Result<Vec<WebhookSecret>> {
+        let Some(own) = self.webhook_secret(key_id)? else { return Ok(Vec::new()) };
+        let older: Vec<String> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT id FROM api_keys WHERE rotated_to = ?1 AND revoked_at IS NULL
+                   AND (expires_at IS NULL OR expires_at > ?2) AND webhook_secret IS NOT NULL
+                 ORDER BY created_at DESC, id",
+            )?;
+            let rows = stmt.query_map(params![key_id, now], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let mut out = vec![own];
+        for id in older {
+            out.extend(self.webhook_secret(&id)?);
+        }
+        Ok(out)
+    }
+
     /// Records the next event of a job, due at once: a new event id, the next sequence number, and the
     /// body (made by `body` from those two) as an encrypted job file. The file is written before the row,
     /// so a row never points at a missing body.

@@ -102,7 +102,7 @@ async fn deliverer(st: Shared) {
 
 /// What an attempt reads from the store before it sends.
 enum Loaded {
-    Ready(WebhookSecret, zeroize::Zeroizing<Vec<u8>>),
+    Ready(Vec<WebhookSecret>, zeroize::Zeroizing<Vec<u8>>),
     /// Nothing to retry: the key has no secret or the body is gone.
     Hopeless(&'static str),
 }
@@ -113,23 +113,27 @@ async fn attempt(st: Shared, due: DueDelivery, permit: OwnedSemaphorePermit) {
     let loaded = st
         .db
         .call(move |s| -> Result<Loaded, StoreError> {
-            let Some(secret) = key.map(|k| s.webhook_secret(&k)).transpose()?.flatten() else {
-                return Ok(Loaded::Hopeless("the job's API key has no webhook secret"));
+            let secrets = match key {
+                Some(k) => s.webhook_signing_secrets(&k, time::now_ms())?,
+                None => Vec::new(),
             };
+            if secrets.is_empty() {
+                return Ok(Loaded::Hopeless("the job's API key has no webhook secret"));
+            }
             match s.webhook_body(&job, seq)? {
-                Some(body) => Ok(Loaded::Ready(secret, body)),
+                Some(body) => Ok(Loaded::Ready(secrets, body)),
                 None => Ok(Loaded::Hopeless("the event's body is gone")),
             }
         })
         .await;
     let (sent, hopeless) = match loaded {
-        Ok(Ok(Loaded::Ready(secret, body))) => {
+        Ok(Ok(Loaded::Ready(secrets, body))) => {
             let (url, event_id, allow_private) = (due.url.clone(), d.event_id.clone(), st.cfg.webhook_allow_private);
             let joined = tokio::task::spawn_blocking(move || {
                 send::attempt(&send::Delivery {
                     url: &url,
                     allow_private,
-                    secret: &secret,
+                    secrets: &secrets,
                     event_id: &event_id,
                     body: &body,
                     now_s: time::now_ms() / 1000,

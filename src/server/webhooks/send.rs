@@ -44,7 +44,9 @@ impl Sent {
 pub struct Delivery<'a> {
     pub url: &'a str,
     pub allow_private: bool,
-    pub secret: &'a WebhookSecret,
+    /// The key's secret first (it alone keys `X-CADLens-Signature`), then any still in a rotation's grace
+    /// period (each adds a `v1,` signature to `webhook-signature`).
+    pub secrets: &'a [WebhookSecret],
     pub event_id: &'a str,
     pub body: &'a [u8],
     /// Unix seconds of this attempt (`webhook-timestamp`).
@@ -71,14 +73,22 @@ pub fn attempt(d: &Delivery<'_>) -> Sent {
         .user_agent(user_agent())
         .build();
     let agent = ureq::Agent::with_parts(config, DefaultConnector::new(), Pinned(addrs));
-    let h = sign(d.secret, d.event_id, d.now_s, d.body);
+    let Some((first, older)) = d.secrets.split_first() else {
+        return Sent::failed("no webhook secret to sign with".into());
+    };
+    let h = sign(first, d.event_id, d.now_s, d.body);
+    let mut signatures = h.webhook_signature.clone();
+    for other in older {
+        signatures.push(' ');
+        signatures.push_str(&sign(other, d.event_id, d.now_s, d.body).webhook_signature);
+    }
     let sent = agent
         .post(target.url().as_str())
         .header("Content-Type", "application/json")
         .header("X-CADLens-Signature", &h.cadlens_signature)
         .header("webhook-id", &h.webhook_id)
         .header("webhook-timestamp", &h.webhook_timestamp)
-        .header("webhook-signature", &h.webhook_signature)
+        .header("webhook-signature", &signatures)
         .send(d.body);
     match sent {
         Ok(mut res) => {
