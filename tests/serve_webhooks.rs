@@ -510,3 +510,17 @@ fn during_a_rotation_grace_period_both_secrets_sign() {
         assert_eq!(python_verdicts(&python, &old_secret, &cases), ["ok"; 2], "so does the old one, for now");
     }
 }
+
+#[test]
+fn deleting_a_job_stops_its_pending_deliveries() {
+    let srv = Server::start(&["--webhook-allow-private"]);
+    let rx = Receiver::start(&[500]);
+    let (key, _) = key_with_secret(&srv, "hal@example.com");
+    let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
+    rx.wait_for(1, 20);
+    assert_eq!(srv.delete(&format!("/v1/jobs/{id}"), &key).status, 204);
+    // The retry was due 2 s after the 500; give it twice that.
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(rx.got().len(), 1, "no retry and no job.failed after DELETE: {:?}", events(&rx.got()));
+    assert!(srv.job_files().is_empty(), "the event bodies went with the job");
+}
