@@ -45,7 +45,7 @@ impl Got {
 }
 
 /// A webhook receiver on 127.0.0.1: answers each request with the next scripted status (then 200) and
-/// closes the connection.
+/// closes the connection; a scripted 0 reads the request and then holds the connection silent for 12 s.
 struct Receiver {
     port: u16,
     got: Arc<Mutex<Vec<Got>>>,
@@ -117,6 +117,10 @@ fn serve_one(mut s: TcpStream, status: u16) -> Option<Got> {
         body.extend_from_slice(&chunk[..n]);
     }
     let at = Instant::now();
+    if status == 0 {
+        std::thread::sleep(Duration::from_secs(12));
+        return Some(Got { at, path, headers, body, answered: 0 });
+    }
     // A redirect names another port of this host: following it would show up there.
     let extra = if (300..400).contains(&status) { "Location: http://127.0.0.1:9/elsewhere\r\n" } else { "" };
     let answer = format!("HTTP/1.1 {status} Scripted\r\n{extra}Content-Length: 2\r\nConnection: close\r\n\r\nno");
@@ -435,7 +439,8 @@ fn wait_deliveries(srv: &Server, key: &str, id: &str, secs: u64, done: impl Fn(&
             return job;
         }
         assert!(Instant::now() < deadline, "deliveries never got there: {job}");
-        std::thread::sleep(Duration::from_millis(50));
+        // Five polls a second stay well under the per-key rate limit (120 a minute) for 20 s.
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
@@ -523,4 +528,19 @@ fn deleting_a_job_stops_its_pending_deliveries() {
     std::thread::sleep(Duration::from_secs(4));
     assert_eq!(rx.got().len(), 1, "no retry and no job.failed after DELETE: {:?}", events(&rx.got()));
     assert!(srv.job_files().is_empty(), "the event bodies went with the job");
+}
+
+#[test]
+fn a_receiver_that_never_answers_is_cut_off_after_10_seconds() {
+    let srv = Server::start(&["--webhook-allow-private", "--rate-limit", "1000"]);
+    let rx = Receiver::start(&[0]);
+    let (key, _) = key_with_secret(&srv, "ivy@example.com");
+    let id = job_id(&upload_with_hook(&srv, &key, "walls.dxf", DXF.as_bytes(), "webhookUrl", &rx.url("/hook")));
+    let started = Instant::now();
+    let job = wait_deliveries(&srv, &key, &id, 20, |l| l.first().is_some_and(|d| d["attempts"] == 1));
+    let took = started.elapsed();
+    let first = &job["webhookDeliveries"][0];
+    assert_eq!(first["lastError"], "no answer within 10 s", "{first}");
+    assert!(first["lastStatus"].is_null() && first["nextAttemptAt"].is_string(), "{first}");
+    assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(14), "{took:?}");
 }
