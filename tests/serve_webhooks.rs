@@ -397,6 +397,7 @@ fn a_pending_delivery_survives_a_restart_and_a_retried_job_counts_on_to_3() {
     let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
     let first = rx.wait_for(1, 20);
     assert_eq!(first[0].answered, 500);
+    wait_deliveries(&srv, &key, &id, 10, |l| l.first().is_some_and(|d| d["attempts"] == 1));
     srv.kill();
     srv.restart(&args);
 
@@ -453,6 +454,7 @@ fn a_loopback_target_is_refused_again_at_delivery_when_the_flag_is_gone() {
     let (key, _) = key_with_secret(&srv, "eve@example.com");
     let id = job_id(&upload_with_hook(&srv, &key, "slow.dxf", &poison("sleep"), "webhookUrl", &rx.url("/hook")));
     rx.wait_for(1, 20);
+    wait_deliveries(&srv, &key, &id, 10, |l| l.first().is_some_and(|d| d["attempts"] == 1));
     srv.kill();
     srv.restart(&[]);
     let job = wait_deliveries(&srv, &key, &id, 20, |l| l.first().is_some_and(|d| d["attempts"] == 2));

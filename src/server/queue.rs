@@ -223,13 +223,15 @@ async fn record(st: &Shared, id: &str, outcome: Result<WorkOutput, WorkError>) {
                     }
                 }
                 Err(e) => {
+                    // The code only (parser_crashed, timeout, …): the sentence may name the file's format.
+                    eprintln!("cadlens serve: job {id} failed: {}", e.code());
                     let message = match &e {
                         WorkError::Cancelled if shutting_down => {
                             "The server shut down while parsing this file; upload it again.".to_owned()
                         }
                         other => other.to_string(),
                     };
-                    let billable = matches!(e, WorkError::Unreadable { .. });
+                    let billable = e.is_billed();
                     if s.finish_job(&id, &JobEnd::Failed { message, billable }, now)? {
                         ended_webhook(s, &app, &id, now);
                     }

@@ -23,7 +23,8 @@
 //!   their files, encrypted at rest: `put_job_file`, `job_file_bytes`, `remove_job_file(s)`.
 //! - Webhooks (`serve`): each key's sealed `whsec_` secret (`webhook_secret`), and per job event a delivery
 //!   row: `add_webhook_event`, `claim_webhook_deliveries`, `record_webhook_attempt`, `next_webhook_due`,
-//!   `webhook_deliveries`, `webhook_body`, `jobs_missing_final_webhook`.
+//!   `release_webhook_leases`, `webhook_deliveries`, `webhook_body`, `jobs_missing_final_webhook`,
+//!   `webhook_signing_secrets`.
 
 mod account;
 mod apikey;

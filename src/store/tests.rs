@@ -510,6 +510,10 @@ fn webhook_events_are_numbered_per_job_delivered_in_order_and_deleted_with_the_j
     assert_eq!(due[0].url, "https://hooks.example.com/cad");
     assert_eq!(store.next_webhook_due().expect("next"), Some(now + 30_000));
     assert!(store.claim_webhook_deliveries(now, now + 30_000, 10).expect("claim").is_empty());
+    // A start releases the claim of an attempt a crash cut off; a recorded attempt is no longer leased.
+    assert_eq!(store.release_webhook_leases(now + 5).expect("release"), 1);
+    assert_eq!(store.next_webhook_due().expect("next"), Some(now + 5));
+    assert_eq!(store.claim_webhook_deliveries(now + 5, now + 30_000, 10).expect("claim").len(), 1);
     let failed = WebhookAttempt {
         at: now,
         status: Some(500),
@@ -518,6 +522,7 @@ fn webhook_events_are_numbered_per_job_delivered_in_order_and_deleted_with_the_j
         retry_at: Some(now + 2_000),
     };
     assert!(store.record_webhook_attempt(&first.event_id, &failed).expect("record"));
+    assert_eq!(store.release_webhook_leases(now + 6).expect("release"), 0, "a backoff is not a lease");
     let ok = WebhookAttempt { at: now + 2_000, status: Some(204), error: None, delivered: true, retry_at: None };
     assert!(store.record_webhook_attempt(&first.event_id, &ok).expect("record"));
     let rows = store.webhook_deliveries(&job.id).expect("list");

@@ -215,7 +215,7 @@ impl Store {
 
     /// Claims up to `limit` deliveries due at `now` whose job has no earlier event still pending (events
     /// of one job go out in order), moving each one's due time to `lease_until` so the next poll does not
-    /// pick it again while its attempt runs. An attempt cut off by a crash is retried after the lease.
+    /// pick it again while its attempt runs. An attempt cut off by a crash is released at the next start.
     pub fn claim_webhook_deliveries(&self, now: i64, lease_until: i64, limit: u32) -> Result<Vec<DueDelivery>> {
         self.write(|tx| {
             let sql = format!(
@@ -239,12 +239,22 @@ impl Store {
             };
             for d in &due {
                 tx.execute(
-                    "UPDATE webhook_deliveries SET next_attempt_at = ?2 WHERE event_id = ?1",
+                    "UPDATE webhook_deliveries SET next_attempt_at = ?2, leased = 1 WHERE event_id = ?1",
                     params![d.delivery.event_id, lease_until],
                 )?;
             }
             Ok(due)
         })
+    }
+
+    /// At start: deliveries a stopped server had claimed (their attempt's outcome was never recorded) are
+    /// due again at `now` instead of at the end of their lease. Only one server runs on a store, so every
+    /// lease found here is a dead one. Returns how many were released.
+    pub fn release_webhook_leases(&self, now: i64) -> Result<usize> {
+        Ok(self.conn.execute(
+            "UPDATE webhook_deliveries SET next_attempt_at = ?1, leased = 0 WHERE leased = 1 AND next_attempt_at IS NOT NULL",
+            [now],
+        )?)
     }
 
     /// The earliest time a delivery can be claimed (claimed ones count with their lease; an event waiting
@@ -269,7 +279,7 @@ impl Store {
             .conn
             .prepare_cached(
                 "UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = ?2, last_error = ?3,
-                        next_attempt_at = ?4, delivered_at = ?5, gave_up_at = ?6
+                        next_attempt_at = ?4, delivered_at = ?5, gave_up_at = ?6, leased = 0
                  WHERE event_id = ?1 AND delivered_at IS NULL AND gave_up_at IS NULL",
             )?
             .execute(params![event_id, a.status, a.error, next, delivered_at, gave_up_at])?;

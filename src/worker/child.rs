@@ -18,37 +18,58 @@ const EXIT_PROTOCOL: u8 = 3;
 
 /// The worker's main: returns its exit status.
 pub fn run() -> u8 {
-    // The kernel resets "dumpable" at exec, so the worker sets it again itself, before anything else.
-    let dumps = sys::forbid_dumps();
-    let sandbox = sandbox::apply();
-    if let Err(e) = dumps {
-        // Without this the worker could be ptrace-attached or core-dumped by the same uid; refuse to run.
-        let _ = writeln!(io::stderr(), "worker: PR_SET_DUMPABLE failed: {e}");
-        return EXIT_PROTOCOL;
-    }
+    // Before any input: drop root (if the server runs as root), then make the process undumpable (exec and
+    // the uid change both reset that flag), then close inherited descriptors (the sandbox cannot take open
+    // ones away), then Landlock and seccomp. Without the first three, refuse to run.
+    let confined = sys::drop_root().and_then(|user| {
+        sys::forbid_dumps()?;
+        sys::close_inherited_fds()?;
+        Ok(user)
+    });
+    let user = match confined {
+        Ok(user) => user,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "worker: confining itself failed: {e}");
+            return EXIT_PROTOCOL;
+        }
+    };
+    let sandbox = sandbox::apply(user);
     let (request, input) = match protocol::read_request(&mut io::stdin().lock()) {
         Ok(read) => read,
+        Err(protocol::FrameError::NoMemory(len)) => return input_too_large(len, sandbox),
         Err(e) => {
             let _ = writeln!(io::stderr(), "worker: bad request frame: {e}");
             return EXIT_PROTOCOL;
         }
     };
-    let response = answer(&request, input, sandbox);
-    match io::stdout().lock().write_all(&response).and_then(|_| io::stdout().flush()) {
+    match answer(&request, input, sandbox, &mut io::stdout().lock()) {
         Ok(()) => 0,
         Err(_) => EXIT_PROTOCOL,
     }
 }
 
-/// The response frame for one request.
-fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Vec<u8> {
+/// The answer when the input alone does not fit the address-space limit: the job's memory limit, not a crash.
+fn input_too_large(len: u64, sandbox: SandboxStatus) -> u8 {
+    let message = format!("The file ({} MiB) does not fit the parse's memory limit.", len.div_ceil(1 << 20));
+    let header = ResponseHeader { sandbox, outcome: Outcome::ResourceLimit { message } };
+    match protocol::write_response(&mut io::stdout().lock(), &header, &[]) {
+        Ok(()) => 0,
+        Err(_) => EXIT_PROTOCOL,
+    }
+}
+
+/// Answers one request with one response frame on `out`.
+fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus, out: &mut impl Write) -> io::Result<()> {
+    let mut frame = |outcome: Outcome, blobs: &[&[u8]]| {
+        protocol::write_response(out, &ResponseHeader { sandbox: sandbox.clone(), outcome }, blobs)
+    };
     if request.check_only {
-        return frame(ResponseHeader { sandbox, outcome: Outcome::Checked }, &[]);
+        return frame(Outcome::Checked, &[]);
     }
     #[cfg(debug_assertions)]
     let input = match super::hooks::run_if_marked(input, &sandbox) {
         Ok(input) => input,
-        Err(probe) => return frame(ResponseHeader { sandbox, outcome: probe.outcome }, &[&probe.result]),
+        Err(probe) => return frame(probe.outcome, &[&probe.result]),
     };
     let started = Instant::now();
     let doc = read_bytes(&input);
@@ -56,8 +77,10 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
     let doc = match doc {
         Ok(doc) => doc,
         Err(e) => {
-            let outcome = Outcome::Unreadable { unsupported: e.is_unsupported(), message: unreadable_message(&e) };
-            return frame(ResponseHeader { sandbox, outcome }, &[]);
+            return frame(
+                Outcome::Unreadable { unsupported: e.is_unsupported(), message: unreadable_message(&e) },
+                &[],
+            );
         }
     };
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -71,7 +94,7 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
             payload.div_ceil(1 << 20),
             request.max_output_bytes >> 20
         );
-        return frame(ResponseHeader { sandbox, outcome: Outcome::ResourceLimit { message } }, &[]);
+        return frame(Outcome::ResourceLimit { message }, &[]);
     }
     let outcome = Outcome::Parsed {
         format: doc.source.format.json_name().to_owned(),
@@ -80,12 +103,7 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus) -> Ve
         result_lengths: results.iter().map(|r| r.len() as u64).collect(),
         preview_lengths: previews.iter().map(|p| p.len() as u64).collect(),
     };
-    frame(ResponseHeader { sandbox, outcome }, &blobs)
-}
-
-fn frame(header: ResponseHeader, blobs: &[&[u8]]) -> Vec<u8> {
-    // Encoding into a Vec cannot fail short of the allocator aborting (which the parent reports).
-    protocol::encode_response(&header, blobs).unwrap_or_default()
+    frame(outcome, &blobs)
 }
 
 /// One result document per requested schema, serialised as `cadlens parse --json` does (without its

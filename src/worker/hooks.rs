@@ -52,19 +52,31 @@ fn spin() -> ! {
     }
 }
 
-/// Tries what an exploited reader would: read a file, connect to a local TCP port, start a program. The
-/// answer is a JSON object of the errno each attempt got (0 = it worked) and the sandbox status.
+/// Tries what an exploited reader would: read a file, write one, connect to a local TCP port, start a
+/// program, signal its parent, clear its death signal. The
+/// answer is a JSON object of the errno each attempt got (0 = it worked), the descriptors the worker holds
+/// and the sandbox status.
 fn probe(sandbox: &SandboxStatus) -> Probe {
     let errno = |r: std::io::Result<()>| r.err().map(|e| e.raw_os_error().unwrap_or(-1)).unwrap_or(0);
     let open = errno(std::fs::File::open("/etc/hostname").map(drop));
+    let scratch = std::env::temp_dir().join("cadlens-worker-probe");
+    let create = errno(std::fs::File::create(&scratch).map(drop));
+    if create == 0 {
+        let _ = std::fs::remove_file(&scratch); // only without a sandbox; the test then fails anyway
+    }
     let connect = errno(std::net::TcpStream::connect(("127.0.0.1", 9)).map(drop));
     let exec = errno(std::process::Command::new("/bin/true").status().map(drop));
     let report = serde_json::json!({
+        "openFds": super::sys::open_fds(),
         "openEtcHostname": open,
+        "createTempFile": create,
+        "signalParent": super::sys::try_signal_parent(),
         "tcpConnect": connect,
         "exec": exec,
+        "clearDeathSignal": super::sys::try_clear_death_signal(),
         "landlock": sandbox.landlock,
         "seccomp": sandbox.seccomp,
+        "user": sandbox.user,
     });
     let result = serde_json::to_vec(&report).unwrap_or_default();
     let outcome = Outcome::Parsed {

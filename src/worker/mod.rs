@@ -7,8 +7,12 @@
 //!                  ├─ thread: request frame + input ──► worker stdin
 //!                  ├─ thread: worker stderr (bounded, only to classify crashes; never logged)
 //!                  └─ thread: wall-clock watchdog (kills the process group)
-//!   wait() ◄── response frame (bounded) ◄── worker: Landlock → seccomp → read → results → previews
+//!   wait() ◄── response frame (bounded) ◄── worker: root → nobody, undumpable, inherited fds closed,
+//!                                                   Landlock, seccomp → read → results → previews
 //! ```
+//!
+//! The diagram follows the order of security.md §2.9. What is undone on the way is redone by the worker
+//! itself: exec resets "undumpable", and the change to nobody clears the death signal.
 //!
 //! `protocol` holds the frames, `parent` the spawning, waiting and killing, `outcome` the mapping of exit
 //! statuses and frames to [`WorkError`], `child` the worker's side, `sandbox` Landlock and seccomp, `sys`
@@ -108,4 +112,61 @@ pub enum WorkError {
     /// The worker could not be started (a server-side problem).
     #[error("{0}")]
     Spawn(String),
+}
+
+impl WorkError {
+    /// A stable machine name for logs and metrics (security.md S-JOB-1: `parser_crashed`, `resource_limit`,
+    /// `timeout`), beside the human sentence of `Display`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            WorkError::Unreadable { unsupported: true, .. } => "unsupported_format",
+            WorkError::Unreadable { unsupported: false, .. } => "unreadable_file",
+            WorkError::ParserCrashed(_) => "parser_crashed",
+            WorkError::ResourceLimit(_) => "resource_limit",
+            WorkError::Timeout => "timeout",
+            WorkError::Cancelled => "cancelled",
+            WorkError::Spawn(_) => "internal",
+        }
+    }
+
+    /// Whether the failed job still counts as a parse (api.md §4: unparseable input is billed; timeouts,
+    /// crashes and the server's own failures are not).
+    pub fn is_billed(&self) -> bool {
+        matches!(self, WorkError::Unreadable { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_inputs_fault_is_billed() {
+        let unreadable = WorkError::Unreadable { unsupported: false, message: "x".into() };
+        let unsupported = WorkError::Unreadable { unsupported: true, message: "x".into() };
+        let billed: Vec<(&str, bool)> = [
+            unreadable,
+            unsupported,
+            WorkError::ParserCrashed("x".into()),
+            WorkError::ResourceLimit("x".into()),
+            WorkError::Timeout,
+            WorkError::Cancelled,
+            WorkError::Spawn("x".into()),
+        ]
+        .iter()
+        .map(|e| (e.code(), e.is_billed()))
+        .collect();
+        assert_eq!(
+            billed,
+            [
+                ("unreadable_file", true),
+                ("unsupported_format", true),
+                ("parser_crashed", false),
+                ("resource_limit", false),
+                ("timeout", false),
+                ("cancelled", false),
+                ("internal", false),
+            ]
+        );
+    }
 }

@@ -35,7 +35,7 @@ const PANIC_EXIT: i32 = 101;
 /// Decides the job's fate from how the worker ended, and decodes its frame when it ended well.
 pub fn classify(
     ending: &Ending,
-    frame: &[u8],
+    frame: Vec<u8>,
     limits: &WorkLimits,
 ) -> Result<(ResponseHeader, Vec<Vec<u8>>), WorkError> {
     if ending.cancelled {
@@ -133,7 +133,7 @@ mod tests {
             ..Ending::default()
         };
         let limits = WorkLimits { cpu_seconds: 2, memory_bytes: 256 << 20, ..WorkLimits::default() };
-        classify(&ending, &[], &limits).unwrap_err()
+        classify(&ending, Vec::new(), &limits).unwrap_err()
     }
 
     #[test]
@@ -162,7 +162,7 @@ mod tests {
         let ending = |f: fn(&mut Ending)| {
             let mut e = Ending { status: Some(ExitStatus::from_raw(libc::SIGKILL)), ..Ending::default() };
             f(&mut e);
-            classify(&e, &[], &limits).unwrap_err()
+            classify(&e, Vec::new(), &limits).unwrap_err()
         };
         assert_eq!(ending(|e| e.cancelled = true), WorkError::Cancelled);
         assert_eq!(ending(|e| e.timed_out = true), WorkError::Timeout);
@@ -172,13 +172,13 @@ mod tests {
     #[test]
     fn a_clean_exit_without_a_frame_is_a_crash() {
         let ending = Ending { status: Some(ExitStatus::from_raw(0)), ..Ending::default() };
-        let err = classify(&ending, b"CLWR", &WorkLimits::default()).unwrap_err();
+        let err = classify(&ending, b"CLWR".to_vec(), &WorkLimits::default()).unwrap_err();
         assert!(
             matches!(err, WorkError::ParserCrashed(m) if m.starts_with("The parse worker's answer was unreadable"))
         );
         let panicked = Ending { status: Some(ExitStatus::from_raw(PANIC_EXIT << 8)), ..Ending::default() };
         assert_eq!(
-            classify(&panicked, &[], &WorkLimits::default()).unwrap_err(),
+            classify(&panicked, Vec::new(), &WorkLimits::default()).unwrap_err(),
             WorkError::ParserCrashed("The parser failed on this file (an internal error).".into())
         );
     }

@@ -85,10 +85,13 @@ impl Canceller {
     }
 }
 
-/// Starts a worker (`exe worker`, normally `std::env::current_exe()`) on `input`.
+/// Starts a worker (`exe worker`) on `input`. `exe` is this binary: `/proc/self/exe` names it even after
+/// an upgrade replaced the file on disk (where `current_exe()` would name the new one, or a deleted path).
 ///
 /// The worker dies with SIGKILL when the *thread* that calls `start` ends (PR_SET_PDEATHSIG follows the
-/// thread), so call it from the thread that will also `wait` (e.g. inside one `spawn_blocking`).
+/// thread), so call it from the thread that will also `wait` (e.g. inside one `spawn_blocking`). The
+/// server must not set SIGCHLD to SIG_IGN (the kernel would then reap workers itself and their exit status
+/// would be lost: every job would end as a crash).
 pub fn start(exe: &Path, input: Vec<u8>, req: WorkRequest, limits: WorkLimits) -> Result<Running, WorkError> {
     let header = RequestHeader {
         file_name: req.file_name,
@@ -118,7 +121,7 @@ pub fn sandbox_status(exe: &Path) -> Result<SandboxStatus, WorkError> {
     let limits = WorkLimits { wall: std::time::Duration::from_secs(10), ..WorkLimits::default() };
     let mut running = spawn(exe, header, Vec::new(), Vec::new(), limits)?;
     let (ending, frame) = running.finish();
-    let (header, _) = outcome::classify(&ending, &frame, &limits)?;
+    let (header, _) = outcome::classify(&ending, frame, &limits)?;
     match header.outcome {
         Outcome::Checked => Ok(header.sandbox),
         _ => Err(WorkError::ParserCrashed("The parse worker did not answer a sandbox check.".into())),
@@ -159,12 +162,26 @@ fn spawn(
     // Writing on a thread: the worker may answer (or die) before it has read everything, and a parent that
     // wrote and read on one thread could block on a full pipe both ways. A write error (the worker died
     // early) is ignored: the exit status says what happened.
-    running.writer = Some(thread::spawn(move || {
+    // If a thread cannot be made, returning drops `running`, which kills and reaps the worker.
+    running.writer = Some(named_thread("cadlens-job-input", move || {
         let _ = protocol::write_request(&mut stdin, &header, &input);
-    }));
-    running.stderr = Some(thread::spawn(move || keep_head(stderr)));
-    running.watchdog = Some(spawn_watchdog(pid, Arc::clone(&running.shared), limits));
+    })?);
+    running.stderr = Some(named_thread("cadlens-job-stderr", move || keep_head(stderr))?);
+    let shared = Arc::clone(&running.shared);
+    running.watchdog = Some(named_thread("cadlens-job-clock", move || watchdog(pid, &shared, limits))?);
     Ok(running)
+}
+
+/// A thread of a job; failing to make one (the process is out of threads) is the job's spawn error, not a
+/// panic of the server.
+fn named_thread<T: Send + 'static>(
+    name: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<JoinHandle<T>, WorkError> {
+    thread::Builder::new()
+        .name(name.into())
+        .spawn(f)
+        .map_err(|e| WorkError::Spawn(format!("The parse job could not start a thread: {e}.")))
 }
 
 /// Reads the worker's stderr to its end (so the worker never blocks on it), keeping only the first bytes.
@@ -175,22 +192,25 @@ fn keep_head(mut stderr: ChildStderr) -> Vec<u8> {
     kept
 }
 
-/// Kills the worker's group when the wall-clock limit passes, unless it is reaped first.
-fn spawn_watchdog(pid: u32, shared: Arc<Shared>, limits: WorkLimits) -> JoinHandle<()> {
-    let deadline = Instant::now() + limits.wall;
-    thread::spawn(move || {
-        let mut state = shared.lock();
-        while !state.reaped {
-            let now = Instant::now();
-            if now >= deadline {
+/// Kills the worker's group when the wall-clock limit passes, unless it is reaped first. A limit too far
+/// away to represent is no limit.
+fn watchdog(pid: u32, shared: &Shared, limits: WorkLimits) {
+    let deadline = Instant::now().checked_add(limits.wall);
+    let mut state = shared.lock();
+    while !state.reaped {
+        let now = Instant::now();
+        match deadline {
+            Some(deadline) if now >= deadline => {
                 state.timed_out = true;
                 sys::kill_group(pid);
                 return;
             }
-            state =
-                shared.reaped.wait_timeout(state, deadline - now).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0);
+            Some(deadline) => {
+                state = shared.reaped.wait_timeout(state, deadline - now).map_or_else(|p| p.into_inner().0, |r| r.0);
+            }
+            None => state = shared.reaped.wait(state).unwrap_or_else(|p| p.into_inner()),
         }
-    })
+    }
 }
 
 impl Running {
@@ -206,7 +226,7 @@ impl Running {
     /// Waits for the worker to finish (or be killed) and returns its result.
     pub fn wait(mut self) -> Result<WorkOutput, WorkError> {
         let (ending, frame) = self.finish();
-        let (header, blobs) = outcome::classify(&ending, &frame, &self.limits)?;
+        let (header, blobs) = outcome::classify(&ending, frame, &self.limits)?;
         outcome::to_output(header, blobs, &self.schemas)
     }
 

@@ -44,11 +44,13 @@ pub struct SandboxStatus {
     pub landlock: String,
     /// `enforced`, or why the seccomp filter could not be installed.
     pub seccomp: String,
+    /// The user the worker parses as (`nobody` when the server runs as root).
+    pub user: String,
 }
 
 impl std::fmt::Display for SandboxStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "landlock={}, seccomp={}", self.landlock, self.seccomp)
+        write!(f, "landlock={}, seccomp={}, user={}", self.landlock, self.seccomp, self.user)
     }
 }
 
@@ -108,22 +110,22 @@ pub fn read_request(input: &mut impl Read) -> Result<(RequestHeader, Vec<u8>), F
     Ok((header, bytes))
 }
 
-/// Serialises a response frame into one buffer (so its size is known before anything is written).
-pub fn encode_response(header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<Vec<u8>> {
-    let json = serde_json::to_vec(header)?;
-    let blob_bytes: usize = blobs.iter().map(|b| b.len()).sum();
-    let mut out = Vec::with_capacity(PREFIX_BYTES as usize + json.len() + blob_bytes);
-    write_prefix_and_header(&mut out, RESPONSE_MAGIC, &json)?;
+/// Writes a response frame: header, then the blobs straight from where they lie (no second copy of a large
+/// answer in the worker).
+pub fn write_response(out: &mut impl Write, header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<()> {
+    write_prefix_and_header(out, RESPONSE_MAGIC, &serde_json::to_vec(header)?)?;
     for blob in blobs {
-        out.extend_from_slice(blob);
+        out.write_all(blob)?;
     }
-    Ok(out)
+    out.flush()
 }
 
-/// Decodes a whole response (already read, bounded, by the parent): the header and the blobs it lists.
-pub fn decode_response(frame: &[u8]) -> Result<(ResponseHeader, Vec<Vec<u8>>), FrameError> {
-    let mut cursor = frame;
+/// Decodes a whole response (already read, bounded, by the parent): the header and the blobs it lists. The
+/// blobs are split off the frame's own buffer, so a large answer is never held twice.
+pub fn decode_response(mut frame: Vec<u8>) -> Result<(ResponseHeader, Vec<Vec<u8>>), FrameError> {
+    let mut cursor = frame.as_slice();
     let header: ResponseHeader = serde_json::from_slice(&read_prefix_and_header(&mut cursor, RESPONSE_MAGIC)?)?;
+    let payload_start = frame.len() - cursor.len();
     let lengths: Vec<u64> = match &header.outcome {
         Outcome::Parsed { result_lengths, preview_lengths, .. } => {
             result_lengths.iter().chain(preview_lengths).copied().collect()
@@ -135,13 +137,15 @@ pub fn decode_response(frame: &[u8]) -> Result<(ResponseHeader, Vec<Vec<u8>>), F
     if declared != actual {
         return Err(FrameError::Torn { declared, actual });
     }
+    // Split from the end: each `split_off` moves only the blob it cuts, and `declared == actual` bounds
+    // every length by the bytes present.
     let mut blobs = Vec::with_capacity(lengths.len());
-    for len in lengths {
-        // `declared == actual` bounds every length by the bytes present.
-        let (blob, rest) = cursor.split_at(len as usize);
-        blobs.push(blob.to_vec());
-        cursor = rest;
+    for len in lengths.iter().rev() {
+        let at = frame.len() - *len as usize;
+        blobs.push(frame.split_off(at));
     }
+    debug_assert_eq!(frame.len(), payload_start);
+    blobs.reverse();
     Ok((header, blobs))
 }
 
@@ -233,9 +237,19 @@ mod tests {
         assert!(matches!(read_request(&mut frame.as_slice()), Err(FrameError::Io(_))));
     }
 
+    fn encode_response(header: &ResponseHeader, blobs: &[&[u8]]) -> io::Result<Vec<u8>> {
+        let mut frame = Vec::new();
+        write_response(&mut frame, header, blobs)?;
+        Ok(frame)
+    }
+
     fn parsed(results: Vec<u64>, previews: Vec<u64>) -> ResponseHeader {
         ResponseHeader {
-            sandbox: SandboxStatus { landlock: "fully enforced".into(), seccomp: "enforced".into() },
+            sandbox: SandboxStatus {
+                landlock: "fully enforced".into(),
+                seccomp: "enforced".into(),
+                user: "nobody".into(),
+            },
             outcome: Outcome::Parsed {
                 format: "DXF".into(),
                 entity_count: 3,
@@ -250,7 +264,7 @@ mod tests {
     fn a_response_round_trips_with_its_blobs() {
         let header = parsed(vec![2], vec![3, 1]);
         let frame = encode_response(&header, &[b"{}", b"PNG", b"x"]).unwrap();
-        let (back, blobs) = decode_response(&frame).unwrap();
+        let (back, blobs) = decode_response(frame).unwrap();
         assert_eq!(back, header);
         assert_eq!(blobs, vec![b"{}".to_vec(), b"PNG".to_vec(), b"x".to_vec()]);
     }
@@ -258,15 +272,39 @@ mod tests {
     #[test]
     fn a_response_whose_blobs_do_not_add_up_is_torn() {
         let frame = encode_response(&parsed(vec![5], vec![]), &[b"{}"]).unwrap();
-        assert!(matches!(decode_response(&frame), Err(FrameError::Torn { declared: 5, actual: 2 })));
+        assert!(matches!(decode_response(frame), Err(FrameError::Torn { declared: 5, actual: 2 })));
         let frame = encode_response(&parsed(vec![u64::MAX, 2], vec![]), &[b"{}"]).unwrap();
-        assert!(matches!(decode_response(&frame), Err(FrameError::Torn { declared: u64::MAX, actual: 2 })));
+        assert!(matches!(decode_response(frame), Err(FrameError::Torn { declared: u64::MAX, actual: 2 })));
     }
 
     #[test]
     fn a_response_with_another_magic_is_refused() {
         let mut frame = encode_response(&parsed(vec![], vec![]), &[]).unwrap();
         frame[0] = b'X';
-        assert!(matches!(decode_response(&frame), Err(FrameError::BadMagic)));
+        assert!(matches!(decode_response(frame), Err(FrameError::BadMagic)));
+    }
+
+    proptest::proptest! {
+        /// A torn answer (the worker killed mid-write) is always an error, never a panic or a short blob.
+        #[test]
+        fn a_cut_response_is_refused(blob in proptest::collection::vec(proptest::num::u8::ANY, 0..64), cut in 0usize..200) {
+            let frame = encode_response(&parsed(vec![blob.len() as u64], vec![]), &[&blob]).unwrap();
+            let cut = cut.min(frame.len());
+            let result = decode_response(frame[..cut].to_vec());
+            proptest::prop_assert_eq!(result.is_ok(), cut == frame.len());
+        }
+
+        /// Any bytes after a valid prefix decode to a result or an error, without panicking.
+        #[test]
+        fn garbage_never_panics(tail in proptest::collection::vec(proptest::num::u8::ANY, 0..256)) {
+            let mut frame = RESPONSE_MAGIC.to_vec();
+            frame.extend_from_slice(&VERSION.to_le_bytes());
+            frame.extend_from_slice(&tail);
+            let _ = decode_response(frame);
+            let mut request = REQUEST_MAGIC.to_vec();
+            request.extend_from_slice(&VERSION.to_le_bytes());
+            request.extend_from_slice(&tail);
+            let _ = read_request(&mut request.as_slice());
+        }
     }
 }

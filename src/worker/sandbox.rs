@@ -9,13 +9,16 @@
 use std::collections::BTreeMap;
 
 use landlock::{ABI, Access, AccessFs, AccessNet, CompatLevel, Compatible, Ruleset, RulesetAttr, RulesetStatus, Scope};
-use seccompiler::{SeccompAction, SeccompFilter, TargetArch};
+use seccompiler::{
+    SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter, SeccompRule, TargetArch,
+};
 
 use super::protocol::SandboxStatus;
 
-/// Applies Landlock, then seccomp, to the whole (single-threaded) worker, and says what took effect.
-pub fn apply() -> SandboxStatus {
-    SandboxStatus { landlock: landlock(), seccomp: seccomp() }
+/// Applies Landlock, then seccomp, to the whole (single-threaded) worker, and says what took effect; `user`
+/// is who the worker already is (`sys::drop_root`).
+pub fn apply(user: String) -> SandboxStatus {
+    SandboxStatus { landlock: landlock(), seccomp: seccomp(), user }
 }
 
 /// The Landlock ABI asked for: V6 (all filesystem rights, TCP bind/connect, signal and abstract-socket
@@ -72,6 +75,42 @@ const DENIED: &[libc::c_long] = &[
     // The worker made its own session before exec; leaving it would escape the parent's group kill.
     libc::SYS_setsid,
     libc::SYS_setpgid,
+    // The new mount API, module and kexec loading, handles that bypass paths, other processes' fds:
+    // mostly root's, but a worker started as root keeps them until it drops to nobody.
+    libc::SYS_fsopen,
+    libc::SYS_fsmount,
+    libc::SYS_fsconfig,
+    libc::SYS_fspick,
+    libc::SYS_move_mount,
+    libc::SYS_open_tree,
+    libc::SYS_mount_setattr,
+    libc::SYS_open_by_handle_at,
+    libc::SYS_name_to_handle_at,
+    libc::SYS_init_module,
+    libc::SYS_finit_module,
+    libc::SYS_delete_module,
+    libc::SYS_kexec_load,
+    libc::SYS_kexec_file_load,
+    libc::SYS_reboot,
+    libc::SYS_swapon,
+    libc::SYS_swapoff,
+    libc::SYS_pidfd_open,
+    libc::SYS_pidfd_getfd,
+    libc::SYS_kcmp,
+    libc::SYS_fanotify_init,
+    libc::SYS_acct,
+    libc::SYS_quotactl,
+    libc::SYS_sethostname,
+    libc::SYS_setdomainname,
+    libc::SYS_settimeofday,
+    libc::SYS_clock_settime,
+    libc::SYS_adjtimex,
+    libc::SYS_clock_adjtime,
+    libc::SYS_vhangup,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_iopl,
+    #[cfg(target_arch = "x86_64")]
+    libc::SYS_ioperm,
 ];
 
 fn seccomp() -> String {
@@ -81,9 +120,20 @@ fn seccomp() -> String {
     }
 }
 
+/// `prctl` options that would undo the confinement set up before the filter: clearing the death signal (an
+/// orphaned worker would then outlive a crashed server), making the process dumpable again, or naming a
+/// ptracer. Other options (thread names, say) stay allowed.
+const DENIED_PRCTL: &[libc::c_int] = &[libc::PR_SET_PDEATHSIG, libc::PR_SET_DUMPABLE, libc::PR_SET_PTRACER];
+
 fn install_seccomp() -> Result<(), String> {
     let arch = TargetArch::try_from(std::env::consts::ARCH).map_err(|e| format!("{e:?}"))?;
-    let rules: BTreeMap<i64, Vec<seccompiler::SeccompRule>> = DENIED.iter().map(|&nr| (nr, Vec::new())).collect();
+    let mut rules: BTreeMap<i64, Vec<SeccompRule>> = DENIED.iter().map(|&nr| (nr, Vec::new())).collect();
+    let option_is = |option: libc::c_int| {
+        SeccompCondition::new(0, SeccompCmpArgLen::Dword, SeccompCmpOp::Eq, option as u64)
+            .and_then(|c| SeccompRule::new(vec![c]))
+            .map_err(|e| e.to_string())
+    };
+    rules.insert(libc::SYS_prctl, DENIED_PRCTL.iter().map(|&o| option_is(o)).collect::<Result<_, _>>()?);
     let filter = SeccompFilter::new(rules, SeccompAction::Allow, SeccompAction::Errno(libc::EPERM as u32), arch)
         .map_err(|e| e.to_string())?;
     let program: seccompiler::BpfProgram = filter.try_into().map_err(|e: seccompiler::BackendError| e.to_string())?;

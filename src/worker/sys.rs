@@ -1,5 +1,6 @@
-//! The worker's only `unsafe`: the raw process calls that std does not offer (setsid, prctl, setrlimit, kill of
-//! a process group, waitid without reaping, wait4 with resource usage). Each block says why it is sound.
+//! The worker's only `unsafe`: the raw process calls that std does not offer (setsid, prctl, setrlimit,
+//! setuid/setgid/setgroups, close_range, kill of a process group, waitid without reaping, wait4 with
+//! resource usage). Each block says why it is sound.
 
 use std::io;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -19,9 +20,9 @@ pub struct ChildRlimits {
 /// group), with SIGKILL on the death of the parent thread, the rlimits, no core dumps and no_new_privs —
 /// all between fork and exec, so not one instruction of the worker runs without them.
 pub fn confine_before_exec(cmd: &mut Command, limits: ChildRlimits) {
-    // SAFETY: `getpid` has no preconditions. It is read here, in the parent, so the child can tell whether
-    // its parent died before PR_SET_PDEATHSIG took effect.
-    let parent = unsafe { libc::getpid() };
+    // Read here, in the parent, so the child can tell whether its parent died before PR_SET_PDEATHSIG took
+    // effect. A pid always fits pid_t (the kernel's pid_max is below 2^22).
+    let parent = libc::pid_t::try_from(std::process::id()).unwrap_or(libc::pid_t::MAX);
     let hook = move || -> io::Result<()> {
         // SAFETY (whole block): this runs in the forked child before exec, where only async-signal-safe
         // calls are allowed. setsid, prctl, getppid and setrlimit are plain system calls (async-signal-safe,
@@ -53,6 +54,93 @@ pub fn confine_before_exec(cmd: &mut Command, limits: ChildRlimits) {
 pub fn forbid_dumps() -> io::Result<()> {
     // SAFETY: prctl(PR_SET_DUMPABLE, 0) takes integer arguments only and has no memory effects.
     check(unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0 as libc::c_ulong, 0, 0, 0) }).map(|_| ())
+}
+
+/// The user a worker started as root switches to: `nobody`, which owns nothing.
+pub const UNPRIVILEGED_ID: u32 = 65534;
+
+/// If the worker runs as root, it becomes `nobody` (no supplementary groups): root inside the sandbox would
+/// keep capabilities (raw I/O, device ioctls, mounts) that seccomp and Landlock only partly cover
+/// (security.md §2.9 "uid"). Done after exec rather than before, so the binary need not be executable by
+/// `nobody`. Changing the effective uid clears PR_SET_PDEATHSIG, so it is set again here, and the parent is
+/// checked to be the same one as before. Returns the user now in force, in words.
+pub fn drop_root() -> io::Result<String> {
+    // SAFETY (whole block): these calls take integers (and a null list for setgroups, which with a count
+    // of 0 is not read); the worker is single-threaded here, so the credentials change for the one thread.
+    unsafe {
+        if libc::geteuid() != 0 {
+            return Ok(format!("uid {} (not root, unchanged)", libc::geteuid()));
+        }
+        let parent = libc::getppid();
+        check(libc::setgroups(0, std::ptr::null()))?;
+        check(libc::setgid(UNPRIVILEGED_ID))?;
+        check(libc::setuid(UNPRIVILEGED_ID))?;
+        if libc::getuid() != UNPRIVILEGED_ID || libc::geteuid() != UNPRIVILEGED_ID || libc::setuid(0) != -1 {
+            return Err(io::Error::other("root could not be dropped"));
+        }
+        check(libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0))?;
+        if libc::getppid() != parent {
+            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+    }
+    Ok(format!("nobody ({UNPRIVILEGED_ID}, was root)"))
+}
+
+/// Closes every descriptor above stderr that the worker inherited. The server's own files and sockets are
+/// opened close-on-exec by Rust, but a library's (or a build tool's jobserver pipe) might not be, and
+/// Landlock does not restrict a descriptor that is already open: one leaked database or socket fd would be
+/// readable by an exploited reader. Done first thing in the worker, before it reads any input.
+pub fn close_inherited_fds() -> io::Result<()> {
+    // SAFETY: close_range takes integers only; nothing in this process owns a descriptor above 2 yet (std
+    // opens none before main), so no Rust object is left holding a closed fd.
+    if unsafe { libc::close_range(3, libc::c_uint::MAX, 0) } == 0 {
+        return Ok(());
+    }
+    let err = io::Error::last_os_error();
+    if err.raw_os_error() != Some(libc::ENOSYS) {
+        return Err(err);
+    }
+    // Kernels before 5.9: close one by one up to the (inherited) descriptor limit.
+    for fd in 3..1024 {
+        // SAFETY: as above; EBADF for descriptors that are not open is expected and ignored.
+        unsafe {
+            libc::close(fd);
+        }
+    }
+    Ok(())
+}
+
+/// The descriptors this process has open below 1024 (a test hook's report: /proc is out of reach under
+/// Landlock, so each is asked with fcntl).
+#[cfg(debug_assertions)]
+pub fn open_fds() -> Vec<i32> {
+    // SAFETY: F_GETFD only reads the descriptor's flags; an unused number gives EBADF.
+    (0..1024).filter(|&fd| unsafe { libc::fcntl(fd, libc::F_GETFD) } != -1).collect()
+}
+
+/// Tries to clear the parent-death signal (a test hook's report: the seccomp filter must refuse it).
+/// Returns the errno, or 0 if it worked (and then sets it again).
+#[cfg(debug_assertions)]
+pub fn try_clear_death_signal() -> i32 {
+    // SAFETY: prctl with integer arguments only.
+    let rc = unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, 0 as libc::c_ulong, 0, 0, 0) };
+    if rc == 0 {
+        // SAFETY: as above.
+        unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong, 0, 0, 0) };
+        return 0;
+    }
+    io::Error::last_os_error().raw_os_error().unwrap_or(-1)
+}
+
+/// Whether the worker may signal its parent (a test hook's report; signal 0 only checks permission, so the
+/// probe harms nothing even unsandboxed). Returns the errno, or 0 if it was allowed.
+#[cfg(debug_assertions)]
+pub fn try_signal_parent() -> i32 {
+    // SAFETY: getppid and kill with signal 0 take integers and deliver nothing.
+    if unsafe { libc::kill(libc::getppid(), 0) } == 0 {
+        return 0;
+    }
+    io::Error::last_os_error().raw_os_error().unwrap_or(-1)
 }
 
 /// SIGKILL to every process of the group `pgid` (the worker and anything it forked).

@@ -27,7 +27,7 @@ use crate::webhook::WebhookSecret;
 /// Attempts running at once (each may hold a blocking thread for up to the 10 s timeout).
 const MAX_IN_FLIGHT: usize = 16;
 /// A claimed delivery is not claimed again for this long: longer than an attempt can take (resolve plus
-/// the 10 s timeout), and the delay before one cut off by a crash is retried.
+/// the 10 s timeout). One cut off by a crash is released at the next start.
 const LEASE_MS: i64 = 30_000;
 /// With nothing due, the deliverer still looks again this often (cheap; also covers a lost wake-up).
 const IDLE: Duration = Duration::from_secs(30);
@@ -49,6 +49,12 @@ async fn add_missing_final_events(st: &Shared) {
         .db
         .call(move |s| -> Result<usize, StoreError> {
             let now = time::now_ms();
+            let released = s.release_webhook_leases(now)?;
+            if released > 0 {
+                eprintln!(
+                    "cadlens serve: webhooks: {released} delivery attempt(s) cut off by the last stop are due again"
+                );
+            }
             let mut n = 0;
             for id in s.jobs_missing_final_webhook(now.saturating_sub(window))? {
                 n += usize::from(events::ended(s, &app, &id, now)?);
