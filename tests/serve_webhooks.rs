@@ -118,7 +118,11 @@ fn serve_one(mut s: TcpStream, status: u16) -> Option<Got> {
     }
     let at = Instant::now();
     if status == 0 {
-        std::thread::sleep(Duration::from_secs(12));
+        // Hold the connection on a thread of its own, so later deliveries are still served.
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(12));
+            drop(s);
+        });
         return Some(Got { at, path, headers, body, answered: 0 });
     }
     // A redirect names another port of this host: following it would show up there.
@@ -545,4 +549,28 @@ fn a_receiver_that_never_answers_is_cut_off_after_10_seconds() {
     assert_eq!(first["lastError"], "no answer within 10 s", "{first}");
     assert!(first["lastStatus"].is_null() && first["nextAttemptAt"].is_string(), "{first}");
     assert!(took >= Duration::from_secs(9) && took < Duration::from_secs(14), "{took:?}");
+}
+
+#[test]
+fn an_attempt_cut_off_by_a_crash_is_retried_at_once_after_the_restart() {
+    // The receiver holds the first delivery without answering; the server is killed meanwhile, so that
+    // attempt's outcome is never recorded. The next start releases it instead of waiting out its lease.
+    let args = ["--webhook-allow-private"];
+    let mut srv = Server::start(&args);
+    let rx = Receiver::start(&[0]);
+    let (key, _) = key_with_secret(&srv, "jo@example.com");
+    let id = job_id(&upload_with_hook(&srv, &key, "walls.dxf", DXF.as_bytes(), "webhookUrl", &rx.url("/hook")));
+    let first = rx.wait_for(1, 20);
+    // The parse ends long before the held attempt's 10 s timeout: kill with job.completed queued behind it.
+    assert_eq!(srv.wait_terminal(&key, &id)["status"], "COMPLETED");
+    srv.kill();
+    let restarted = Instant::now();
+    srv.restart(&args);
+    let got = rx.wait_for(3, 20);
+    assert!(got[1].at - restarted < Duration::from_secs(8), "released, not held for the 30 s lease");
+    assert_eq!(got[1].header("webhook-id"), first[0].header("webhook-id"));
+    assert_eq!(events(&got), [("job.processing".into(), 1), ("job.processing".into(), 1), ("job.completed".into(), 2)]);
+    let job = wait_deliveries(&srv, &key, &id, 10, |l| l.len() == 2 && l.iter().all(|d| d["deliveredAt"].is_string()));
+    assert_eq!(job["webhookDeliveries"][0]["attempts"], 1, "the cut-off attempt left no record");
+    assert!(srv.log().contains("cut off by the last stop are due again"), "the release is logged");
 }
