@@ -404,10 +404,12 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-connection
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l header-timeout -d 'Time to send a request\'s headers, and the idle limit of a kept-alive connection' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l request-timeout -d 'Limit on handling one request, upload and sync wait included' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l shutdown-grace -d 'At shutdown, how long running parses may finish before they are cancelled (and fail)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l webhook-retry-window -d 'How long an undelivered webhook event is retried before it is given up, e.g. 24h' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l insecure-http -d 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l webhook-allow-private -d 'Let webhooks go to loopback, private and link-local addresses (for local development)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s h -l help -d 'Print help'

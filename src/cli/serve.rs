@@ -71,6 +71,12 @@ pub struct ServeArgs {
     /// Allow a non-loopback --listen address without TLS (the API key travels in clear text)
     #[arg(long)]
     insecure_http: bool,
+    /// Let webhooks go to loopback, private and link-local addresses (for local development)
+    #[arg(long)]
+    webhook_allow_private: bool,
+    /// How long an undelivered webhook event is retried before it is given up, e.g. 24h
+    #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = duration_arg)]
+    webhook_retry_window: Duration,
 }
 
 fn duration_arg(text: &str) -> Result<Duration, String> {
@@ -132,6 +138,8 @@ pub fn run(args: ServeArgs, _global: &GlobalArgs) -> u8 {
     cfg.header_timeout = args.header_timeout;
     cfg.request_timeout = args.request_timeout;
     cfg.shutdown_grace = args.shutdown_grace;
+    cfg.webhook_allow_private = args.webhook_allow_private;
+    cfg.webhook_retry_window = args.webhook_retry_window;
     match server::run(cfg) {
         Ok(()) => exit::OK,
         Err(ServeError::Store(e)) => {

@@ -34,6 +34,8 @@ pub struct AppState {
     pub signer: Signer,
     /// The bound address (the base of URLs when a request has no usable Host).
     pub local_addr: SocketAddr,
+    /// Wakes the webhook deliverer when an event is recorded or an attempt ends.
+    pub webhook_wake: tokio::sync::Notify,
     /// Upload bytes held in memory at once, in MiB permits (see `handlers::parse`).
     pub upload_budget: tokio::sync::Semaphore,
     shutting_down: AtomicBool,
@@ -56,6 +58,7 @@ impl AppState {
             db,
             signer,
             local_addr,
+            webhook_wake: tokio::sync::Notify::new(),
             upload_budget: tokio::sync::Semaphore::new(UPLOAD_BUDGET_MIB as usize),
             shutting_down: AtomicBool::new(false),
         })

@@ -53,6 +53,10 @@ pub struct Config {
     pub db_connections: usize,
     /// The binary that runs `worker` (this one).
     pub worker_exe: PathBuf,
+    /// Let webhooks go to loopback, private and link-local addresses (local development; S-WH-3).
+    pub webhook_allow_private: bool,
+    /// How long an undelivered webhook event is retried before it is given up (api.md §6).
+    pub webhook_retry_window: Duration,
 }
 
 impl Config {
@@ -82,6 +86,8 @@ impl Config {
             shutdown_grace: Duration::from_secs(10),
             db_connections: 8,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cadlens")),
+            webhook_allow_private: false,
+            webhook_retry_window: Duration::from_secs(24 * 3600),
         }
     }
 }

@@ -9,6 +9,7 @@
 //!           jobs (status, result, image, delete), usage
 //! queue (bounded) ─ runners (= --workers) ─ worker::start in a blocking thread ─ store (encrypted files)
 //! janitor: retention sweep at start and every 10 min
+//! webhooks: runners record job events ─ store ─ deliverer (signed POSTs to pinned addresses, retries)
 //! ```
 
 pub mod app;
@@ -23,6 +24,7 @@ pub mod queue;
 pub mod ratelimit;
 pub mod signing;
 pub mod upload;
+pub mod webhooks;
 
 use std::io::Write;
 use std::sync::Arc;
@@ -80,6 +82,7 @@ pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>)
     }
     let runners = queue::spawn_runners(&st, st.cfg.workers);
     let janitor = janitor::spawn(&st);
+    let deliverer = webhooks::spawn(&st);
     // The one line on stdout: scripts and tests read the port from it.
     println!("listening on http://{local}");
     let _ = std::io::stdout().flush();
@@ -92,6 +95,8 @@ pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>)
     listener::serve(listener, app::router(Arc::clone(&st)), &st.cfg, shutdown, DRAIN).await;
     finish_jobs(&st).await;
     janitor.abort();
+    // Undelivered webhooks stay pending in the store; the next start sends them.
+    deliverer.abort();
     for r in runners {
         r.abort();
     }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc};
 
 use super::app::Shared;
+use super::webhooks;
 use crate::result::Schema;
 use crate::store::{JobEnd, ORIGINAL, time};
 use crate::worker::{self, Canceller, WorkError, WorkLimits, WorkOutput, WorkRequest};
@@ -129,6 +130,10 @@ async fn run_job(st: &Shared, id: String) {
                 return Ok(None);
             }
             let Some(job) = s.job(&claim_id)? else { return Ok(None) };
+            // A webhook that cannot be recorded must not stop the parse; it is logged instead.
+            if let Err(e) = webhooks::events::processing(s, &job, now) {
+                eprintln!("cadlens serve: job {claim_id}: recording its job.processing webhook: {e}");
+            }
             let Some(input) = s.job_file_bytes(&claim_id, ORIGINAL)? else { return Ok(None) };
             let request = WorkRequest {
                 file_name: job.file_name,
@@ -141,6 +146,7 @@ async fn run_job(st: &Shared, id: String) {
             Ok(Some(Claimed { input, request }))
         })
         .await;
+    st.webhook_wake.notify_one();
     let claimed = match claimed {
         Ok(Ok(Some(c))) => c,
         Ok(Ok(None)) => {
@@ -157,6 +163,7 @@ async fn run_job(st: &Shared, id: String) {
     };
     let outcome = run_worker(st, &id, claimed).await;
     record(st, &id, outcome).await;
+    st.webhook_wake.notify_one();
     let _ = st.queue.finished.send(id);
 }
 
@@ -189,6 +196,7 @@ async fn run_worker(st: &Shared, id: &str, claimed: Claimed) -> Result<WorkOutpu
 async fn record(st: &Shared, id: &str, outcome: Result<WorkOutput, WorkError>) {
     let id = id.to_owned();
     let shutting_down = st.is_shutting_down();
+    let app = Arc::clone(st);
     let stored = st
         .db
         .call(move |s| -> Result<(), crate::store::StoreError> {
@@ -208,7 +216,9 @@ async fn record(st: &Shared, id: &str, outcome: Result<WorkOutput, WorkError>) {
                         layer_count: i64::try_from(out.layer_count).unwrap_or(i64::MAX),
                         preview_count: previews,
                     };
-                    if !s.finish_job(&id, &end, now)? {
+                    if s.finish_job(&id, &end, now)? {
+                        ended_webhook(s, &app, &id, now);
+                    } else {
                         s.remove_job_files(&id)?;
                     }
                 }
@@ -222,7 +232,9 @@ async fn record(st: &Shared, id: &str, outcome: Result<WorkOutput, WorkError>) {
                         other => other.to_string(),
                     };
                     let billable = e.is_billed();
-                    s.finish_job(&id, &JobEnd::Failed { message, billable }, now)?;
+                    if s.finish_job(&id, &JobEnd::Failed { message, billable }, now)? {
+                        ended_webhook(s, &app, &id, now);
+                    }
                     s.delete_original(&id, now)?;
                 }
             }
@@ -237,13 +249,22 @@ async fn record(st: &Shared, id: &str, outcome: Result<WorkOutput, WorkError>) {
 /// A job that was started but cannot run ends FAILED (never stuck PROCESSING).
 async fn fail_if_started(st: &Shared, id: &str, message: &'static str) {
     let id = id.to_owned();
+    let app = Arc::clone(st);
     let _ = st
         .db
         .call(move |s| {
             let end = JobEnd::Failed { message: message.to_owned(), billable: false };
             if s.finish_job(&id, &end, time::now_ms()).unwrap_or(false) {
                 let _ = s.delete_original(&id, time::now_ms());
+                ended_webhook(s, &app, &id, time::now_ms());
             }
         })
         .await;
+}
+
+/// Records the job's final webhook event; a failure is logged (the next start adds a missing one).
+fn ended_webhook(s: &crate::store::Store, st: &super::app::AppState, id: &str, now: i64) {
+    if let Err(e) = webhooks::events::ended(s, st, id, now) {
+        eprintln!("cadlens serve: job {id}: recording its final webhook: {e}");
+    }
 }

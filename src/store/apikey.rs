@@ -16,6 +16,7 @@ use super::audit::Event;
 use super::error::{Result, StoreError};
 use super::secrets::{fill_random, to_hex};
 use super::{Store, time};
+use crate::webhook::WebhookSecret;
 
 const PREFIX: &str = "cadl_";
 const RANDOM_HEX: usize = 40;
@@ -142,6 +143,9 @@ pub struct ApiKey {
     #[serde(serialize_with = "ser_opt_time")]
     pub revoked_at: Option<i64>,
     pub rotated_to: Option<String>,
+    /// Whether deliveries for this key's jobs can be signed: keys made before webhooks existed have no
+    /// secret (rotating one gives its successor a secret).
+    pub has_webhook_secret: bool,
 }
 
 impl ApiKey {
@@ -159,15 +163,21 @@ impl ApiKey {
     }
 }
 
-/// A freshly made key: the raw key is here and nowhere else; show it once and drop it.
+/// A freshly made key: the raw key and its webhook signing secret are here and nowhere else in clear;
+/// show them once and drop them.
 pub struct CreatedKey {
     pub key: ApiKey,
     pub raw: Zeroizing<String>,
+    pub webhook_secret: WebhookSecret,
 }
 
 impl std::fmt::Debug for CreatedKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreatedKey").field("key", &self.key).field("raw", &"<redacted>").finish()
+        f.debug_struct("CreatedKey")
+            .field("key", &self.key)
+            .field("raw", &"<redacted>")
+            .field("webhook_secret", &self.webhook_secret)
+            .finish()
     }
 }
 
@@ -207,7 +217,7 @@ impl From<rusqlite::Error> for VerifyError {
 }
 
 const KEY_COLUMNS: &str = "k.id, a.email, k.name, k.prefix, k.scopes, k.env, k.created_at, k.last_used_at,
-    k.expires_at, k.revoked_at, k.rotated_to";
+    k.expires_at, k.revoked_at, k.rotated_to, k.webhook_secret IS NOT NULL";
 
 fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
     let scopes: String = r.get(4)?;
@@ -224,6 +234,7 @@ fn key_from_row(r: &Row<'_>) -> rusqlite::Result<ApiKey> {
         expires_at: r.get(8)?,
         revoked_at: r.get(9)?,
         rotated_to: r.get(10)?,
+        has_webhook_secret: r.get(11)?,
     })
 }
 
@@ -267,13 +278,22 @@ impl Store {
         *blake3::keyed_hash(&self.keys.key_hash, raw.as_bytes()).as_bytes()
     }
 
-    /// Makes a raw key, stores its hash, and returns both the metadata and (once) the raw key.
-    fn insert_key(&self, tx: &rusqlite::Connection, row: &KeyRow<'_>, now: i64) -> Result<Zeroizing<String>> {
+    /// Makes a raw key and its webhook secret, stores the key's hash and the sealed secret, and returns
+    /// both (once).
+    fn insert_key(
+        &self,
+        tx: &rusqlite::Connection,
+        row: &KeyRow<'_>,
+        now: i64,
+    ) -> Result<(Zeroizing<String>, WebhookSecret)> {
         let raw = ApiKeyFormat::generate()?;
         let hash = self.key_hash(&raw);
+        let secret = WebhookSecret::generate().map_err(|_| StoreError::Crypto("the random generator failed"))?;
+        let sealed = self.seal_webhook_secret(row.id, &secret)?;
         tx.execute(
-            "INSERT INTO api_keys (id, account_id, name, prefix, hash, scopes, env, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO api_keys (id, account_id, name, prefix, hash, scopes, env, created_at, expires_at,
+                                   webhook_secret)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 row.id,
                 row.account_id,
@@ -283,10 +303,11 @@ impl Store {
                 row.scopes,
                 row.env,
                 now,
-                row.expires_at
+                row.expires_at,
+                sealed
             ],
         )?;
-        Ok(raw)
+        Ok((raw, secret))
     }
 
     /// Creates a key for an account. Scopes default to `parse` when empty.
@@ -306,14 +327,14 @@ impl Store {
             env: new.env.as_str(),
             expires_at,
         };
-        let raw = self.write(|tx| {
-            let raw = self.insert_key(tx, &row, now)?;
+        let (raw, webhook_secret) = self.write(|tx| {
+            let made = self.insert_key(tx, &row, now)?;
             let detail = format!("name={} scopes={scopes} env={}", new.name, new.env.as_str());
             let ev = Event { actor, action: "key.create", target: &id, outcome: "ok", detail: &detail };
             self.audit(tx, now, &ev)?;
-            Ok(raw)
+            Ok(made)
         })?;
-        Ok(CreatedKey { key: self.key(&id)?, raw })
+        Ok(CreatedKey { key: self.key(&id)?, raw, webhook_secret })
     }
 
     pub fn key(&self, id: &str) -> Result<ApiKey> {
@@ -374,11 +395,11 @@ impl Store {
         let scopes = scopes_to_db(&old.scopes);
         let expires_at = old.expires_at.map(|e| now.saturating_add(e - old.created_at));
         let old_until = now.saturating_add(grace_ms).min(old.expires_at.unwrap_or(i64::MAX));
-        let raw = self.write(|tx| {
+        let (raw, webhook_secret) = self.write(|tx| {
             let account_id: i64 = tx.query_row("SELECT account_id FROM api_keys WHERE id = ?1", [id], |r| r.get(0))?;
             let row =
                 KeyRow { id: &new_id, account_id, name: &old.name, scopes: &scopes, env: old.env.as_str(), expires_at };
-            let raw = self.insert_key(tx, &row, now)?;
+            let made = self.insert_key(tx, &row, now)?;
             tx.execute(
                 "UPDATE api_keys SET expires_at = ?2, rotated_to = ?3 WHERE id = ?1",
                 params![id, old_until, new_id],
@@ -386,9 +407,9 @@ impl Store {
             tx.execute("UPDATE jobs SET key_id = ?2 WHERE key_id = ?1", params![id, new_id])?;
             let detail = format!("new={new_id} grace_ms={grace_ms}");
             self.audit(tx, now, &Event { actor, action: "key.rotate", target: id, outcome: "ok", detail: &detail })?;
-            Ok(raw)
+            Ok(made)
         })?;
-        Ok(CreatedKey { key: self.key(&new_id)?, raw })
+        Ok(CreatedKey { key: self.key(&new_id)?, raw, webhook_secret })
     }
 
     /// Checks a raw key as `serve` will on every request: shape and checksum first (no database access at

@@ -21,6 +21,10 @@
 //! - Jobs (`serve`): `create_job`, `job`, `job_for_key`, `jobs_for_key`, `jobs`, `start_job`, `finish_job`,
 //!   `mark_result_delivered`, `delete_original`, `delete_job`, `recover_jobs`, `purge_jobs`, `usage`; and
 //!   their files, encrypted at rest: `put_job_file`, `job_file_bytes`, `remove_job_file(s)`.
+//! - Webhooks (`serve`): each key's sealed `whsec_` secret (`webhook_secret`), and per job event a delivery
+//!   row: `add_webhook_event`, `claim_webhook_deliveries`, `record_webhook_attempt`, `next_webhook_due`,
+//!   `release_webhook_leases`, `webhook_deliveries`, `webhook_body`, `jobs_missing_final_webhook`,
+//!   `webhook_signing_secrets`.
 
 mod account;
 mod apikey;
@@ -33,6 +37,7 @@ mod paths;
 pub mod schema;
 mod secrets;
 pub mod time;
+mod webhooks;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,6 +52,7 @@ pub use error::{Result, StoreError};
 pub use jobs::{Job, JobEnd, JobStatus, NewJob, ORIGINAL, Usage};
 pub use paths::{DB_FILE, MASTER_KEY_FILE, StorePaths};
 pub use secrets::{SubKeys, random_base62};
+pub use webhooks::{DueDelivery, WebhookAttempt, WebhookDelivery, webhook_body_file};
 
 /// How [`Store::open`] treats a missing master key file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -102,6 +102,32 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account_id, period)
     ) STRICT;
     "#,
+    // 4: outgoing webhooks (api.md §6). Each key gets a `whsec_` signing secret, sealed under the `webhook`
+    // sub-key (NULL for keys made before this migration: nobody ever saw a secret for them, so they have
+    // none rather than one no receiver could check). One row per event of a job, in `sequence` order; the
+    // body itself is an encrypted job file (`webhook-<sequence>.json`) because it carries the result. A
+    // pending row has `next_attempt_at`; deleting the job deletes its rows, which stops their delivery.
+    // `leased` marks a row claimed by an attempt in flight (its `next_attempt_at` is then the lease's end),
+    // so a start can release what a crash left claimed.
+    r#"
+    ALTER TABLE api_keys ADD COLUMN webhook_secret BLOB;
+    CREATE TABLE webhook_deliveries (
+        event_id        TEXT PRIMARY KEY NOT NULL,
+        job_id          TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        sequence        INTEGER NOT NULL,
+        event           TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_status     INTEGER,
+        last_error      TEXT,
+        delivered_at    INTEGER,
+        gave_up_at      INTEGER,
+        leased          INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (job_id, sequence)
+    ) STRICT;
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE next_attempt_at IS NOT NULL;
+    "#,
 ];
 
 /// The schema version this build writes.

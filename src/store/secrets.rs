@@ -21,6 +21,7 @@ const CTX_AUDIT: &str = "cadlens 2026-11-25 audit chain v1";
 const CTX_CHECK: &str = "cadlens 2026-11-25 master key check v1";
 const CTX_FILES: &str = "cadlens 2026-11-25 job file encryption v1";
 const CTX_PREVIEW: &str = "cadlens 2026-11-25 preview url signing v1";
+const CTX_WEBHOOK: &str = "cadlens 2026-11-25 webhook secret encryption v1";
 
 /// The sub-keys a store works with. The master key itself is dropped (and zeroed) right after derivation.
 pub struct SubKeys {
@@ -35,6 +36,8 @@ pub struct SubKeys {
     /// Signs preview URLs (api.md §7): derived rather than a second secret file, so the master key stays the
     /// one thing to protect and to keep a copy of.
     pub(crate) preview: [u8; 32],
+    /// Encrypts the keys' webhook signing secrets in the database (security.md S-ENC-2).
+    pub(crate) webhook: [u8; 32],
 }
 
 impl SubKeys {
@@ -46,6 +49,7 @@ impl SubKeys {
             check: blake3::derive_key(CTX_CHECK, master),
             files: blake3::derive_key(CTX_FILES, master),
             preview: blake3::derive_key(CTX_PREVIEW, master),
+            webhook: blake3::derive_key(CTX_WEBHOOK, master),
         }
     }
 }
@@ -58,6 +62,7 @@ impl Drop for SubKeys {
         self.check.zeroize();
         self.files.zeroize();
         self.preview.zeroize();
+        self.webhook.zeroize();
     }
 }
 
@@ -175,6 +180,7 @@ mod tests {
         assert_ne!(a.audit, a.check);
         assert_ne!(a.check, a.files);
         assert_ne!(a.files, a.preview);
+        assert_ne!(a.preview, a.webhook);
     }
 
     #[test]

@@ -433,3 +433,107 @@ fn recovery_requeues_interrupted_jobs_and_fails_them_after_two_retries() {
         }
     }
 }
+
+#[test]
+fn webhook_secrets_are_sealed_per_key_and_open_only_under_their_own_key_id() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let b = with_key(&store, None);
+    assert!(a.key.has_webhook_secret);
+    let text = a.webhook_secret.expose_text().to_owned();
+    assert!(text.starts_with("whsec_"));
+    let back = store.webhook_secret(&a.key.id).expect("read").expect("a secret");
+    assert_eq!(back.expose_text(), text);
+    assert_ne!(store.webhook_secret(&b.key.id).expect("read").expect("b").expose_text(), text);
+    // Neither the whsec_ text nor the raw bytes are anywhere in the database files.
+    let raw = a.webhook_secret.bytes().to_vec();
+    store.conn.execute_batch("PRAGMA wal_checkpoint(FULL)").expect("checkpoint");
+    for f in [DB_FILE, "cadlens.db-wal"] {
+        let bytes = std::fs::read(dir.path().join("data").join(f)).unwrap_or_default();
+        assert!(!bytes.windows(text.len()).any(|w| w == text.as_bytes()), "{f} holds the text");
+        assert!(!bytes.windows(raw.len()).any(|w| w == raw.as_slice()), "{f} holds the bytes");
+    }
+    // A's sealed secret copied onto B's row does not open (the key id is associated data).
+    store
+        .conn
+        .execute(
+            "UPDATE api_keys SET webhook_secret = (SELECT webhook_secret FROM api_keys WHERE id = ?1) WHERE id = ?2",
+            [&a.key.id, &b.key.id],
+        )
+        .expect("copy");
+    assert!(matches!(store.webhook_secret(&b.key.id), Err(StoreError::Crypto(_))));
+    // A key from before webhooks has none, and says so in its listing.
+    store.conn.execute("UPDATE api_keys SET webhook_secret = NULL WHERE id = ?1", [&a.key.id]).expect("clear");
+    assert!(store.webhook_secret(&a.key.id).expect("read").is_none());
+    assert!(!store.key(&a.key.id).expect("key").has_webhook_secret);
+    // Rotation gives the successor a fresh secret.
+    let rotated = store.rotate_key("test", &a.key.id, 0).expect("rotate");
+    assert!(rotated.key.has_webhook_secret);
+    assert_ne!(rotated.webhook_secret.expose_text(), text);
+    // Signing uses the predecessor's secret too only while it still works (grace 0: not at all).
+    let signing = store.webhook_signing_secrets(&rotated.key.id, time::now_ms()).expect("secrets");
+    assert_eq!(
+        signing.iter().map(|s| s.expose_text().to_owned()).collect::<Vec<_>>(),
+        [rotated.webhook_secret.expose_text()]
+    );
+    let t0 = time::now_ms();
+    let graced = store.rotate_key_at("test", &rotated.key.id, time::HOUR, t0).expect("rotate with grace");
+    let texts = |at: i64| -> Vec<String> {
+        let got = store.webhook_signing_secrets(&graced.key.id, at).expect("secrets");
+        got.iter().map(|s| s.expose_text().to_owned()).collect()
+    };
+    assert_eq!(texts(t0 + 1), [graced.webhook_secret.expose_text(), rotated.webhook_secret.expose_text()]);
+    assert_eq!(texts(t0 + time::HOUR), [graced.webhook_secret.expose_text()], "grace over");
+}
+
+#[test]
+fn webhook_events_are_numbered_per_job_delivered_in_order_and_deleted_with_the_job() {
+    let dir = temp();
+    let store = open(dir.path());
+    let key = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let now = time::now_ms();
+    let mut new = new_job(&key, account);
+    new.webhook_url = Some("https://hooks.example.com/cad");
+    let job = store.create_job("test", &new, now).expect("job");
+    let first = store.add_webhook_event(&job.id, "job.processing", now, |seq, id| format!("{seq} {id}").into_bytes());
+    let first = first.expect("event 1");
+    let second = store.add_webhook_event(&job.id, "job.completed", now, |seq, _| seq.to_string().into_bytes());
+    let second = second.expect("event 2");
+    assert_eq!((first.sequence, second.sequence), (1, 2));
+    let body = store.webhook_body(&job.id, 1).expect("read").expect("body");
+    assert_eq!(String::from_utf8_lossy(&body), format!("1 {}", first.event_id));
+    // Only the first is claimable while it is pending; claiming leases it.
+    let due = store.claim_webhook_deliveries(now, now + 30_000, 10).expect("claim");
+    assert_eq!(due.iter().map(|d| d.delivery.sequence).collect::<Vec<_>>(), vec![1]);
+    assert_eq!(due[0].url, "https://hooks.example.com/cad");
+    assert_eq!(store.next_webhook_due().expect("next"), Some(now + 30_000));
+    assert!(store.claim_webhook_deliveries(now, now + 30_000, 10).expect("claim").is_empty());
+    // A start releases the claim of an attempt a crash cut off; a recorded attempt is no longer leased.
+    assert_eq!(store.release_webhook_leases(now + 5).expect("release"), 1);
+    assert_eq!(store.next_webhook_due().expect("next"), Some(now + 5));
+    assert_eq!(store.claim_webhook_deliveries(now + 5, now + 30_000, 10).expect("claim").len(), 1);
+    let failed = WebhookAttempt {
+        at: now,
+        status: Some(500),
+        error: Some("HTTP 500"),
+        delivered: false,
+        retry_at: Some(now + 2_000),
+    };
+    assert!(store.record_webhook_attempt(&first.event_id, &failed).expect("record"));
+    assert_eq!(store.release_webhook_leases(now + 6).expect("release"), 0, "a backoff is not a lease");
+    let ok = WebhookAttempt { at: now + 2_000, status: Some(204), error: None, delivered: true, retry_at: None };
+    assert!(store.record_webhook_attempt(&first.event_id, &ok).expect("record"));
+    let rows = store.webhook_deliveries(&job.id).expect("list");
+    assert_eq!((rows[0].attempts, rows[0].last_status, rows[0].delivered_at), (2, Some(204), Some(now + 2_000)));
+    assert_eq!(rows[0].next_attempt_at, None);
+    // Now the second is due.
+    let due = store.claim_webhook_deliveries(now + 2_000, now + 32_000, 10).expect("claim");
+    assert_eq!(due.iter().map(|d| d.delivery.sequence).collect::<Vec<_>>(), vec![2]);
+    // Deleting the job stops it: the rows are gone and a late attempt records nothing.
+    assert!(store.delete_job("test", &job.id, None, now).expect("delete"));
+    assert!(store.webhook_deliveries(&job.id).expect("list").is_empty());
+    assert!(!store.record_webhook_attempt(&second.event_id, &ok).expect("record"));
+    assert_eq!(store.next_webhook_due().expect("next"), None);
+}

@@ -45,6 +45,14 @@ impl WebhookSecret {
         Ok(Self::from_bytes(bytes))
     }
 
+    /// A secret from its raw bytes (as the store keeps it sealed), with the same length rule as `parse`.
+    pub fn from_raw(raw: &[u8]) -> Result<WebhookSecret, SecretError> {
+        if !(MIN_LEN..=MAX_LEN).contains(&raw.len()) {
+            return Err(SecretError::Length(raw.len()));
+        }
+        Ok(Self::from_bytes(Zeroizing::new(raw.to_vec())))
+    }
+
     fn from_bytes(bytes: Zeroizing<Vec<u8>>) -> WebhookSecret {
         let text = Zeroizing::new(format!("{PREFIX}{}", STANDARD.encode(bytes.as_slice())));
         WebhookSecret { bytes, text }
@@ -77,6 +85,9 @@ mod tests {
         assert_eq!(s.expose_text().len(), 6 + 44, "32 bytes are 44 base64 characters");
         let back = WebhookSecret::parse(s.expose_text()).expect("parses");
         assert_eq!(back.bytes(), s.bytes());
+        let raw = WebhookSecret::from_raw(s.bytes()).expect("32 bytes");
+        assert_eq!(raw.expose_text(), s.expose_text());
+        assert_eq!(WebhookSecret::from_raw(&[0; 16]).unwrap_err(), SecretError::Length(16));
     }
 
     #[test]

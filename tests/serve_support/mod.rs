@@ -80,7 +80,13 @@ impl Server {
         self.child.wait().expect("the server exits")
     }
 
-    /// Starts a new server process on the same store (after [`Server::stop`]).
+    /// Kills the server at once (SIGKILL: no graceful shutdown, as a crash or an OOM kill would).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts a new server process on the same store (after [`Server::stop`] or [`Server::kill`]).
     pub fn restart(&mut self, args: &[&str]) {
         let (child, base) = spawn(&self.root, args);
         self.addr = base.trim_start_matches("http://").to_owned();

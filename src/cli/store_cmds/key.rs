@@ -132,9 +132,15 @@ pub fn run(args: KeyArgs, global: &GlobalArgs) -> CmdResult {
     Ok(exit::OK)
 }
 
-/// The one place a raw key is ever printed.
+/// The one place a raw key and its webhook secret are ever printed. The key is alone on stdout so
+/// `KEY=$(cadlens key create …)` keeps working; the secret goes to stderr, even with `--quiet`, because
+/// this is the only moment it exists in clear (the store keeps it sealed).
 fn show_once(created: &CreatedKey) {
     println!("{}", created.raw.as_str());
+    eprintln!(
+        "webhook secret (signs the webhooks of this key's jobs; shown only now): {}",
+        created.webhook_secret.expose_text()
+    );
 }
 
 fn scope_list(k: &ApiKey) -> String {

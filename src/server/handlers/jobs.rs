@@ -14,7 +14,7 @@ use crate::server::app::{AppState, Shared};
 use crate::server::auth::Principal;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::queue::result_file;
-use crate::store::{Job, JobStatus, is_job_id, time};
+use crate::store::{Job, JobStatus, WebhookDelivery, is_job_id, time};
 
 /// The caller's job `id`, or 404.
 pub async fn owned_job(st: &Shared, who: &Principal, id: &str) -> ApiResult<Job> {
@@ -63,7 +63,30 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
     let job = owned_job(&st, &who, &id).await?;
-    Ok(Json(job_json(&st, &base_url(&st, &headers), &job)))
+    let mut body = job_json(&st, &base_url(&st, &headers), &job);
+    let job_id = job.id.clone();
+    let deliveries = st.db.call(move |s| s.webhook_deliveries(&job_id)).await??;
+    if let Some(obj) = body.as_object_mut() {
+        obj.insert("webhookDeliveries".into(), deliveries.iter().map(delivery_json).collect());
+    }
+    Ok(Json(body))
+}
+
+/// One entry of `webhookDeliveries` (api.md §6; `sequence`, `nextAttemptAt`, `gaveUpAt` and
+/// `lastError` are ours).
+fn delivery_json(d: &WebhookDelivery) -> Value {
+    let at = |t: Option<i64>| t.map_or(Value::Null, |t| Value::from(time::rfc3339(t)));
+    json!({
+        "eventId": d.event_id,
+        "event": d.event,
+        "sequence": d.sequence,
+        "attempts": d.attempts,
+        "lastStatus": d.last_status,
+        "deliveredAt": at(d.delivered_at),
+        "nextAttemptAt": at(d.next_attempt_at),
+        "gaveUpAt": at(d.gave_up_at),
+        "lastError": d.last_error,
+    })
 }
 
 /// 409 for a job that has no result (yet).

@@ -1,6 +1,7 @@
 //! Key management for `admin` keys (api.md §3.8): list, create, rotate, revoke — always within the calling
 //! key's account (another account's key is 404). A raw key appears in exactly one response, the 201 that
-//! made it; listings never carry the key or its hash. Webhook secrets come with webhook delivery.
+//! made it (with its `whsec_` webhook secret, also shown only there); listings never carry the key, its
+//! hash or the secret, only whether the key has one (`hasWebhookSecret`: keys made before webhooks do not).
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -29,6 +30,7 @@ fn key_json(k: &ApiKey) -> Value {
         "lastUsedAt": opt_time(k.last_used_at),
         "expiresAt": opt_time(k.expires_at),
         "revokedAt": opt_time(k.revoked_at),
+        "hasWebhookSecret": k.has_webhook_secret,
     })
 }
 
@@ -36,6 +38,7 @@ fn created(c: &CreatedKey) -> Response {
     let mut body = key_json(&c.key);
     if let Some(obj) = body.as_object_mut() {
         obj.insert("key".into(), Value::from(c.raw.as_str()));
+        obj.insert("webhookSecret".into(), Value::from(c.webhook_secret.expose_text()));
     }
     (StatusCode::CREATED, Json(body)).into_response()
 }

@@ -20,6 +20,7 @@ use crate::server::error::{ApiError, ApiResult};
 use crate::server::upload::{self, MULTIPART_OVERHEAD, Upload};
 use crate::sniff::{self, SniffError, Sniffed};
 use crate::store::{Job, JobStatus, NewJob, ORIGINAL, time};
+use crate::webhook::WebhookTarget;
 
 const DIVERTED: &str = "Parsing continues asynchronously; poll GET /v1/jobs/{jobId} or use a webhook.";
 
@@ -64,7 +65,10 @@ pub async fn create(
     let upload = upload::read(multipart, limit).await?;
     let sniffed = sniff::sniff_bytes(&upload.bytes).map_err(|e| sniff_refusal(&e))?;
     refuse_old_dwg(&sniffed)?;
-    let opts = options(&query, &upload)?;
+    let opts = options(&query, &upload, st.cfg.webhook_allow_private)?;
+    if opts.webhook_url.is_some() {
+        require_webhook_secret(&st, &who).await?;
+    }
     let permit = st.queue.reserve().map_err(|_| ApiError::unavailable("The job queue is full; try again later", 30))?;
     let job = store_job(&st, &who, upload, &sniffed, &opts).await?;
     drop(budget);
@@ -131,7 +135,7 @@ fn param<'a>(query: &'a [(String, String)], upload: &'a Upload, name: &str) -> O
     query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()).or_else(|| upload.field(name))
 }
 
-fn options(query: &[(String, String)], upload: &Upload) -> ApiResult<Options> {
+fn options(query: &[(String, String)], upload: &Upload, allow_private: bool) -> ApiResult<Options> {
     let mode = match param(query, upload, "mode") {
         None => None,
         Some("sync") => Some(true),
@@ -151,7 +155,7 @@ fn options(query: &[(String, String)], upload: &Upload) -> ApiResult<Options> {
         (Some(a), Some(b)) if a != b => {
             return Err(ApiError::validation("webhookUrl", "webhookUrl and webhook_url differ"));
         }
-        (Some(url), _) | (None, Some(url)) => Some(check_webhook_url(url)?),
+        (Some(url), _) | (None, Some(url)) => Some(check_webhook_url(url, allow_private)?),
         (None, None) => None,
     };
     let schema = param(query, upload, "schema")
@@ -162,17 +166,28 @@ fn options(query: &[(String, String)], upload: &Upload) -> ApiResult<Options> {
     Ok(Options { sync: wait.or(mode).unwrap_or(false), webhook_url, schema })
 }
 
-/// An absolute http(s) URL of at most 2048 characters, without spaces or control characters.
-fn check_webhook_url(url: &str) -> ApiResult<String> {
-    let lower = url.to_ascii_lowercase();
-    let rest = lower.strip_prefix("https://").or_else(|| lower.strip_prefix("http://"));
-    let ok = url.len() <= 2048
-        && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(url.to_owned())
+/// An absolute http(s) URL of at most 2048 characters, without credentials, and (unless the server runs
+/// with `--webhook-allow-private`) not a literal loopback, private or link-local address nor `localhost`
+/// (S-WH-3). Names are resolved and checked again before every delivery.
+fn check_webhook_url(url: &str, allow_private: bool) -> ApiResult<String> {
+    match WebhookTarget::parse(url, allow_private) {
+        Ok(_) => Ok(url.to_owned()),
+        Err(e) => Err(ApiError::validation("webhookUrl", &e.to_string())),
+    }
+}
+
+/// Deliveries are always signed, so a key made before webhooks existed (it has no secret) cannot ask for
+/// one; rotating it gives its successor a secret.
+async fn require_webhook_secret(st: &Shared, who: &Principal) -> ApiResult<()> {
+    let key = who.key_id.clone();
+    let has = st.db.call(move |s| s.key(&key).map(|k| k.has_webhook_secret)).await??;
+    if has {
+        Ok(())
     } else {
-        Err(ApiError::validation("webhookUrl", "webhookUrl must be an absolute http or https URL"))
+        Err(ApiError::validation(
+            "webhookUrl",
+            "this API key has no webhook signing secret (it predates webhooks); rotate it to get one",
+        ))
     }
 }
 
