@@ -89,6 +89,32 @@ impl Curve {
         }
     }
 
+    /// The parameter period of a closed curve (conics, B-splines whose ends meet), else `None`.
+    pub fn period(&self) -> Option<f64> {
+        match self {
+            Curve::Circle { .. } | Curve::Ellipse { .. } => Some(TAU),
+            Curve::Nurbs(c) => {
+                let (a, b) = c.domain();
+                let size = c.ctrl.iter().fold(0.0f64, |m, p| m.max(p.x.abs()).max(p.y.abs()).max(p.z.abs()));
+                let ends = c.ctrl.first().zip(c.ctrl.last()).map(|(f, l)| f.distance(*l));
+                ends.is_some_and(|d| d <= 1e-9 * size.max(1e-300)).then_some(b - a)
+            }
+            Curve::Line { .. } | Curve::Polyline(_) => None,
+        }
+    }
+
+    /// A parameter of a closed B-spline brought back into its knot range (others are periodic by
+    /// themselves or not at all).
+    pub(crate) fn wrap(&self, t: f64) -> f64 {
+        match (self, self.period()) {
+            (Curve::Nurbs(c), Some(p)) => {
+                let (a, b) = c.domain();
+                if t < a || t > b { a + (t - a).rem_euclid(p) } else { t }
+            }
+            _ => t,
+        }
+    }
+
     /// The parameter of the curve point nearest `p`.
     pub fn param_of(&self, p: Point) -> f64 {
         match self {

@@ -133,9 +133,10 @@ impl Surface {
             | Surface::Sphere { .. }
             | Surface::Torus { .. }
             | Surface::Revolution { .. } => Some(TAU),
+            Surface::Extrusion { curve, .. } => curve.period(),
             Surface::Nurbs(s) => nurbs_closed(s, true),
             Surface::Offset { basis, .. } => basis.u_period(),
-            Surface::Plane(_) | Surface::Extrusion { .. } => None,
+            Surface::Plane(_) => None,
         }
     }
 
@@ -143,6 +144,7 @@ impl Surface {
     pub fn v_period(&self) -> Option<f64> {
         match self {
             Surface::Torus { .. } => Some(TAU),
+            Surface::Revolution { curve, .. } => curve.period(),
             Surface::Nurbs(s) => nurbs_closed(s, false),
             Surface::Offset { basis, .. } => basis.v_period(),
             _ => None,
@@ -160,6 +162,7 @@ impl Surface {
             }
             Surface::Torus { .. } => Some((0.0, TAU)),
             Surface::Nurbs(s) => Some(s.v_domain()),
+            Surface::Revolution { curve, .. } => curve_limits(curve),
             Surface::Offset { basis, .. } => basis.v_limits(),
             _ => None,
         }
@@ -169,6 +172,7 @@ impl Surface {
     pub fn u_limits(&self) -> Option<(f64, f64)> {
         match self {
             Surface::Nurbs(s) => Some(s.u_domain()),
+            Surface::Extrusion { curve, .. } => curve_limits(curve),
             Surface::Offset { basis, .. } => basis.u_limits(),
             _ => self.u_period().map(|p| (0.0, p)),
         }
@@ -373,7 +377,18 @@ fn nurbs_closed(s: &NurbsSurface, along_u: bool) -> Option<f64> {
     same.then_some(b - a)
 }
 
+/// The parameter range of a bounded curve.
+fn curve_limits(curve: &Curve) -> Option<(f64, f64)> {
+    match curve {
+        Curve::Circle { .. } | Curve::Ellipse { .. } => Some((0.0, TAU)),
+        Curve::Nurbs(c) => Some(c.domain()),
+        Curve::Polyline(p) => Some((0.0, p.len().saturating_sub(1) as f64)),
+        Curve::Line { .. } => None,
+    }
+}
+
 fn curve_d1(curve: &Curve, t: f64) -> (Point, Vec3) {
+    let t = curve.wrap(t);
     match curve {
         Curve::Line { origin, dir } => (origin.plus(dir.scale(t)), *dir),
         Curve::Circle { frame, radius } => {

@@ -297,3 +297,108 @@ fn degenerate_inputs_give_typed_errors() {
     let off = FaceLoop { points: vec![p(0.0, 0.0, 5.0), p(1.0, 0.0, 5.0), p(1.0, 1.0, 5.0)] };
     assert!(matches!(mesh_face(&Surface::Plane(Frame::WORLD), true, &[off], &t), Err(TessError::NotOnSurface { .. })));
 }
+
+#[test]
+fn extruded_ellipse_band_area() {
+    let t = tol(10.0);
+    let (a, b, h) = (4.0, 2.0, 5.0);
+    let ellipse = Curve::Ellipse { frame: Frame::WORLD, semi_x: a, semi_y: b };
+    let top_e =
+        Curve::Ellipse { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), semi_x: a, semi_y: b };
+    let (v0, v1) = (p(a, 0.0, 0.0), p(a, 0.0, h));
+    let bottom = discretise_edge(&ellipse, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_e, v1, v1, true, &t).expect("top");
+    let seam = vec![v0, v1];
+    let s = Surface::Extrusion { curve: Box::new(ellipse), dir: p(0.0, 0.0, 1.0) };
+    let m = mesh_face(&s, true, &[join(&[bottom, seam.clone(), rev(&top), rev(&seam)])], &t).expect("band");
+    // Ramanujan's perimeter (relative error ~1e-5 at this ratio) times the height.
+    let perimeter = PI * (3.0 * (a + b) - ((3.0 * a + b) * (a + 3.0 * b)).sqrt());
+    let exact = perimeter * h;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.005, "area {got} vs {exact}");
+    // Outward: the normal at the vertex (a, 0, 0) points along +x.
+    let i = m.positions.iter().position(|q| q == &[a as f32, 0.0, 0.0]).expect("seam vertex kept");
+    assert!(m.normals[i][0] > 0.99);
+}
+
+/// The upper half of a sphere of radius 4 as a surface of revolution of a rational quarter circle: the
+/// profile ends on the axis, so the cap closes at a pole found by the generic inversion.
+#[test]
+fn revolved_quarter_circle_is_a_hemisphere() {
+    let r = 4.0;
+    let w = FRAC_1_SQRT_2;
+    let profile = NurbsCurve::new(
+        2,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![p(r, 0.0, 0.0), p(r, 0.0, r), p(0.0, 0.0, r)],
+        Some(vec![1.0, w, 1.0]),
+    )
+    .expect("profile");
+    let s = Surface::Revolution {
+        curve: Box::new(Curve::Nurbs(profile)),
+        axis_origin: Point::ZERO,
+        axis_dir: p(0.0, 0.0, 1.0),
+    };
+    let t = tol(11.3);
+    let v0 = p(r, 0.0, 0.0);
+    let equator =
+        discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, v0, v0, true, &t).expect("equator");
+    let m = mesh_face(&s, true, &[join(&[equator])], &t).expect("hemisphere");
+    let exact = 2.0 * PI * r * r;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
+    assert!(m.positions.iter().all(|q| q[2] >= -1e-6), "the face is the upper half");
+}
+
+/// A quarter of a cylinder r = 5, h = 10 as a rational B-spline surface, bounded by its four edges.
+#[test]
+fn rational_bspline_quarter_cylinder_area() {
+    let (r, h) = (5.0, 10.0);
+    let w = FRAC_1_SQRT_2;
+    let ctrl = vec![p(r, 0.0, 0.0), p(r, 0.0, h), p(r, r, 0.0), p(r, r, h), p(0.0, r, 0.0), p(0.0, r, h)];
+    let s = NurbsSurface::new(
+        2,
+        1,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![0.0, 0.0, 1.0, 1.0],
+        3,
+        2,
+        ctrl,
+        Some(vec![1.0, 1.0, w, w, 1.0, 1.0]),
+    )
+    .expect("surface");
+    let t = tol(12.2);
+    let (a0, a1, b0, b1) = (p(r, 0.0, 0.0), p(0.0, r, 0.0), p(r, 0.0, h), p(0.0, r, h));
+    let low = discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, a0, a1, true, &t).expect("low");
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r };
+    let high = discretise_edge(&top_c, b1, b0, false, &t).expect("high");
+    let m = mesh_face(&Surface::Nurbs(s), true, &[join(&[low, vec![a1, b1], high, vec![b0, a0]])], &t).expect("patch");
+    let exact = 0.5 * PI * r * h;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.005, "area {got} vs {exact}");
+    // u runs from +x to +y at constant radius: ∂S/∂u × ∂S/∂v points outwards.
+    let i = m.positions.iter().position(|q| q == &[r as f32, 0.0, 0.0]).expect("corner kept");
+    assert!(m.normals[i][0] > 0.99, "normal {:?}", m.normals[i]);
+}
+
+/// The north half of a sphere as STEP writes it: equator circle plus a meridian seam to the pole, used
+/// once each way.
+#[test]
+fn hemisphere_with_seam_to_the_pole() {
+    let r = 3.0;
+    let t = tol(10.4);
+    let v0 = p(r, 0.0, 0.0);
+    let pole = p(0.0, 0.0, r);
+    let equator =
+        discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, v0, v0, true, &t).expect("equator");
+    let meridian = Curve::Circle { frame: frame(Point::ZERO, p(0.0, -1.0, 0.0), p(1.0, 0.0, 0.0)), radius: r };
+    let seam = discretise_edge(&meridian, v0, pole, true, &t).expect("seam");
+    assert!(seam.iter().all(|q| q.y.abs() < 1e-12 && q.z >= 0.0), "the meridian runs up in the xz-plane");
+    let s = Surface::Sphere { frame: Frame::WORLD, radius: r };
+    let m = mesh_face(&s, true, &[join(&[equator, seam.clone(), rev(&seam)])], &t).expect("hemisphere");
+    let exact = 2.0 * PI * r * r;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
+    let pole_f = [0.0f32, 0.0, r as f32];
+    assert_eq!(m.positions.iter().filter(|q| **q == pole_f).count(), 1, "one pole vertex");
+}
