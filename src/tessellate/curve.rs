@@ -283,11 +283,9 @@ fn nurbs_points(
 ) -> Result<(), TessError> {
     let (a, b) = c.domain();
     let periodic = c.ctrl.first().zip(c.ctrl.last()).is_some_and(|(f, l)| f.distance(*l) <= tol.chord * 1e-3);
-    let (t0, t1) = if closed && periodic {
-        if same_sense { (a, b) } else { (b, a) }
-    } else {
-        (nurbs_param(c, start), nurbs_param(c, end))
-    };
+    // A closed edge is the whole curve, whether or not its control polygon closes exactly.
+    let (t0, t1) =
+        if closed { if same_sense { (a, b) } else { (b, a) } } else { (nurbs_param(c, start), nurbs_param(c, end)) };
     // On a closed B-spline the edge may pass the parameter origin: then it is two ranges.
     let wraps = periodic && !closed && ((same_sense && t1 < t0) || (!same_sense && t1 > t0));
     let ranges: Vec<(f64, f64)> = match (wraps, same_sense) {

@@ -7,8 +7,7 @@
 //! other winding loop or against the surface's limit (a pole) along cut lines whose points both sides
 //! share. Every (u, v) vertex carries the id of its 3D point, so seam and pole copies weld back together.
 
-use std::collections::HashMap;
-
+use super::fxhash::FxMap;
 use super::surface::Surface;
 use super::{FaceLoop, TessError, Tolerance};
 use crate::model::geom::Point;
@@ -26,6 +25,8 @@ pub(crate) struct Domain {
     pub polys: Vec<Vec<usize>>,
     /// Factors that make (u·su, v·sv) roughly lengths on the surface, so shapes in the plane mean something.
     pub scale: [f64; 2],
+    /// Largest distance of a boundary point from the surface: no refinement can get closer than that.
+    pub gap: f64,
 }
 
 impl Domain {
@@ -41,6 +42,17 @@ impl Domain {
 /// (u, v) and 3D point id of each vertex of a loop.
 type UvPoints = Vec<([f64; 2], usize)>;
 
+/// Which parameter a loop point leaves undefined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Singular {
+    No,
+    U,
+    V,
+}
+
+/// A loop point after inversion: (u, v), 3D id, singularity.
+type RawPoint = ([f64; 2], usize, Singular);
+
 /// A loop after inversion: (u, v) and 3D id per point.
 struct UvLoop {
     pts: Vec<([f64; 2], usize)>,
@@ -50,9 +62,10 @@ struct Builder<'a> {
     surface: &'a Surface,
     tol: &'a Tolerance,
     pts: Vec<Point>,
-    ids: HashMap<[u64; 3], usize>,
+    ids: FxMap<[u64; 3], usize>,
     /// Outer bounds run counter-clockwise in (u, v) when the face normal is the surface normal.
     ccw: bool,
+    gap: f64,
 }
 
 pub(crate) fn build(
@@ -61,7 +74,7 @@ pub(crate) fn build(
     tol: &Tolerance,
     same_sense: bool,
 ) -> Result<Domain, TessError> {
-    let mut b = Builder { surface, tol, pts: Vec::new(), ids: HashMap::new(), ccw: same_sense };
+    let mut b = Builder { surface, tol, pts: Vec::new(), ids: FxMap::default(), ccw: same_sense, gap: 0.0 };
     let mut closed: Vec<UvLoop> = Vec::new();
     let mut winding: Vec<(UvLoop, usize, f64)> = Vec::new();
     for (li, l) in loops.iter().enumerate() {
@@ -138,16 +151,27 @@ impl Builder<'_> {
         self.pts.len() - 1
     }
 
-    /// Whether u is undefined at (u, v): ∂S/∂u vanishes against ∂S/∂v.
-    fn u_singular(&self, uv: [f64; 2]) -> bool {
+    /// Which parameter is undefined at (u, v), if any: u where ∂S/∂u vanishes against ∂S/∂v (a sphere
+    /// pole, a cone apex, a collapsed B-spline row), v where ∂S/∂v vanishes (a collapsed column).
+    fn singular_axis(&self, uv: [f64; 2]) -> Singular {
+        if matches!(self.surface, Surface::Plane(_)) {
+            return Singular::No;
+        }
         let (_, su, sv) = self.surface.eval_d1(uv[0], uv[1]);
-        su.length() <= 1e-9 * sv.length().max(1e-300)
+        let (lu, lv) = (su.length(), sv.length());
+        if lu <= 1e-9 * lv.max(1e-300) {
+            Singular::U
+        } else if lv <= 1e-9 * lu.max(1e-300) {
+            Singular::V
+        } else {
+            Singular::No
+        }
     }
 
     fn map_loop(&mut self, li: usize, pts: &[Point]) -> Result<UvLoop, TessError> {
         // Points that do not lie on the surface within this distance mean the reader mixed up geometry.
         let limit = (100.0 * self.tol.chord).max(1e-6);
-        let mut raw: Vec<([f64; 2], usize, bool)> = Vec::with_capacity(pts.len());
+        let mut raw: Vec<RawPoint> = Vec::with_capacity(pts.len());
         let mut hint = None;
         for (i, &p) in pts.iter().enumerate() {
             let (uv, dist) = self.surface.invert(p, hint);
@@ -155,17 +179,18 @@ impl Builder<'_> {
                 return Err(TessError::NotOnSurface { loop_index: li, index: i, distance: dist });
             }
             hint = Some(uv);
-            let singular = self.surface.u_period().is_some() && self.u_singular(uv);
+            self.gap = self.gap.max(dist);
+            let singular = self.singular_axis(uv);
             let id = self.id_of(p);
             raw.push((uv, id, singular));
         }
-        if raw.iter().all(|r| r.2) {
+        if raw.iter().all(|r| r.2 != Singular::No) {
             return Err(TessError::BadLoops("every point of a loop is singular"));
         }
         // Start right after a singular point, so a pole is crossed only at the loop's end.
-        let start = raw.iter().position(|r| r.2).map_or(0, |s| {
+        let start = raw.iter().position(|r| r.2 != Singular::No).map_or(0, |s| {
             let mut k = s;
-            while raw[k % raw.len()].2 {
+            while raw[k % raw.len()].2 != Singular::No {
                 k += 1;
             }
             k % raw.len()
@@ -177,20 +202,22 @@ impl Builder<'_> {
 
     /// Makes periodic parameters continuous along the loop; after a singular point the u jump is free and
     /// chosen so the loop encloses its face on the side the orientation says.
-    fn unwrap(&self, raw: &mut [([f64; 2], usize, bool)]) {
+    fn unwrap(&self, raw: &mut [RawPoint]) {
         let periods = [self.surface.u_period(), self.surface.v_period()];
         let mut prev: Option<[f64; 2]> = None;
         let mut after_pole = false;
         let mut segment_starts = Vec::new();
         for (k, r) in raw.iter_mut().enumerate() {
-            if r.2 {
-                after_pole = true;
+            if r.2 != Singular::No {
+                // The undefined parameter follows the previous point; the defined one is unwrapped.
+                let (free, fixed) = if r.2 == Singular::U { (0, 1) } else { (1, 0) };
                 if let Some(pv) = prev {
-                    r.0[0] = pv[0];
-                    if let Some(p) = periods[1] {
-                        r.0[1] = nearest_rep(r.0[1], pv[1], p);
+                    r.0[free] = pv[free];
+                    if let Some(p) = periods[fixed] {
+                        r.0[fixed] = nearest_rep(r.0[fixed], pv[fixed], p);
                     }
                 }
+                after_pole |= r.2 == Singular::U;
                 continue;
             }
             if let Some(pv) = prev {
@@ -212,7 +239,7 @@ impl Builder<'_> {
         // and is largest (a lune, a full sphere split by one seam).
         let Some(period) = periods[0] else { return };
         for &s in &segment_starts {
-            let end = raw.iter().skip(s).position(|r| r.2).map_or(raw.len(), |e| s + e);
+            let end = raw.iter().skip(s).position(|r| r.2 != Singular::No).map_or(raw.len(), |e| s + e);
             let mut best = (f64::NEG_INFINITY, 0.0);
             for k in [-1.0, 0.0, 1.0] {
                 let area: f64 = signed_area(
@@ -234,30 +261,44 @@ impl Builder<'_> {
 
     /// Replaces each singular point by the stretch of its parameter line between its neighbours' u,
     /// all copies carrying the one 3D point.
-    fn expand_singular(&mut self, raw: &[([f64; 2], usize, bool)]) -> Vec<([f64; 2], usize)> {
+    fn expand_singular(&mut self, raw: &[RawPoint]) -> UvPoints {
         let n = raw.len();
         let mut out = Vec::with_capacity(n + 8);
         for i in 0..n {
             let (uv, id, singular) = raw[i];
-            if !singular {
-                out.push((uv, id));
-                continue;
-            }
-            let before = raw[(i + n - 1) % n].0[0];
-            let after = raw[(i + 1) % n].0[0];
-            let pieces = self.pole_pieces(before, after);
+            let axis = match singular {
+                Singular::No => {
+                    out.push((uv, id));
+                    continue;
+                }
+                Singular::U => 0,
+                Singular::V => 1,
+            };
+            let before = raw[(i + n - 1) % n].0[axis];
+            let after = raw[(i + 1) % n].0[axis];
+            let pieces = self.pole_pieces(axis, before, after);
             for k in 0..=pieces {
-                let u = before + (after - before) * k as f64 / pieces as f64;
-                out.push(([u, uv[1]], id));
+                let mut q = uv;
+                q[axis] = before + (after - before) * k as f64 / pieces as f64;
+                out.push((q, id));
             }
         }
         out
     }
 
-    /// Divisions of a pole line from u = a to u = b: fine enough that the fan around the pole meets the
-    /// angle tolerance.
-    fn pole_pieces(&self, a: f64, b: f64) -> usize {
-        ((b - a).abs() / self.tol.angle.min(0.5)).ceil().clamp(1.0, MAX_CUT_POINTS as f64) as usize
+    /// Divisions of a pole line from a to b along `axis`: as many as the angle tolerance asks of a full turn,
+    /// in proportion (a B-spline's parameter range counts as a turn).
+    fn pole_pieces(&self, axis: usize, a: f64, b: f64) -> usize {
+        let span = if axis == 0 {
+            self.surface.u_period().or(self.surface.u_limits().map(|l| l.1 - l.0))
+        } else {
+            self.surface.v_period().or(self.surface.v_limits().map(|l| l.1 - l.0))
+        };
+        let turns = match span {
+            Some(s) if s.is_finite() && s > 0.0 => (b - a).abs() / s,
+            _ => 0.0,
+        };
+        (turns * std::f64::consts::TAU / self.tol.angle.min(0.5)).ceil().clamp(1.0, MAX_CUT_POINTS as f64) as usize
     }
 
     /// Some((axis, signed turns)) if the loop's unwrapped parameter does not come back to its start.
@@ -457,7 +498,7 @@ impl Builder<'_> {
         swap: &dyn Fn([f64; 2]) -> [f64; 2],
     ) {
         if pole {
-            let n = self.pole_pieces(from, to);
+            let n = self.pole_pieces(0, from, to);
             for k in 1..n {
                 out.push(([from + (to - from) * k as f64 / n as f64, lim], pole_id));
             }
@@ -486,7 +527,7 @@ impl Builder<'_> {
         let (pu, pv) = (self.surface.u_period().is_some(), self.surface.v_period().is_some());
         let pole_row = |b: &Self, v: f64| b.surface.eval(u0, v).distance(b.surface.eval(um, v)) <= b.tol.chord * 1e-3;
         let (pole0, pole1) = (pole_row(self, v0), pole_row(self, v1));
-        let mut ids: HashMap<(usize, usize), usize> = HashMap::new();
+        let mut ids: FxMap<(usize, usize), usize> = FxMap::default();
         let mut id_at = |b: &mut Self, i: usize, j: usize| {
             let j = if pv && j == nv { 0 } else { j };
             let i = if (pu && i == nu) || (j == 0 && pole0) || (j == nv && pole1) { 0 } else { i };
@@ -560,7 +601,7 @@ impl Builder<'_> {
         }
         let scale = self.scale_factors(omin, omax);
         let pts = std::mem::take(&mut self.pts);
-        Ok(Domain { uv, vid, pts, polys: index_polys, scale })
+        Ok(Domain { uv, vid, pts, polys: index_polys, scale, gap: self.gap })
     }
 
     /// Mean |∂S/∂u| and |∂S/∂v| over a grid on the face's parameter box.

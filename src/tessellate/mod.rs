@@ -26,6 +26,7 @@
 mod curve;
 mod domain;
 mod frame;
+mod fxhash;
 mod nurbs;
 mod refine;
 mod surface;

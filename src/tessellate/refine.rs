@@ -3,9 +3,8 @@
 //! midpoint until every triangle is within the chord and angle tolerances, bounded by a triangle cap and a
 //! shortest edge. Then the 3D [`FaceMesh`], seam and pole copies welded by their 3D point id.
 
-use std::collections::HashMap;
-
 use super::domain::Domain;
+use super::fxhash::FxMap;
 use super::surface::Surface;
 use super::{MAX_FACE_TRIANGLES, Tolerance};
 use crate::model::geom::Point;
@@ -16,11 +15,16 @@ const NONE: usize = usize::MAX;
 pub(crate) struct Refiner<'a> {
     surface: &'a Surface,
     tol: &'a Tolerance,
+    /// The chord tolerance plus the boundary's own distance from the surface (triangles along an edge that
+    /// misses the surface by more than the tolerance could otherwise never pass).
+    chord: f64,
     scale: [f64; 2],
     /// Per vertex: (u, v), 3D id and 3D point.
     uv: Vec<[f64; 2]>,
     vid: Vec<usize>,
     p3: Vec<Point>,
+    /// Unit surface normal per vertex (computed once: refinement checks each vertex many times).
+    nrm: Vec<Point>,
     /// 3D points by id (boundary points exactly as given).
     pts: Vec<Point>,
     tris: Vec<[usize; 3]>,
@@ -41,21 +45,25 @@ impl<'a> Refiner<'a> {
         let mut r = Refiner {
             surface,
             tol,
+            chord: tol.chord + dom.gap,
             scale: dom.scale,
             uv: dom.uv,
             vid: dom.vid,
             p3,
+            nrm: Vec::new(),
             pts: dom.pts,
             adj: vec![[NONE; 3]; tris.len()],
             tris,
             centre,
         };
+        r.nrm = r.uv.iter().map(|q| surface.normal(q[0], q[1], centre)).collect();
         r.link();
         r
     }
 
     fn link(&mut self) {
-        let mut edges: HashMap<(usize, usize), (usize, usize)> = HashMap::with_capacity(self.tris.len() * 3);
+        let mut edges: FxMap<(usize, usize), (usize, usize)> = FxMap::default();
+        edges.reserve(self.tris.len() * 3);
         for (t, tri) in self.tris.iter().enumerate() {
             for k in 0..3 {
                 edges.insert((tri[k], tri[(k + 1) % 3]), (t, k));
@@ -162,6 +170,7 @@ impl<'a> Refiner<'a> {
         self.uv.push(uv);
         self.vid.push(self.pts.len() - 1);
         self.p3.push(p);
+        self.nrm.push(self.surface.normal(uv[0], uv[1], self.centre));
         self.uv.len() - 1
     }
 
@@ -199,7 +208,7 @@ impl<'a> Refiner<'a> {
         // points within a flat surface, which is no error.
         if let Some(n) = pb.minus(pa).cross(pc.minus(pa)).normalized() {
             let s = self.surface.eval(centroid_uv[0], centroid_uv[1]);
-            if s.minus(pa).dot(n).abs() > self.tol.chord {
+            if s.minus(pa).dot(n).abs() > self.chord {
                 return true;
             }
         }
@@ -209,12 +218,11 @@ impl<'a> Refiner<'a> {
             }
             let (i, j) = (self.tris[t][k], self.tris[t][(k + 1) % 3]);
             let m = [(self.uv[i][0] + self.uv[j][0]) * 0.5, (self.uv[i][1] + self.uv[j][1]) * 0.5];
-            if off_line(self.surface.eval(m[0], m[1]), self.p3[i], self.p3[j]) > self.tol.chord {
+            if off_line(self.surface.eval(m[0], m[1]), self.p3[i], self.p3[j]) > self.chord {
                 return true;
             }
         }
-        let n: Vec<Point> =
-            [a, b, c].iter().map(|&i| self.surface.normal(self.uv[i][0], self.uv[i][1], centroid_uv)).collect();
+        let n = [self.nrm[a], self.nrm[b], self.nrm[c]];
         let cos = self.tol.angle.cos();
         n[0].dot(n[1]) < cos || n[1].dot(n[2]) < cos || n[2].dot(n[0]) < cos
     }
@@ -224,7 +232,7 @@ impl<'a> Refiner<'a> {
         let tri = self.tris[t];
         (0..3)
             .filter(|&k| self.adj[t][k] != NONE)
-            .filter(|&k| self.p3[tri[k]].distance(self.p3[tri[(k + 1) % 3]]) > self.tol.chord)
+            .filter(|&k| self.p3[tri[k]].distance(self.p3[tri[(k + 1) % 3]]) > self.chord)
             .max_by(|&x, &y| {
                 let lx = dist2(self.s(tri[x]), self.s(tri[(x + 1) % 3]));
                 let ly = dist2(self.s(tri[y]), self.s(tri[(y + 1) % 3]));
@@ -262,12 +270,12 @@ impl<'a> Refiner<'a> {
     /// The 3D mesh: one vertex per 3D point id, triangles with repeated ids (pole slivers) dropped, winding
     /// and normals along the face normal.
     pub fn into_face_mesh(self, same_sense: bool) -> FaceMesh {
-        let mut out_index: HashMap<usize, u32> = HashMap::new();
+        let mut out_index: FxMap<usize, u32> = FxMap::default();
         let mut mesh = FaceMesh::default();
         let sign = if same_sense { 1.0 } else { -1.0 };
         // Near a pole, (u, v) triangles that are distinct in the plane can be the same 3D triangle once
         // with each winding (a fold of zero volume): both are dropped, which keeps every edge paired.
-        let mut seen: HashMap<[usize; 3], (usize, usize)> = HashMap::new();
+        let mut seen: FxMap<[usize; 3], (usize, usize)> = FxMap::default();
         let mut keep = vec![true; self.tris.len()];
         for (t, tri) in self.tris.iter().enumerate() {
             let ids = tri.map(|i| self.vid[i]);
@@ -298,7 +306,7 @@ impl<'a> Refiner<'a> {
                 let id = self.vid[i];
                 *slot = *out_index.entry(id).or_insert_with(|| {
                     let p = self.pts[id];
-                    let n = self.surface.normal(self.uv[i][0], self.uv[i][1], self.centre).scale(sign);
+                    let n = self.nrm[i].scale(sign);
                     mesh.positions.push([p.x as f32, p.y as f32, p.z as f32]);
                     mesh.normals.push([n.x as f32, n.y as f32, n.z as f32]);
                     (mesh.positions.len() - 1) as u32

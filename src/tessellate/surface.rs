@@ -276,8 +276,9 @@ impl Surface {
                 let guess = hint.filter(|h| h[0].is_finite() && h[1].is_finite()).unwrap_or_else(|| self.seed(p));
                 let a = self.gauss_newton(p, guess);
                 let da = self.eval(a[0], a[1]).distance(p);
-                // A hint from a neighbour can lead to a wrong local minimum; retry from the global seed.
-                if hint.is_some() && da > 1e-7 * (1.0 + p.length()) {
+                // A hint from a neighbour can lead to a wrong local minimum; retry from the global seed
+                // unless the point is on the surface or straight above it (then this is the foot).
+                if hint.is_some() && da > 1e-7 * (1.0 + p.length()) && !self.is_foot(p, a) {
                     let b = self.gauss_newton(p, self.seed(p));
                     if self.eval(b[0], b[1]).distance(p) < da {
                         return (b, self.eval(b[0], b[1]).distance(p));
@@ -287,6 +288,14 @@ impl Surface {
             }
         };
         (uv, self.eval(uv[0], uv[1]).distance(p))
+    }
+
+    /// Whether p − S(uv) is perpendicular to the surface at uv (a local closest point).
+    fn is_foot(&self, p: Point, uv: [f64; 2]) -> bool {
+        let (s, su, sv) = self.eval_d1(uv[0], uv[1]);
+        let r = p.minus(s);
+        let (lr, lu, lv) = (r.length(), su.length(), sv.length());
+        lr > 0.0 && lu > 0.0 && lv > 0.0 && (r.dot(su) / (lr * lu)).abs() < 1e-4 && (r.dot(sv) / (lr * lv)).abs() < 1e-4
     }
 
     /// A starting point for the iterative inversion.

@@ -402,3 +402,27 @@ fn hemisphere_with_seam_to_the_pole() {
     let pole_f = [0.0f32, 0.0, r as f32];
     assert_eq!(m.positions.iter().filter(|q| **q == pole_f).count(), 1, "one pole vertex");
 }
+
+/// A cone (half-angle 45°, base radius 5 at z = 0, apex at z = −5) bounded by its base circle alone, and
+/// again with a seam line to the apex used both ways.
+#[test]
+fn cone_to_its_apex() {
+    let t = tol(14.0);
+    let alpha = PI / 4.0;
+    let cone = Surface::Cone { frame: Frame::WORLD, radius: 5.0, semi_angle: alpha };
+    let v0 = p(5.0, 0.0, 0.0);
+    let apex = p(0.0, 0.0, -5.0);
+    // The face lies below the base circle: seen from outside, the bound runs clockwise about +z.
+    let base = discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: 5.0 }, v0, v0, false, &t).expect("base");
+    let exact = PI * 5.0 * 5.0 * 2f64.sqrt();
+    let capped = mesh_face(&cone, true, &[join(std::slice::from_ref(&base))], &t).expect("cap");
+    let seam = vec![v0, apex];
+    let seamed = mesh_face(&cone, true, &[join(&[base, seam.clone(), rev(&seam)])], &t).expect("seamed");
+    for m in [capped, seamed] {
+        let a = area(&m);
+        assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+        assert!(m.positions.iter().all(|q| q[2] <= 1e-6), "below the base");
+        let apex_f = [0.0f32, 0.0, -5.0];
+        assert_eq!(m.positions.iter().filter(|q| **q == apex_f).count(), 1, "one apex vertex");
+    }
+}
