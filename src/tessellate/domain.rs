@@ -235,26 +235,31 @@ impl Builder<'_> {
             after_pole = false;
             prev = Some(r.0);
         }
-        // Segments after interior poles: shift each by whole periods so the loop's area has the right sign
-        // and is largest (a lune, a full sphere split by one seam).
+        // Segments after interior poles: shift each by whole periods so the loop's area has the sign its
+        // orientation asks for and is the smallest such (a lune between two meridians is the lune, not the
+        // lune plus a full turn; a sphere split by one seam is one turn, not zero).
         let Some(period) = periods[0] else { return };
         for &s in &segment_starts {
             let end = raw.iter().skip(s).position(|r| r.2 != Singular::No).map_or(raw.len(), |e| s + e);
-            let mut best = (f64::NEG_INFINITY, 0.0);
-            for k in [-1.0, 0.0, 1.0] {
-                let area: f64 = signed_area(
-                    &raw.iter()
-                        .enumerate()
-                        .map(|(i, r)| if i >= s && i < end { [r.0[0] + k * period, r.0[1]] } else { r.0 })
-                        .collect::<Vec<_>>(),
-                );
-                let oriented = if self.ccw { area } else { -area };
-                if oriented > best.0 {
-                    best = (oriented, k);
-                }
-            }
+            let oriented = |k: f64| {
+                let shifted: Vec<[f64; 2]> = raw
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| if i >= s && i < end { [r.0[0] + k * period, r.0[1]] } else { r.0 })
+                    .collect();
+                let area = signed_area(&shifted);
+                if self.ccw { area } else { -area }
+            };
+            let options: Vec<(f64, f64)> = [-1.0, 0.0, 1.0].iter().map(|&k| (oriented(k), k)).collect();
+            let tiny = 1e-9 * period * period;
+            let pick = options
+                .iter()
+                .filter(|o| o.0 > tiny)
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .or_else(|| options.iter().max_by(|a, b| a.0.total_cmp(&b.0)))
+                .map_or(0.0, |o| o.1);
             for r in raw.iter_mut().take(end).skip(s) {
-                r.0[0] += best.1 * period;
+                r.0[0] += pick * period;
             }
         }
     }

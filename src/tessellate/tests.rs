@@ -426,3 +426,21 @@ fn cone_to_its_apex() {
         assert_eq!(m.positions.iter().filter(|q| **q == apex_f).count(), 1, "one apex vertex");
     }
 }
+
+/// Half a sphere bounded by a great circle through both poles of the sphere's frame (two meridian halves,
+/// as a CAx-IF file writes it): two poles in one loop; the meridians must end up π apart, not 3π.
+#[test]
+fn hemisphere_between_two_meridians_through_both_poles() {
+    let r = 2.5;
+    let c = p(10.0, 0.0, 0.0);
+    let t = tol(7.0);
+    let s = Surface::Sphere { frame: frame(c, p(0.0, 0.0, 1.0), p(0.0, -1.0, 0.0)), radius: r };
+    let (north, south) = (p(10.0, 0.0, r), p(10.0, 0.0, -r));
+    let great = Curve::Circle { frame: Frame::new(c, p(0.0, -1.0, 0.0), None).expect("frame"), radius: r };
+    let down = discretise_edge(&great, north, south, false, &t).expect("edge");
+    let up = discretise_edge(&great, south, north, false, &t).expect("edge");
+    let m = mesh_face(&s, true, &[join(&[rev(&down), rev(&up)])], &t).expect("face");
+    let exact = 2.0 * PI * r * r;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
+}
