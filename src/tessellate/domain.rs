@@ -393,25 +393,17 @@ impl Builder<'_> {
     fn band(
         &mut self,
         lower: Vec<([f64; 2], usize)>,
-        mut upper: Vec<([f64; 2], usize)>,
+        upper: Vec<([f64; 2], usize)>,
         period: f64,
         swap: &dyn Fn([f64; 2]) -> [f64; 2],
     ) -> Vec<([f64; 2], usize)> {
+        // The cut joins the lower loop's highest point to the upper loop's lowest: every other point of
+        // either loop lies beyond the cut's ends in v, so the cut crosses neither loop, however they wiggle.
+        let top = argmax_by(&lower, |q| q.0[1]);
+        let lower = start_at(lower, top, period);
         let l0 = lower[0];
-        // Upper starts at its point nearest l0 in u (mod period), shifted next to l0 + period.
-        let k = (0..upper.len())
-            .min_by(|&a, &b| {
-                let da = (nearest_rep(upper[a].0[0], l0.0[0], period) - l0.0[0]).abs();
-                let db = (nearest_rep(upper[b].0[0], l0.0[0], period) - l0.0[0]).abs();
-                da.total_cmp(&db)
-            })
-            .unwrap_or(0);
-        upper.rotate_left(k);
-        // The points that moved from the front to the back continue a period further along +u.
-        let moved = upper.len() - k;
-        for q in &mut upper[moved..] {
-            q.0[0] += period;
-        }
+        let bottom = argmax_by(&upper, |q| -q.0[1]);
+        let mut upper = start_at(upper, bottom, period);
         upper.reverse();
         upper.rotate_right(1);
         // Now upper[0] is the chosen point and the rest run −u below it: lift it a period above its
@@ -459,6 +451,9 @@ impl Builder<'_> {
         if !lim.is_finite() {
             return Err(TessError::BadLoops("a single loop around an unbounded surface"));
         }
+        // Start at the loop's point nearest the limit, so the straight cut to the limit crosses no loop edge.
+        let nearest = if above { argmax_by(&pts, |q| q.0[1]) } else { argmax_by(&pts, |q| -q.0[1]) };
+        let pts = start_at(pts, nearest, period);
         let l0 = pts[0];
         let (ua, ub) = (l0.0[0], l0.0[0] + period);
         // Is the limit line a single point (a pole)?
@@ -627,6 +622,25 @@ impl Builder<'_> {
         let f = |s: f64| if n > 0.0 && s / n > 1e-300 && (s / n).is_finite() { s / n } else { 1.0 };
         [f(su), f(sv)]
     }
+}
+
+/// Index of the largest key (0 for an empty slice).
+fn argmax_by(pts: &[([f64; 2], usize)], key: impl Fn(&([f64; 2], usize)) -> f64) -> usize {
+    (0..pts.len()).max_by(|&a, &b| key(&pts[a]).total_cmp(&key(&pts[b]))).unwrap_or(0)
+}
+
+/// A loop running +u around a period, restarted at index `k`: the points moved from the front to the back
+/// continue a period further along u.
+fn start_at(mut pts: UvPoints, k: usize, period: f64) -> UvPoints {
+    if k == 0 || k >= pts.len() {
+        return pts;
+    }
+    pts.rotate_left(k);
+    let moved = pts.len() - k;
+    for q in &mut pts[moved..] {
+        q.0[0] += period;
+    }
+    pts
 }
 
 fn bounds(poly: &[([f64; 2], usize)]) -> ([f64; 2], [f64; 2]) {

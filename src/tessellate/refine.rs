@@ -201,6 +201,11 @@ impl<'a> Refiner<'a> {
     /// corner normals differ by more than the angle tolerance.
     fn too_coarse(&self, t: usize) -> bool {
         let [a, b, c] = self.tris[t];
+        // A triangle turned over in the plane (a loop that folds in (u, v)) cannot be mended by splitting;
+        // refining it would only run to the triangle cap.
+        if cross(self.s(a), self.s(b), self.s(c)) <= 0.0 {
+            return false;
+        }
         let (ua, ub, uc) = (self.uv[a], self.uv[b], self.uv[c]);
         let centroid_uv = [(ua[0] + ub[0] + uc[0]) / 3.0, (ua[1] + ub[1] + uc[1]) / 3.0];
         let (pa, pb, pc) = (self.p3[a], self.p3[b], self.p3[c]);
