@@ -52,7 +52,7 @@ pub const MAX_EDGE_POINTS: usize = 100_000;
 /// Most boundary points one face may have (ear clipping is quadratic in them).
 pub const MAX_FACE_BOUNDARY_POINTS: usize = 200_000;
 /// Refinement stops adding points at this many triangles per face (the mesh is then coarser than asked).
-pub const MAX_FACE_TRIANGLES: usize = 100_000;
+pub const MAX_FACE_TRIANGLES: usize = 50_000;
 
 /// How fine a tessellation must be.
 #[derive(Debug, Clone, Copy, PartialEq)]

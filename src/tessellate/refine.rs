@@ -11,6 +11,10 @@ use crate::model::geom::Point;
 use crate::model::mesh::FaceMesh;
 
 const NONE: usize = usize::MAX;
+/// Edge checks allowed when re-legalizing around one inserted vertex.
+const LOCAL_FLIPS: usize = 2000;
+/// Triangle checks allowed per face during refinement, in multiples of the triangle cap.
+const CHECKS_PER_TRIANGLE: usize = 8;
 
 pub(crate) struct Refiner<'a> {
     surface: &'a Surface,
@@ -97,12 +101,13 @@ impl<'a> Refiner<'a> {
     /// Makes the triangulation Delaunay in the scaled plane (boundary edges fixed).
     pub fn delaunay(&mut self) {
         let mut stack: Vec<(usize, usize)> = (0..self.tris.len()).flat_map(|t| (0..3).map(move |k| (t, k))).collect();
-        self.legalize(&mut stack);
+        let budget = 20 * self.tris.len() + 1000;
+        self.legalize(&mut stack, budget);
     }
 
-    fn legalize(&mut self, stack: &mut Vec<(usize, usize)>) {
-        // Each flip strictly improves the triangulation, but rounding can make cocircular points cycle.
-        let mut budget = 20 * self.tris.len() + 1000;
+    /// Flips until the edges on the stack are locally Delaunay, at most `budget` checks: each flip strictly
+    /// improves the triangulation, but rounding can make cocircular points cycle.
+    fn legalize(&mut self, stack: &mut Vec<(usize, usize)>, mut budget: usize) {
         while let Some((t, k)) = stack.pop() {
             if budget == 0 {
                 stack.clear();
@@ -178,10 +183,12 @@ impl<'a> Refiner<'a> {
     pub fn refine(&mut self) {
         let mut queue: Vec<usize> = (0..self.tris.len()).collect();
         let mut stack = Vec::new();
+        let mut checks = CHECKS_PER_TRIANGLE * MAX_FACE_TRIANGLES;
         while let Some(t) = queue.pop() {
-            if self.tris.len() + 2 > MAX_FACE_TRIANGLES {
+            if self.tris.len() + 2 > MAX_FACE_TRIANGLES || checks == 0 {
                 break;
             }
+            checks -= 1;
             if !self.too_coarse(t) {
                 continue;
             }
@@ -191,7 +198,9 @@ impl<'a> Refiner<'a> {
                 queue.push(tt);
             }
             stack.extend(created);
-            self.legalize(&mut stack);
+            // After one split only the few triangles around the new vertex change: a fixed budget keeps a
+            // cycling flip from costing time in proportion to the whole face, split after split.
+            self.legalize(&mut stack, LOCAL_FLIPS);
             // Flips may have changed triangles already checked: recheck the ones around the new vertex.
             queue.push(t);
         }
