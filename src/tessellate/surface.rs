@@ -246,6 +246,14 @@ impl Surface {
         Point::new(0.0, 0.0, 1.0)
     }
 
+    /// Whether the normal at (u, v) is well defined: ∂S/∂u × ∂S/∂v is not small against |∂S/∂u|·|∂S/∂v|
+    /// (false at poles, collapsed B-spline rows and near-parallel derivatives).
+    pub fn regular_at(&self, u: f64, v: f64) -> bool {
+        let (_, su, sv) = self.eval_d1(u, v);
+        let area = su.cross(sv).length();
+        area.is_finite() && area > 1e-6 * su.length() * sv.length()
+    }
+
     /// (u, v) of the surface point nearest `p`; `hint` (the previous point's parameters) seeds the search
     /// of the iterative inversions. The distance from `p` to the surface point is returned too.
     pub fn invert(&self, p: Point, hint: Option<[f64; 2]>) -> ([f64; 2], f64) {
