@@ -15,3 +15,4 @@ pub mod sniff;
 pub mod store;
 pub mod webhook;
 pub mod worker;
+pub mod tessellate;
