@@ -89,7 +89,7 @@ pub fn router(st: Shared) -> Router {
 /// Every response: `X-Request-Id` (echoed when the client sent a sane one), the error body of api.md §8
 /// for any error (with that id), `Cache-Control: no-store` and `nosniff`, and one log line that names no
 /// query string (preview signatures stay out of the log) and no header (keys stay out too).
-async fn edge(req: Request, next: Next) -> Response {
+pub async fn edge(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(req.headers());
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());

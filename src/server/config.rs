@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::tls::TlsFiles;
 use crate::result::Schema;
 use crate::store::{StorePaths, time};
 
@@ -53,6 +54,10 @@ pub struct Config {
     pub db_connections: usize,
     /// The binary that runs `worker` (this one).
     pub worker_exe: PathBuf,
+    /// Serve HTTPS with this certificate and key (reloaded on SIGHUP); else plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// A plain-HTTP listener that redirects browser paths to https and refuses /v1 (only with `tls`).
+    pub http_redirect_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -82,6 +87,8 @@ impl Config {
             shutdown_grace: Duration::from_secs(10),
             db_connections: 8,
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cadlens")),
+            tls: None,
+            http_redirect_listen: None,
         }
     }
 }
