@@ -39,9 +39,10 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List, verify or export the tamper-evident audit log')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write an encrypted, authenticated copy of the store to FILE')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the store with a backup, after checking the backup''s integrity')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key of a server from the OS keyring')
-            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which server and key the client side uses, and that the server accepts the key')
+            [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'List, show or delete the jobs of `cadlens serve`')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show this month''s parses and uploaded bytes per account')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Apply retention now: delete expired jobs and originals no longer needed')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the CADLens v1 HTTP API (api.md) on this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -56,8 +57,6 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--size', '--size', [CompletionResultType]::ParameterName, 'Preview size in pixels')
             [CompletionResult]::new('--background', '--background', [CompletionResultType]::ParameterName, 'Preview background: white, black, transparent, or #rrggbb')
             [CompletionResult]::new('--layers', '--layers', [CompletionResultType]::ParameterName, '2D: draw only these layers (comma-separated; the JSON still lists all)')
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('--fail-fast', '--fail-fast', [CompletionResultType]::ParameterName, 'Stop at the first file that fails')
             [CompletionResult]::new('--no-image', '--no-image', [CompletionResultType]::ParameterName, 'Skip the preview image (<stem>.png, written beside <stem>.json by default)')
@@ -467,8 +466,41 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'cadlens;login' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
+        'cadlens;jobs' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job as JSON on stdout')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cadlens;jobs;list' {
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Only this account''s jobs')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'At most this many')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'json')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cadlens;jobs;show' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
@@ -480,8 +512,8 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'cadlens;logout' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
+        'cadlens;jobs;delete' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
@@ -493,10 +525,75 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'cadlens;whoami' {
-            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'The server (default: the one last logged in to, else the hosted API)')
-            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)')
+        'cadlens;jobs;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job as JSON on stdout')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'cadlens;jobs;help;list' {
+            break
+        }
+        'cadlens;jobs;help;show' {
+            break
+        }
+        'cadlens;jobs;help;delete' {
+            break
+        }
+        'cadlens;jobs;help;help' {
+            break
+        }
+        'cadlens;usage' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
+            [CompletionResult]::new('--account', '--account', [CompletionResultType]::ParameterName, 'Only this account (default: every account)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'JSON lines on stdout instead of a table')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cadlens;gc' {
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'cadlens;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (loopback unless --insecure-http)')
+            [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store (jobs, accounts, keys)')
+            [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Parses running at once, each in its own sandboxed worker process (default: the cores)')
+            [CompletionResult]::new('--max-upload-bytes', '--max-upload-bytes', [CompletionResultType]::ParameterName, 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)')
+            [CompletionResult]::new('--retention', '--retention', [CompletionResultType]::ParameterName, 'How long jobs, results and previews are kept, e.g. 7d (at least 1h)')
+            [CompletionResult]::new('--preview-ttl', '--preview-ttl', [CompletionResultType]::ParameterName, 'Lifetime of signed preview URLs, e.g. 1h (at most 7d)')
+            [CompletionResult]::new('--job-timeout', '--job-timeout', [CompletionResultType]::ParameterName, 'Wall-clock and CPU limit of one parse')
+            [CompletionResult]::new('--job-memory', '--job-memory', [CompletionResultType]::ParameterName, 'Memory limit of one parse worker (address space)')
+            [CompletionResult]::new('--sync-timeout', '--sync-timeout', [CompletionResultType]::ParameterName, 'How long wait=true holds a request before answering 202')
+            [CompletionResult]::new('--sync-max-bytes', '--sync-max-bytes', [CompletionResultType]::ParameterName, 'Larger uploads are never held by wait=true')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Requests per minute per API key')
+            [CompletionResult]::new('--ip-rate-limit', '--ip-rate-limit', [CompletionResultType]::ParameterName, 'Requests per minute per client IP without a valid key, and for preview downloads')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'Base of the URLs the server hands out (default: http:// and the request''s Host)')
+            [CompletionResult]::new('--result-schema', '--result-schema', [CompletionResultType]::ParameterName, 'Result schema when the request and the upload name none')
+            [CompletionResult]::new('--max-queued', '--max-queued', [CompletionResultType]::ParameterName, 'Jobs waiting for a worker before uploads are refused with 503')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Open connections at once; more are closed on accept')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Time to send a request''s headers, and the idle limit of a kept-alive connection')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Limit on handling one request, upload and sync wait included')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'At shutdown, how long running parses may finish before they are cancelled (and fail)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
+            [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'No progress, no summary, no hints: only results and errors')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (repeat for more)')
@@ -517,9 +614,10 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'List, verify or export the tamper-evident audit log')
             [CompletionResult]::new('backup', 'backup', [CompletionResultType]::ParameterValue, 'Write an encrypted, authenticated copy of the store to FILE')
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Replace the store with a backup, after checking the backup''s integrity')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Remove the stored API key of a server from the OS keyring')
-            [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show which server and key the client side uses, and that the server accepts the key')
+            [CompletionResult]::new('jobs', 'jobs', [CompletionResultType]::ParameterValue, 'List, show or delete the jobs of `cadlens serve`')
+            [CompletionResult]::new('usage', 'usage', [CompletionResultType]::ParameterValue, 'Show this month''s parses and uploaded bytes per account')
+            [CompletionResult]::new('gc', 'gc', [CompletionResultType]::ParameterValue, 'Apply retention now: delete expired jobs and originals no longer needed')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the CADLens v1 HTTP API (api.md) on this machine')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -606,13 +704,28 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
         'cadlens;help;restore' {
             break
         }
-        'cadlens;help;login' {
+        'cadlens;help;jobs' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Show one job as JSON on stdout')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)')
             break
         }
-        'cadlens;help;logout' {
+        'cadlens;help;jobs;list' {
             break
         }
-        'cadlens;help;whoami' {
+        'cadlens;help;jobs;show' {
+            break
+        }
+        'cadlens;help;jobs;delete' {
+            break
+        }
+        'cadlens;help;usage' {
+            break
+        }
+        'cadlens;help;gc' {
+            break
+        }
+        'cadlens;help;serve' {
             break
         }
         'cadlens;help;help' {

@@ -28,20 +28,20 @@ _cadlens() {
             cadlens,completions)
                 cmd="cadlens__subcmd__completions"
                 ;;
+            cadlens,gc)
+                cmd="cadlens__subcmd__gc"
+                ;;
             cadlens,help)
                 cmd="cadlens__subcmd__help"
                 ;;
             cadlens,info)
                 cmd="cadlens__subcmd__info"
                 ;;
+            cadlens,jobs)
+                cmd="cadlens__subcmd__jobs"
+                ;;
             cadlens,key)
                 cmd="cadlens__subcmd__key"
-                ;;
-            cadlens,login)
-                cmd="cadlens__subcmd__login"
-                ;;
-            cadlens,logout)
-                cmd="cadlens__subcmd__logout"
                 ;;
             cadlens,man)
                 cmd="cadlens__subcmd__man"
@@ -52,8 +52,11 @@ _cadlens() {
             cadlens,restore)
                 cmd="cadlens__subcmd__restore"
                 ;;
-            cadlens,whoami)
-                cmd="cadlens__subcmd__whoami"
+            cadlens,serve)
+                cmd="cadlens__subcmd__serve"
+                ;;
+            cadlens,usage)
+                cmd="cadlens__subcmd__usage"
                 ;;
             cadlens__subcmd__account,create)
                 cmd="cadlens__subcmd__account__subcmd__create"
@@ -139,20 +142,20 @@ _cadlens() {
             cadlens__subcmd__help,completions)
                 cmd="cadlens__subcmd__help__subcmd__completions"
                 ;;
+            cadlens__subcmd__help,gc)
+                cmd="cadlens__subcmd__help__subcmd__gc"
+                ;;
             cadlens__subcmd__help,help)
                 cmd="cadlens__subcmd__help__subcmd__help"
                 ;;
             cadlens__subcmd__help,info)
                 cmd="cadlens__subcmd__help__subcmd__info"
                 ;;
+            cadlens__subcmd__help,jobs)
+                cmd="cadlens__subcmd__help__subcmd__jobs"
+                ;;
             cadlens__subcmd__help,key)
                 cmd="cadlens__subcmd__help__subcmd__key"
-                ;;
-            cadlens__subcmd__help,login)
-                cmd="cadlens__subcmd__help__subcmd__login"
-                ;;
-            cadlens__subcmd__help,logout)
-                cmd="cadlens__subcmd__help__subcmd__logout"
                 ;;
             cadlens__subcmd__help,man)
                 cmd="cadlens__subcmd__help__subcmd__man"
@@ -163,8 +166,11 @@ _cadlens() {
             cadlens__subcmd__help,restore)
                 cmd="cadlens__subcmd__help__subcmd__restore"
                 ;;
-            cadlens__subcmd__help,whoami)
-                cmd="cadlens__subcmd__help__subcmd__whoami"
+            cadlens__subcmd__help,serve)
+                cmd="cadlens__subcmd__help__subcmd__serve"
+                ;;
+            cadlens__subcmd__help,usage)
+                cmd="cadlens__subcmd__help__subcmd__usage"
                 ;;
             cadlens__subcmd__help__subcmd__account,create)
                 cmd="cadlens__subcmd__help__subcmd__account__subcmd__create"
@@ -196,6 +202,15 @@ _cadlens() {
             cadlens__subcmd__help__subcmd__audit,verify)
                 cmd="cadlens__subcmd__help__subcmd__audit__subcmd__verify"
                 ;;
+            cadlens__subcmd__help__subcmd__jobs,delete)
+                cmd="cadlens__subcmd__help__subcmd__jobs__subcmd__delete"
+                ;;
+            cadlens__subcmd__help__subcmd__jobs,list)
+                cmd="cadlens__subcmd__help__subcmd__jobs__subcmd__list"
+                ;;
+            cadlens__subcmd__help__subcmd__jobs,show)
+                cmd="cadlens__subcmd__help__subcmd__jobs__subcmd__show"
+                ;;
             cadlens__subcmd__help__subcmd__key,create)
                 cmd="cadlens__subcmd__help__subcmd__key__subcmd__create"
                 ;;
@@ -207,6 +222,30 @@ _cadlens() {
                 ;;
             cadlens__subcmd__help__subcmd__key,rotate)
                 cmd="cadlens__subcmd__help__subcmd__key__subcmd__rotate"
+                ;;
+            cadlens__subcmd__jobs,delete)
+                cmd="cadlens__subcmd__jobs__subcmd__delete"
+                ;;
+            cadlens__subcmd__jobs,help)
+                cmd="cadlens__subcmd__jobs__subcmd__help"
+                ;;
+            cadlens__subcmd__jobs,list)
+                cmd="cadlens__subcmd__jobs__subcmd__list"
+                ;;
+            cadlens__subcmd__jobs,show)
+                cmd="cadlens__subcmd__jobs__subcmd__show"
+                ;;
+            cadlens__subcmd__jobs__subcmd__help,delete)
+                cmd="cadlens__subcmd__jobs__subcmd__help__subcmd__delete"
+                ;;
+            cadlens__subcmd__jobs__subcmd__help,help)
+                cmd="cadlens__subcmd__jobs__subcmd__help__subcmd__help"
+                ;;
+            cadlens__subcmd__jobs__subcmd__help,list)
+                cmd="cadlens__subcmd__jobs__subcmd__help__subcmd__list"
+                ;;
+            cadlens__subcmd__jobs__subcmd__help,show)
+                cmd="cadlens__subcmd__jobs__subcmd__help__subcmd__show"
                 ;;
             cadlens__subcmd__key,create)
                 cmd="cadlens__subcmd__key__subcmd__create"
@@ -245,7 +284,7 @@ _cadlens() {
 
     case "${cmd}" in
         cadlens)
-            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore login logout whoami help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore jobs usage gc serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,8 +813,30 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__gc)
+            opts="-q -v -h -V --data-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__help)
-            opts="parse info completions man account key audit backup restore login logout whoami help"
+            opts="parse info completions man account key audit backup restore jobs usage gc serve help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -984,6 +1045,20 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__help__subcmd__gc)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1001,6 +1076,62 @@ _cadlens() {
         cadlens__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__jobs)
+            opts="list show delete"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__jobs__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__jobs__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__jobs__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1082,34 +1213,6 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cadlens__subcmd__help__subcmd__login)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        cadlens__subcmd__help__subcmd__logout)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         cadlens__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1152,7 +1255,21 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cadlens__subcmd__help__subcmd__whoami)
+        cadlens__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__usage)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1173,6 +1290,172 @@ _cadlens() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs)
+            opts="-q -v -h -V --data-dir --quiet --verbose --color --help --version list show delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__delete)
+            opts="-q -v -h -V --data-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__help)
+            opts="list show delete help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__list)
+            opts="-q -v -h -V --account --limit --json --data-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__jobs__subcmd__show)
+            opts="-q -v -h -V --data-dir --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1406,50 +1689,6 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cadlens__subcmd__login)
-            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        cadlens__subcmd__logout)
-            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         cadlens__subcmd__man)
             opts="-q -v -h -V --dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1473,7 +1712,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__parse)
-            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --server --key-file --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1519,14 +1758,6 @@ _cadlens() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --key-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1560,18 +1791,112 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        cadlens__subcmd__whoami)
-            opts="-q -v -h -V --server --key-file --quiet --verbose --color --help --version"
+        cadlens__subcmd__serve)
+            opts="-q -v -h -V --listen --data-dir --workers --max-upload-bytes --retention --preview-ttl --job-timeout --job-memory --sync-timeout --sync-max-bytes --rate-limit --ip-rate-limit --public-url --result-schema --max-queued --max-connections --header-timeout --request-timeout --shutdown-grace --insecure-http --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
+                --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --key-file)
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --workers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-upload-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --preview-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --job-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sync-max-bytes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip-rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --result-schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-queued)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shutdown-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__usage)
+            opts="-q -v -h -V --data-dir --account --json --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --data-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

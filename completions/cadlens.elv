@@ -36,9 +36,10 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand audit 'List, verify or export the tamper-evident audit log'
             cand backup 'Write an encrypted, authenticated copy of the store to FILE'
             cand restore 'Replace the store with a backup, after checking the backup''s integrity'
-            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
-            cand logout 'Remove the stored API key of a server from the OS keyring'
-            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
+            cand jobs 'List, show or delete the jobs of `cadlens serve`'
+            cand usage 'Show this month''s parses and uploaded bytes per account'
+            cand gc 'Apply retention now: delete expired jobs and originals no longer needed'
+            cand serve 'Serve the CADLens v1 HTTP API (api.md) on this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;parse'= {
@@ -52,8 +53,6 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --size 'Preview size in pixels'
             cand --background 'Preview background: white, black, transparent, or #rrggbb'
             cand --layers '2D: draw only these layers (comma-separated; the JSON still lists all)'
-            cand --server 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)'
-            cand --key-file 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --fail-fast 'Stop at the first file that fails'
             cand --no-image 'Skip the preview image (<stem>.png, written beside <stem>.json by default)'
@@ -420,8 +419,39 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'cadlens;login'= {
-            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+        &'cadlens;jobs'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand list 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one job as JSON on stdout'
+            cand delete 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;jobs;list'= {
+            cand --account 'Only this account''s jobs'
+            cand --limit 'At most this many'
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'json'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;jobs;show'= {
+            cand --data-dir 'The data directory of the store'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand -q 'No progress, no summary, no hints: only results and errors'
             cand --quiet 'No progress, no summary, no hints: only results and errors'
@@ -432,8 +462,8 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'cadlens;logout'= {
-            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+        &'cadlens;jobs;delete'= {
+            cand --data-dir 'The data directory of the store'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand -q 'No progress, no summary, no hints: only results and errors'
             cand --quiet 'No progress, no summary, no hints: only results and errors'
@@ -444,10 +474,68 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'cadlens;whoami'= {
-            cand --server 'The server (default: the one last logged in to, else the hosted API)'
-            cand --key-file 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)'
+        &'cadlens;jobs;help'= {
+            cand list 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one job as JSON on stdout'
+            cand delete 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'cadlens;jobs;help;list'= {
+        }
+        &'cadlens;jobs;help;show'= {
+        }
+        &'cadlens;jobs;help;delete'= {
+        }
+        &'cadlens;jobs;help;help'= {
+        }
+        &'cadlens;usage'= {
+            cand --data-dir 'The data directory of the store'
+            cand --account 'Only this account (default: every account)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --json 'JSON lines on stdout instead of a table'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;gc'= {
+            cand --data-dir 'The data directory of the store'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;serve'= {
+            cand --listen 'Address and port to listen on (loopback unless --insecure-http)'
+            cand --data-dir 'The data directory of the store (jobs, accounts, keys)'
+            cand --workers 'Parses running at once, each in its own sandboxed worker process (default: the cores)'
+            cand --max-upload-bytes 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)'
+            cand --retention 'How long jobs, results and previews are kept, e.g. 7d (at least 1h)'
+            cand --preview-ttl 'Lifetime of signed preview URLs, e.g. 1h (at most 7d)'
+            cand --job-timeout 'Wall-clock and CPU limit of one parse'
+            cand --job-memory 'Memory limit of one parse worker (address space)'
+            cand --sync-timeout 'How long wait=true holds a request before answering 202'
+            cand --sync-max-bytes 'Larger uploads are never held by wait=true'
+            cand --rate-limit 'Requests per minute per API key'
+            cand --ip-rate-limit 'Requests per minute per client IP without a valid key, and for preview downloads'
+            cand --public-url 'Base of the URLs the server hands out (default: http:// and the request''s Host)'
+            cand --result-schema 'Result schema when the request and the upload name none'
+            cand --max-queued 'Jobs waiting for a worker before uploads are refused with 503'
+            cand --max-connections 'Open connections at once; more are closed on accept'
+            cand --header-timeout 'Time to send a request''s headers, and the idle limit of a kept-alive connection'
+            cand --request-timeout 'Limit on handling one request, upload and sync wait included'
+            cand --shutdown-grace 'At shutdown, how long running parses may finish before they are cancelled (and fail)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand --insecure-http 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)'
             cand -q 'No progress, no summary, no hints: only results and errors'
             cand --quiet 'No progress, no summary, no hints: only results and errors'
             cand -v 'More detail on stderr (repeat for more)'
@@ -467,9 +555,10 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand audit 'List, verify or export the tamper-evident audit log'
             cand backup 'Write an encrypted, authenticated copy of the store to FILE'
             cand restore 'Replace the store with a backup, after checking the backup''s integrity'
-            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
-            cand logout 'Remove the stored API key of a server from the OS keyring'
-            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
+            cand jobs 'List, show or delete the jobs of `cadlens serve`'
+            cand usage 'Show this month''s parses and uploaded bytes per account'
+            cand gc 'Apply retention now: delete expired jobs and originals no longer needed'
+            cand serve 'Serve the CADLens v1 HTTP API (api.md) on this machine'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;help;parse'= {
@@ -532,11 +621,22 @@ set edit:completion:arg-completer[cadlens] = {|@words|
         }
         &'cadlens;help;restore'= {
         }
-        &'cadlens;help;login'= {
+        &'cadlens;help;jobs'= {
+            cand list 'List jobs, newest first (a table on stderr, or JSON lines on stdout with --json)'
+            cand show 'Show one job as JSON on stdout'
+            cand delete 'Delete a job: its record, original, results and previews (a running parse is stopped by the server when it next looks)'
         }
-        &'cadlens;help;logout'= {
+        &'cadlens;help;jobs;list'= {
         }
-        &'cadlens;help;whoami'= {
+        &'cadlens;help;jobs;show'= {
+        }
+        &'cadlens;help;jobs;delete'= {
+        }
+        &'cadlens;help;usage'= {
+        }
+        &'cadlens;help;gc'= {
+        }
+        &'cadlens;help;serve'= {
         }
         &'cadlens;help;help'= {
         }

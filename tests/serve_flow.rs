@@ -112,6 +112,18 @@ fn sync_wait_returns_the_result_delete_removes_everything_and_other_keys_see_not
     assert!(!srv.data().join("jobs").join(&id).exists(), "its files are gone");
     assert_eq!(srv.stored_jobs().len(), 1);
     assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 2, "deleting does not refund usage");
+
+    // The CLI on the same store while the server runs.
+    let left = srv.stored_jobs()[0]["id"].as_str().expect("id").to_owned();
+    let json = |out: std::process::Output| serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON");
+    assert_eq!(json(srv.cli(&["jobs", "show", &left], None))["status"], "COMPLETED");
+    let usage = json(srv.cli(&["usage", "--account", "ann@example.com", "--json"], None));
+    assert_eq!((usage["parses"].as_i64(), usage["jobs"]["COMPLETED"].as_i64()), (Some(2), Some(1)));
+    srv.cli(&["gc"], None);
+    assert_eq!(srv.stored_jobs().len(), 1, "nothing has expired yet");
+    srv.cli(&["jobs", "delete", &left], None);
+    srv.get(&format!("/v1/jobs/{left}"), Some(&key)).expect_error(404, "NOT_FOUND");
+    assert!(srv.job_files().is_empty());
 }
 
 #[test]
@@ -136,6 +148,26 @@ fn a_crashing_or_killed_worker_fails_only_its_job() {
     assert_eq!(next["status"], "COMPLETED", "the server lives on: {next}");
     assert_eq!(srv.get("/v1/health", None).json()["status"], "ok");
     assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 1, "crashes and kills are not billed");
+}
+
+#[test]
+fn shutdown_fails_running_jobs_cleanly_and_a_restart_runs_the_queued_ones() {
+    let Some(gear) = corpus_file(GEAR) else { return };
+    let mut srv = Server::start(&["--workers", "1", "--shutdown-grace", "1s"]);
+    let (key, _) = srv.key("ann@example.com", &[]);
+    let running = srv.upload(&key, "sleep.dxf", &poison("sleep"), "").json()["jobId"].as_str().expect("id").to_owned();
+    wait_for_worker(srv.pid());
+    let queued = srv.upload(&key, "gear.dxf", &gear, "").json()["jobId"].as_str().expect("id").to_owned();
+    let status = srv.stop();
+    assert!(status.success(), "a clean exit on SIGTERM: {status}");
+
+    srv.restart(&["--workers", "1"]);
+    let failed = srv.get(&format!("/v1/jobs/{running}"), Some(&key)).json();
+    assert_eq!(failed["status"], "FAILED", "{failed}");
+    assert!(failed["errorMsg"].as_str().is_some_and(|m| m.contains("shut down")), "{failed}");
+    let done = srv.wait_terminal(&key, &queued);
+    assert_eq!(done["status"], "COMPLETED", "the queued job ran after the restart: {done}");
+    assert_eq!(srv.get("/v1/usage", Some(&key)).json()["used"], 1, "the cancelled job is not billed");
 }
 
 /// A DXF that makes a debug-build worker misbehave (`src/worker/hooks.rs`) once it is sandboxed.
@@ -170,4 +202,46 @@ fn wait_for_worker(server: u32) -> u32 {
         assert!(std::time::Instant::now() < deadline, "no worker process appeared");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+#[test]
+fn admin_keys_manage_their_own_account_only() {
+    let srv = Server::start(&[]);
+    let (admin, admin_id) = srv.key("ann@example.com", &["--scope", "admin,parse"]);
+    let (plain, _) = srv.key("ann@example.com", &[]);
+    let (_, foreign_id) = srv.key("bob@example.com", &["--scope", "admin"]);
+    const JSON: &str = "application/json";
+
+    srv.get("/v1/keys", Some(&plain)).expect_error(403, "FORBIDDEN");
+    let listed = srv.get("/v1/keys", Some(&admin));
+    assert_eq!(listed.status, 200);
+    assert_eq!(listed.json()["keys"].as_array().map(Vec::len), Some(2), "only the caller's account");
+    assert!(!listed.text().contains(&admin) && !listed.text().contains("\"key\""), "never a raw key");
+
+    srv.post("/v1/keys", &admin, JSON, r#"{"name":"ci","scopes":["root"]}"#).expect_error(400, "VALIDATION_ERROR");
+    srv.post("/v1/keys", &admin, "text/plain", "name=ci").expect_error(415, "UNSUPPORTED_MEDIA_TYPE");
+    let made = srv.post("/v1/keys", &admin, JSON, r#"{"name":"ci","scopes":["parse"],"expiresAt":null}"#);
+    assert_eq!(made.status, 201, "{}", made.text());
+    let made = made.json();
+    let (new_key, new_id) =
+        (made["key"].as_str().expect("key").to_owned(), made["id"].as_str().expect("id").to_owned());
+    assert_eq!(made["keyPrefix"], &new_key[..12]);
+    assert_eq!(srv.get("/v1/jobs", Some(&new_key)).status, 200);
+
+    let rotated = srv.post(&format!("/v1/keys/{new_id}/rotate"), &admin, JSON, r#"{"graceSeconds":0}"#);
+    assert_eq!(rotated.status, 201, "{}", rotated.text());
+    let rotated = rotated.json()["key"].as_str().expect("key").to_owned();
+    srv.get("/v1/jobs", Some(&new_key)).expect_error(401, "UNAUTHORIZED");
+    assert_eq!(srv.get("/v1/jobs", Some(&rotated)).status, 200);
+
+    srv.delete(&format!("/v1/keys/{foreign_id}"), &admin).expect_error(404, "NOT_FOUND");
+    srv.delete(&format!("/v1/keys/{admin_id}"), &admin).expect_error(409, "LAST_ADMIN_KEY");
+    let rotated_id = srv.get("/v1/keys", Some(&admin)).json()["keys"]
+        .as_array()
+        .and_then(|ks| {
+            ks.iter().find(|k| k["keyPrefix"] == rotated[..12]).and_then(|k| k["id"].as_str().map(str::to_owned))
+        })
+        .expect("the rotated key is listed");
+    assert_eq!(srv.delete(&format!("/v1/keys/{rotated_id}"), &admin).status, 204);
+    srv.get("/v1/jobs", Some(&rotated)).expect_error(401, "UNAUTHORIZED");
 }

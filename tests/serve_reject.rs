@@ -25,6 +25,7 @@ fn dxf_of_len(len: usize) -> Vec<u8> {
 #[test]
 fn every_rejection_has_its_status_and_body_and_leaves_nothing_behind() {
     let Some(dgn_v8) = corpus_file("dgn/tika__testDGN8.dgn") else { return };
+    let Some(r12_dwg) = corpus_file("dwg/libredwg__test_test-data_r11_ACEB10.dwg") else { return };
     let srv = Server::start(&["--max-upload-bytes", &LIMIT.to_string()]);
     srv.cli(&["account", "create", "ann@example.com", "--password-stdin"], Some(PASSWORD_MARKER));
     let (key, _) = srv.key("ann@example.com", &[]);
@@ -55,6 +56,8 @@ fn every_rejection_has_its_status_and_body_and_leaves_nothing_behind() {
     srv.upload(&key, "plan.dwg", &png, "").expect_error(415, "UNSUPPORTED_FORMAT");
     let v8 = srv.upload(&key, "model.dgn", &dgn_v8, "").expect_error(422, "UNPROCESSABLE_FILE");
     assert!(v8["detail"].as_str().is_some_and(|d| d.contains("V8")), "{v8}");
+    let old = srv.upload(&key, "old.dwg", &r12_dwg, "").expect_error(422, "UNPROCESSABLE_FILE");
+    assert!(old["detail"].as_str().is_some_and(|d| d.contains("AC1009")), "{old}");
     srv.upload(&key, "empty.dxf", b"", "").expect_error(400, "FILE_REQUIRED");
     srv.post_multipart("/v1/parse", Some(&key), &[Part::Text("mode", "sync")]).expect_error(400, "FILE_REQUIRED");
     let two = [Part::File("a.dxf", &dxf), Part::File("b.dxf", &dxf)];

@@ -65,6 +65,9 @@ pub struct ServeArgs {
     /// Limit on handling one request, upload and sync wait included
     #[arg(long, default_value = "120s", value_name = "DURATION", value_parser = duration_arg)]
     request_timeout: Duration,
+    /// At shutdown, how long running parses may finish before they are cancelled (and fail)
+    #[arg(long, default_value = "10s", value_name = "DURATION", value_parser = duration_arg)]
+    shutdown_grace: Duration,
     /// Allow a non-loopback --listen address without TLS (the API key travels in clear text)
     #[arg(long)]
     insecure_http: bool,
@@ -142,6 +145,7 @@ pub fn run(args: ServeArgs, _global: &GlobalArgs) -> u8 {
     cfg.max_connections = args.max_connections;
     cfg.header_timeout = args.header_timeout;
     cfg.request_timeout = args.request_timeout;
+    cfg.shutdown_grace = args.shutdown_grace;
     cfg.tls = tls;
     cfg.http_redirect_listen = args.http_redirect_listen;
     match server::run(cfg) {

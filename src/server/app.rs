@@ -19,7 +19,7 @@ use super::auth::{self, ClientAddr};
 use super::config::Config;
 use super::db::Db;
 use super::error::ApiError;
-use super::handlers::{health, jobs, parse, previews, usage};
+use super::handlers::{health, jobs, keys, parse, previews, usage};
 use super::queue::Queue;
 use super::ratelimit::Limiter;
 use super::signing::Signer;
@@ -34,10 +34,17 @@ pub struct AppState {
     pub signer: Signer,
     /// The bound address (the base of URLs when a request has no usable Host).
     pub local_addr: SocketAddr,
+    /// Upload bytes held in memory at once, in MiB permits (see `handlers::parse`).
+    pub upload_budget: tokio::sync::Semaphore,
     shutting_down: AtomicBool,
 }
 
 pub type Shared = Arc<AppState>;
+
+/// Upload bytes the server holds in memory at once (1 GiB, as the CLI's parse budget): an upload waits for
+/// its share before its body is read, so many large uploads at once queue instead of multiplying memory.
+/// One upload larger than the whole budget still runs, alone.
+pub const UPLOAD_BUDGET_MIB: u32 = 1024;
 
 impl AppState {
     pub fn new(cfg: Config, db: Arc<Db>, signer: Signer, local_addr: SocketAddr) -> Shared {
@@ -49,6 +56,7 @@ impl AppState {
             db,
             signer,
             local_addr,
+            upload_budget: tokio::sync::Semaphore::new(UPLOAD_BUDGET_MIB as usize),
             shutting_down: AtomicBool::new(false),
         })
     }
@@ -72,6 +80,11 @@ pub fn router(st: Shared) -> Router {
         .route("/v1/jobs/{id}/image", get(jobs::image))
         .route("/v1/usage", get(usage::show))
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_parse));
+    let admin = Router::new()
+        .route("/v1/keys", get(keys::list).post(keys::create))
+        .route("/v1/keys/{id}", axum::routing::delete(keys::revoke))
+        .route("/v1/keys/{id}/rotate", post(keys::rotate))
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_admin));
     let public = Router::new()
         .route("/health", get(health::health))
         .route("/v1/health", get(health::health))
@@ -79,6 +92,7 @@ pub fn router(st: Shared) -> Router {
         .route("/v1/previews/{job}/{file}", get(previews::sheet));
     let timeout = st.cfg.request_timeout;
     keyed
+        .merge(admin)
         .merge(public)
         .fallback(|| async { ApiError::not_found() })
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
@@ -95,9 +109,12 @@ pub async fn edge(req: Request, next: Next) -> Response {
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let client = req.extensions().get::<ClientAddr>().map(|c| c.0.ip().to_string()).unwrap_or_default();
     let mut res = next.run(req).await;
+    // Errors the framework made itself (405, timeouts, extractor rejections in text/plain) get the one shape.
     let err = res.extensions_mut().remove::<ApiError>().or_else(|| {
-        let bare = res.status().is_client_error() || res.status().is_server_error();
-        (bare && !res.headers().contains_key(header::CONTENT_TYPE)).then(|| ApiError::for_status(res.status()))
+        let failed = res.status().is_client_error() || res.status().is_server_error();
+        let json =
+            res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        (failed && !json).then(|| ApiError::for_status(res.status()))
     });
     if let Some(err) = err {
         let body = serde_json::to_vec(&err.body(&id)).unwrap_or_default();

@@ -25,6 +25,7 @@ pub struct ClientAddr(pub SocketAddr);
 pub struct Principal {
     pub key_id: String,
     pub account_id: i64,
+    pub email: String,
 }
 
 /// The token of `Authorization: Bearer <token>` (scheme case-insensitive, exactly one token).
@@ -43,9 +44,19 @@ pub async fn require_parse(State(st): State<Shared>, req: Request, next: Next) -
     require(st, Scope::Parse, req, next).await
 }
 
+/// The middleware for the key management routes (`admin` scope).
+pub async fn require_admin(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    require(st, Scope::Admin, req, next).await
+}
+
 async fn require(st: Shared, scope: Scope, mut req: Request, next: Next) -> Response {
     let now = unix_now();
     let ip = client_ip(&req);
+    // An IP already over its allowance for keyless requests gets no key lookup (each refused lookup is
+    // an audit write): guessing costs the server nothing once throttled.
+    if st.ip_limiter.is_exhausted(&ip, now) {
+        return limited(st.ip_limiter.check(&ip, now));
+    }
     let token = bearer(req.headers()).filter(|t| ApiKeyFormat::is_well_formed(t)).map(|t| Zeroizing::new(t.to_owned()));
     let verified = match token {
         Some(token) => match st.db.call(move |s| s.verify(&token)).await {
@@ -69,7 +80,7 @@ async fn require(st: Shared, scope: Scope, mut req: Request, next: Next) -> Resp
     } else if !key.scopes.contains(&scope) {
         ApiError::forbidden("This API key lacks the scope this route needs").into_response()
     } else {
-        req.extensions_mut().insert(Principal { key_id: key.key_id, account_id: key.account_id });
+        req.extensions_mut().insert(Principal { key_id: key.key_id, account_id: key.account_id, email: key.email });
         next.run(req).await
     };
     limit_headers(res.headers_mut(), &d);

@@ -17,7 +17,8 @@ pub struct ApiError {
     /// What `error` and `detail` say. Never internals: paths, SQL or file content.
     pub detail: String,
     /// `details.fieldErrors` of a validation error.
-    pub field_errors: Option<Map<String, Value>>,
+    /// (Boxed: it is rare, and keeps every `Result<_, ApiError>` small.)
+    pub field_errors: Option<Box<Map<String, Value>>>,
     pub retry_after: Option<u64>,
 }
 
@@ -52,7 +53,7 @@ impl ApiError {
         let mut fields = Map::new();
         fields.insert(field.to_owned(), json!([message]));
         ApiError {
-            field_errors: Some(fields),
+            field_errors: Some(Box::new(fields)),
             ..ApiError::new(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", format!("Validation error: {message}"))
         }
     }

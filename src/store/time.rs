@@ -44,6 +44,28 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
+/// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (UTC only, as the API writes them) into milliseconds.
+pub fn parse_rfc3339(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num =
+        |r: std::ops::Range<usize>| text.get(r).filter(|s| s.bytes().all(|c| c.is_ascii_digit()))?.parse::<i64>().ok();
+    let (y, m, d, h, min, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
+    let rest = text.get(19..)?.strip_suffix('Z')?;
+    let milli = match rest {
+        "" => 0,
+        frac => {
+            let digits = frac.strip_prefix('.').filter(|f| (1..=3).contains(&f.len()))?;
+            num(20..20 + digits.len())? * 10i64.pow(3 - digits.len() as u32)
+        }
+    };
+    let valid = (1..=12).contains(&m) && (1..=31).contains(&d) && h < 24 && min < 60 && s < 60;
+    let days = days_from_civil(y, m, d);
+    (valid && civil_from_days(days) == (y, m, d)).then(|| days * DAY + h * HOUR + min * MINUTE + s * SECOND + milli)
+}
+
 /// The UTC calendar month holding `ms`: its first instant and the first instant of the next month, and its
 /// name `YYYY-MM` (usage periods, api.md §3.8).
 pub fn month_of(ms: i64) -> (i64, i64, String) {
@@ -97,6 +119,16 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(1_795_515_262_318), "2026-11-24T10:14:22.318Z");
         assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00.000Z");
+    }
+
+    #[test]
+    fn rfc3339_round_trips() {
+        assert_eq!(parse_rfc3339("2026-11-24T10:14:22.318Z"), Some(1_795_515_262_318));
+        assert_eq!(parse_rfc3339("2026-11-24T10:14:22Z"), Some(1_795_515_262_000));
+        assert_eq!(parse_rfc3339("2026-11-24T10:14:22.3Z"), Some(1_795_515_262_300));
+        for bad in ["2026-02-30T00:00:00Z", "2026-11-24 10:14:22Z", "2026-11-24T10:14:22+01:00", "x"] {
+            assert_eq!(parse_rfc3339(bad), None, "{bad}");
+        }
     }
 
     #[test]

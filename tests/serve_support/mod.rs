@@ -5,7 +5,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -62,23 +62,7 @@ impl Server {
         let tmp = common::temp_dir();
         let root = tmp.path().to_path_buf();
         std::fs::create_dir_all(root.join("keys")).expect("keys dir");
-        let log = std::fs::File::create(root.join("server.log")).expect("log file");
-        let mut child = common::bin()
-            .args(["serve", "--listen", "127.0.0.1:0"])
-            .args(args)
-            .env("CADLENS_HOME", root.join("data"))
-            .env("CADLENS_MASTER_KEY_FILE", root.join("keys/master.key"))
-            .env_remove("CREDENTIALS_DIRECTORY")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("cadlens serve starts");
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("the listening line");
-        let base =
-            line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line:?}")).to_owned();
+        let (child, base) = spawn(&root, args);
         let addr = base.trim_start_matches("http://").to_owned();
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -87,6 +71,21 @@ impl Server {
             .build()
             .into();
         Server { child, base, addr, root, _tmp: tmp, agent }
+    }
+
+    /// Stops the server as a service manager would (SIGTERM) and waits for it to exit.
+    pub fn stop(&mut self) -> std::process::ExitStatus {
+        let sent = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "SIGTERM sent");
+        self.child.wait().expect("the server exits")
+    }
+
+    /// Starts a new server process on the same store (after [`Server::stop`]).
+    pub fn restart(&mut self, args: &[&str]) {
+        let (child, base) = spawn(&self.root, args);
+        self.addr = base.trim_start_matches("http://").to_owned();
+        self.base = base;
+        self.child = child;
     }
 
     pub fn pid(&self) -> u32 {
@@ -170,6 +169,16 @@ impl Server {
         Server::finish(self.agent.delete(&self.url(path)).header("Authorization", &format!("Bearer {key}")).call())
     }
 
+    /// POST `body` with `content_type` to `path` with `key`.
+    pub fn post(&self, path: &str, key: &str, content_type: &str, body: &str) -> Reply {
+        let req = self
+            .agent
+            .post(&self.url(path))
+            .header("Authorization", &format!("Bearer {key}"))
+            .header("Content-Type", content_type);
+        Server::finish(req.send(body))
+    }
+
     /// POST a multipart body to `path` with `key`.
     pub fn post_multipart(&self, path: &str, key: Option<&str>, parts: &[Part<'_>]) -> Reply {
         let (content_type, body) = multipart(parts);
@@ -217,6 +226,28 @@ impl Server {
         s.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
         s
     }
+}
+
+/// Spawns `cadlens serve` on the store under `root` (log appended to `root/server.log`); the child and the
+/// base URL it printed.
+fn spawn(root: &Path, args: &[&str]) -> (Child, String) {
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(root.join("server.log")).expect("log file");
+    let mut child = common::bin()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .env("CADLENS_HOME", root.join("data"))
+        .env("CADLENS_MASTER_KEY_FILE", root.join("keys/master.key"))
+        .env_remove("CREDENTIALS_DIRECTORY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("cadlens serve starts");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout).read_line(&mut line).expect("the listening line");
+    let base = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("unexpected: {line:?}")).to_owned();
+    (child, base)
 }
 
 impl Drop for Server {

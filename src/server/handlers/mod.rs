@@ -2,6 +2,7 @@
 
 pub mod health;
 pub mod jobs;
+pub mod keys;
 pub mod parse;
 pub mod previews;
 pub mod usage;

@@ -12,8 +12,9 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::jobs::result_document;
 use super::{base_url, job_json, job_summary};
+use crate::model::FileFormat;
 use crate::result::Schema;
-use crate::server::app::Shared;
+use crate::server::app::{Shared, UPLOAD_BUDGET_MIB};
 use crate::server::auth::Principal;
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::upload::{self, MULTIPART_OVERHEAD, Upload};
@@ -54,12 +55,19 @@ pub async fn create(
     if declared.is_some_and(|len| len > limit.saturating_add(MULTIPART_OVERHEAD)) {
         return Err(upload::too_large(limit));
     }
+    // Memory: reserve this upload's share of the in-memory budget (the declared size, or the limit for a
+    // chunked body) before reading it; released once the upload is stored or refused (never held by a sync wait).
+    let share = declared.unwrap_or(limit).min(limit).div_ceil(1 << 20).max(1);
+    let share = u32::try_from(share).unwrap_or(u32::MAX).min(UPLOAD_BUDGET_MIB);
+    let budget = st.upload_budget.acquire_many(share).await.map_err(|_| ApiError::unavailable("Shutting down", 5))?;
     let multipart = Multipart::from_request(req, &st).await.map_err(|e| ApiError::invalid_request(e.body_text()))?;
     let upload = upload::read(multipart, limit).await?;
     let sniffed = sniff::sniff_bytes(&upload.bytes).map_err(|e| sniff_refusal(&e))?;
+    refuse_old_dwg(&sniffed)?;
     let opts = options(&query, &upload)?;
     let permit = st.queue.reserve().map_err(|_| ApiError::unavailable("The job queue is full; try again later", 30))?;
     let job = store_job(&st, &who, upload, &sniffed, &opts).await?;
+    drop(budget);
     let base = base_url(&st, &headers);
     let held = opts.sync && u64::try_from(job.file_size).unwrap_or(u64::MAX) <= st.cfg.sync_max_bytes;
     let finished = held.then(|| st.queue.subscribe());
@@ -100,6 +108,22 @@ fn sniff_refusal(e: &SniffError) -> ApiError {
         }
         SniffError::Io(e) => ApiError::internal(e),
     }
+}
+
+/// api.md §3.1 accepts DWG from R14 (`AC1014`) to `AC1032`: an older or unknown version code is a
+/// recognised format with an unusable header (422), refused before it is stored.
+fn refuse_old_dwg(sniffed: &Sniffed) -> ApiResult<()> {
+    const ACCEPTED: [&str; 6] = ["AC1014", "AC1015", "AC1018", "AC1021", "AC1024", "AC1027"];
+    let version = sniffed.version.as_deref().unwrap_or("");
+    if sniffed.format != FileFormat::Dwg || ACCEPTED.contains(&version) || version == "AC1032" {
+        return Ok(());
+    }
+    let release = sniffed.release.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+    Err(ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "UNPROCESSABLE_FILE",
+        format!("DWG {version}{release} is older than R14 or unknown; save it as R14 or later"),
+    ))
 }
 
 /// A value from the query or, failing that, the form (api.md §3.1 allows both for these).
