@@ -1,5 +1,5 @@
 //! HTTPS for `cadlens serve` (security.md S-TLS-1): rustls 0.23 on the ring provider, TLS 1.2 and 1.3 only
-//! (rustls implements nothing older, so TLS 1.0/1.1 clients get a protocol_version alert), a certificate and
+//! (rustls implements nothing older, so a TLS 1.0/1.1 client gets a handshake_failure alert), a certificate and
 //! key from PEM files, and reload on SIGHUP: the resolver hands each new handshake the current certificate,
 //! so a renewal takes effect without dropping open connections, and a bad new file leaves the old one in
 //! place. Nothing here logs or returns key material: errors say which file and what kind of problem only.
