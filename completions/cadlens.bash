@@ -43,6 +43,12 @@ _cadlens() {
             cadlens,key)
                 cmd="cadlens__subcmd__key"
                 ;;
+            cadlens,login)
+                cmd="cadlens__subcmd__login"
+                ;;
+            cadlens,logout)
+                cmd="cadlens__subcmd__logout"
+                ;;
             cadlens,man)
                 cmd="cadlens__subcmd__man"
                 ;;
@@ -57,6 +63,9 @@ _cadlens() {
                 ;;
             cadlens,usage)
                 cmd="cadlens__subcmd__usage"
+                ;;
+            cadlens,whoami)
+                cmd="cadlens__subcmd__whoami"
                 ;;
             cadlens__subcmd__account,create)
                 cmd="cadlens__subcmd__account__subcmd__create"
@@ -157,6 +166,12 @@ _cadlens() {
             cadlens__subcmd__help,key)
                 cmd="cadlens__subcmd__help__subcmd__key"
                 ;;
+            cadlens__subcmd__help,login)
+                cmd="cadlens__subcmd__help__subcmd__login"
+                ;;
+            cadlens__subcmd__help,logout)
+                cmd="cadlens__subcmd__help__subcmd__logout"
+                ;;
             cadlens__subcmd__help,man)
                 cmd="cadlens__subcmd__help__subcmd__man"
                 ;;
@@ -171,6 +186,9 @@ _cadlens() {
                 ;;
             cadlens__subcmd__help,usage)
                 cmd="cadlens__subcmd__help__subcmd__usage"
+                ;;
+            cadlens__subcmd__help,whoami)
+                cmd="cadlens__subcmd__help__subcmd__whoami"
                 ;;
             cadlens__subcmd__help__subcmd__account,create)
                 cmd="cadlens__subcmd__help__subcmd__account__subcmd__create"
@@ -284,7 +302,7 @@ _cadlens() {
 
     case "${cmd}" in
         cadlens)
-            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore jobs usage gc serve help"
+            opts="-q -v -h -V --quiet --verbose --color --help --version parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -836,7 +854,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__help)
-            opts="parse info completions man account key audit backup restore jobs usage gc serve help"
+            opts="parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,6 +1231,34 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1270,6 +1316,20 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__help__subcmd__usage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__help__subcmd__whoami)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1689,6 +1749,50 @@ _cadlens() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        cadlens__subcmd__login)
+            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__logout)
+            opts="-q -v -h -V --server --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         cadlens__subcmd__man)
             opts="-q -v -h -V --dir --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1712,7 +1816,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__parse)
-            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --quiet --verbose --color --help --version"
+            opts="-o -j -q -v -h -V --out --json --schema --max-entities --jobs --fail-fast --no-image --svg --size --background --layers --server --key-file --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1758,6 +1862,14 @@ _cadlens() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1792,7 +1904,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__serve)
-            opts="-q -v -h -V --listen --data-dir --workers --max-upload-bytes --retention --preview-ttl --job-timeout --job-memory --sync-timeout --sync-max-bytes --rate-limit --ip-rate-limit --public-url --result-schema --max-queued --max-connections --header-timeout --request-timeout --shutdown-grace --insecure-http --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --listen --data-dir --workers --max-upload-bytes --retention --preview-ttl --job-timeout --job-memory --sync-timeout --sync-max-bytes --rate-limit --ip-rate-limit --public-url --result-schema --max-queued --max-connections --header-timeout --request-timeout --shutdown-grace --insecure-http --tls-cert --tls-key --http-redirect-listen --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1874,6 +1986,18 @@ _cadlens() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-redirect-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -1897,6 +2021,32 @@ _cadlens() {
                     return 0
                     ;;
                 --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        cadlens__subcmd__whoami)
+            opts="-q -v -h -V --server --key-file --quiet --verbose --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

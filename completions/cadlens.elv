@@ -40,6 +40,9 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand usage 'Show this month''s parses and uploaded bytes per account'
             cand gc 'Apply retention now: delete expired jobs and originals no longer needed'
             cand serve 'Serve the CADLens v1 HTTP API (api.md) on this machine'
+            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+            cand logout 'Remove the stored API key of a server from the OS keyring'
+            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;parse'= {
@@ -53,6 +56,8 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --size 'Preview size in pixels'
             cand --background 'Preview background: white, black, transparent, or #rrggbb'
             cand --layers '2D: draw only these layers (comma-separated; the JSON still lists all)'
+            cand --server 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)'
+            cand --key-file 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --fail-fast 'Stop at the first file that fails'
             cand --no-image 'Skip the preview image (<stem>.png, written beside <stem>.json by default)'
@@ -515,7 +520,7 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --version 'Print version'
         }
         &'cadlens;serve'= {
-            cand --listen 'Address and port to listen on (loopback unless --insecure-http)'
+            cand --listen 'Address and port to listen on (loopback unless --tls-cert or --insecure-http)'
             cand --data-dir 'The data directory of the store (jobs, accounts, keys)'
             cand --workers 'Parses running at once, each in its own sandboxed worker process (default: the cores)'
             cand --max-upload-bytes 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)'
@@ -534,8 +539,48 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --header-timeout 'Time to send a request''s headers, and the idle limit of a kept-alive connection'
             cand --request-timeout 'Limit on handling one request, upload and sync wait included'
             cand --shutdown-grace 'At shutdown, how long running parses may finish before they are cancelled (and fail)'
+            cand --tls-cert 'Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key'
+            cand --tls-key 'The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)'
+            cand --http-redirect-listen 'Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --insecure-http 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;login'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;logout'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
+            cand -q 'No progress, no summary, no hints: only results and errors'
+            cand --quiet 'No progress, no summary, no hints: only results and errors'
+            cand -v 'More detail on stderr (repeat for more)'
+            cand --verbose 'More detail on stderr (repeat for more)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'cadlens;whoami'= {
+            cand --server 'The server (default: the one last logged in to, else the hosted API)'
+            cand --key-file 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)'
+            cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand -q 'No progress, no summary, no hints: only results and errors'
             cand --quiet 'No progress, no summary, no hints: only results and errors'
             cand -v 'More detail on stderr (repeat for more)'
@@ -559,6 +604,9 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand usage 'Show this month''s parses and uploaded bytes per account'
             cand gc 'Apply retention now: delete expired jobs and originals no longer needed'
             cand serve 'Serve the CADLens v1 HTTP API (api.md) on this machine'
+            cand login 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+            cand logout 'Remove the stored API key of a server from the OS keyring'
+            cand whoami 'Show which server and key the client side uses, and that the server accepts the key'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'cadlens;help;parse'= {
@@ -637,6 +685,12 @@ set edit:completion:arg-completer[cadlens] = {|@words|
         &'cadlens;help;gc'= {
         }
         &'cadlens;help;serve'= {
+        }
+        &'cadlens;help;login'= {
+        }
+        &'cadlens;help;logout'= {
+        }
+        &'cadlens;help;whoami'= {
         }
         &'cadlens;help;help'= {
         }

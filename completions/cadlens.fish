@@ -44,6 +44,9 @@ complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "jobs" -d 'List, sho
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "usage" -d 'Show this month\'s parses and uploaded bytes per account'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "gc" -d 'Apply retention now: delete expired jobs and originals no longer needed'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "serve" -d 'Serve the CADLens v1 HTTP API (api.md) on this machine'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "login" -d 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "logout" -d 'Remove the stored API key of a server from the OS keyring'
+complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "whoami" -d 'Show which server and key the client side uses, and that the server accepts the key'
 complete -c cadlens -n "__fish_cadlens_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s o -l out -d 'Where <stem>.json and <stem>.png go (default: the current directory; with --json, no files unless -o is given)' -r -F
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l json -d 'Print the result document(s) to stdout (-, the default) or write them to FILE; NDJSON for several' -r
@@ -53,6 +56,8 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -s j -l jobs -d '
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l size -d 'Preview size in pixels' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l background -d 'Preview background: white, black, transparent, or #rrggbb' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l layers -d '2D: draw only these layers (comma-separated; the JSON still lists all)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l server -d 'Send the files to a cadlens server or the hosted API instead of parsing locally (same outputs)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l key-file -d 'With --server: read the API key from this file (else CADLENS_KEY, else the OS keyring)' -r -F
 complete -c cadlens -n "__fish_cadlens_using_subcommand parse" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -354,7 +359,7 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand gc" -s q -l quiet -d 'No
 complete -c cadlens -n "__fish_cadlens_using_subcommand gc" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand gc" -s h -l help -d 'Print help'
 complete -c cadlens -n "__fish_cadlens_using_subcommand gc" -s V -l version -d 'Print version'
-complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback unless --insecure-http)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback unless --tls-cert or --insecure-http)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l data-dir -d 'The data directory of the store (jobs, accounts, keys)' -r -F
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l workers -d 'Parses running at once, each in its own sandboxed worker process (default: the cores)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-upload-bytes -d 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)' -r
@@ -373,6 +378,9 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-connection
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l header-timeout -d 'Time to send a request\'s headers, and the idle limit of a kept-alive connection' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l request-timeout -d 'Limit on handling one request, upload and sync wait included' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l shutdown-grace -d 'At shutdown, how long running parses may finish before they are cancelled (and fail)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l tls-cert -d 'Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l tls-key -d 'The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l http-redirect-listen -d 'Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -381,20 +389,48 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s q -l quiet -d 
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "parse" -d 'Parse CAD files into result documents (<stem>.json), from one parse per file'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "info" -d 'Name the format, version and producer of files from their magic bytes and header alone'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "man" -d 'Print the manual page (roff), or write one per command into a directory'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "account" -d 'Manage accounts (email, role, password)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "key" -d 'Manage API keys (shown once at creation or rotation)'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "audit" -d 'List, verify or export the tamper-evident audit log'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "backup" -d 'Write an encrypted, authenticated copy of the store to FILE'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "restore" -d 'Replace the store with a backup, after checking the backup\'s integrity'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "jobs" -d 'List, show or delete the jobs of `cadlens serve`'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "usage" -d 'Show this month\'s parses and uploaded bytes per account'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "gc" -d 'Apply retention now: delete expired jobs and originals no longer needed'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "serve" -d 'Serve the CADLens v1 HTTP API (api.md) on this machine'
-complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -l server -d 'The server (default: the one last logged in to, else the hosted API)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand login" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -l server -d 'The server (default: the one last logged in to, else the hosted API)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -l server -d 'The server (default: the one last logged in to, else the hosted API)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -l key-file -d 'Read the API key from this file (else CADLENS_KEY, else the OS keyring)' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s q -l quiet -d 'No progress, no summary, no hints: only results and errors'
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "parse" -d 'Parse CAD files into result documents (<stem>.json), from one parse per file'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "info" -d 'Name the format, version and producer of files from their magic bytes and header alone'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "completions" -d 'Print shell completions (bash, zsh, fish, elvish, powershell)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "man" -d 'Print the manual page (roff), or write one per command into a directory'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "account" -d 'Manage accounts (email, role, password)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "key" -d 'Manage API keys (shown once at creation or rotation)'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "audit" -d 'List, verify or export the tamper-evident audit log'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "backup" -d 'Write an encrypted, authenticated copy of the store to FILE'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "restore" -d 'Replace the store with a backup, after checking the backup\'s integrity'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "jobs" -d 'List, show or delete the jobs of `cadlens serve`'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "usage" -d 'Show this month\'s parses and uploaded bytes per account'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "gc" -d 'Apply retention now: delete expired jobs and originals no longer needed'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "serve" -d 'Serve the CADLens v1 HTTP API (api.md) on this machine'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "login" -d 'Keep the API key of a server (or the hosted API) in the OS keyring, checked against the server first'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "logout" -d 'Remove the stored API key of a server from the OS keyring'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "whoami" -d 'Show which server and key the client side uses, and that the server accepts the key'
+complete -c cadlens -n "__fish_cadlens_using_subcommand help; and not __fish_seen_subcommand_from parse info completions man account key audit backup restore jobs usage gc serve login logout whoami help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "create" -d 'Create an account; the password is read from the terminal (no echo) or stdin, never argv'
 complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "list" -d 'List accounts (a table on stderr, or JSON lines on stdout with --json)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand help; and __fish_seen_subcommand_from account" -f -a "show" -d 'Show one account'
