@@ -393,3 +393,23 @@ fn a_key_that_does_not_match_stops_the_start() {
     assert!(said.contains("b.key does not belong to the certificate"), "{said}");
     assert!(out.stdout.is_empty(), "it must not listen");
 }
+
+#[test]
+fn a_client_that_never_finishes_the_handshake_is_closed_after_10_s() {
+    let dir = common::temp_dir();
+    let (cert, key) = make_cert(dir.path(), "a");
+    let server = Server::start(&tls_args(&cert, &key));
+    let addr = addr_of(&server);
+    let started = Instant::now();
+    let mut tcp = TcpStream::connect(&addr).expect("connect");
+    tcp.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    tcp.write_all(&[0x16, 0x03, 0x01]).expect("the start of a record, then silence");
+    let mut reply = Vec::new();
+    let read = tcp.read_to_end(&mut reply);
+    let took = started.elapsed();
+    assert!(read.is_ok(), "closed by the server, not by our 30 s timeout: {read:?}");
+    assert!(reply.is_empty(), "nothing sent back: {reply:02x?}");
+    assert!((Duration::from_secs(9)..Duration::from_secs(15)).contains(&took), "closed after {took:?}");
+    // The server still serves the next client.
+    assert!(https_get(&addr, &rustls::version::TLS13, &[&cert], "/health").head.starts_with("HTTP/1.1 200"));
+}
