@@ -87,7 +87,8 @@ pub fn router(st: Shared) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_admin));
     let public = Router::new()
         .route("/health", get(health::health))
-        .route("/v1/health", get(health::health))
+        .route("/v1/health", get(health::health_v1))
+        .route("/v1/openapi.json", get(super::openapi::serve))
         .route("/v1/previews/{file}", get(previews::first))
         .route("/v1/previews/{job}/{file}", get(previews::sheet));
     let timeout = st.cfg.request_timeout;

@@ -20,6 +20,7 @@ pub mod error;
 pub mod handlers;
 pub mod janitor;
 pub mod listener;
+pub mod openapi;
 pub mod queue;
 pub mod ratelimit;
 pub mod redirect;

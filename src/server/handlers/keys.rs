@@ -2,6 +2,7 @@
 //! key's account (another account's key is 404). A raw key appears in exactly one response, the 201 that
 //! made it; listings never carry the key or its hash. Webhook secrets come with webhook delivery.
 
+use crate::server::openapi::ErrorBody;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -58,6 +59,7 @@ fn actor(who: &Principal) -> String {
 }
 
 /// The caller's account's keys, newest first.
+#[utoipa::path(get, path = "/v1/keys", tag = "keys", security(("bearer" = [])), responses((status = 200, description = "Keys of the account", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn list(State(st): State<Shared>, Extension(who): Extension<Principal>) -> ApiResult<Json<Value>> {
     let keys = st.db.call(move |s| s.keys(Some(&who.email))).await??;
     Ok(Json(json!({ "keys": keys.iter().map(key_json).collect::<Vec<_>>() })))
@@ -73,6 +75,7 @@ struct NewKeyBody {
     monthly_quota: Option<u64>,
 }
 
+#[utoipa::path(post, path = "/v1/keys", tag = "keys", security(("bearer" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 201, description = "Created; the key is shown once", body = Object), (status = 400, description = "Invalid body", body = ErrorBody), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn create(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -129,6 +132,7 @@ struct RotateBody {
     grace_seconds: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/v1/keys/{id}/rotate", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 200, description = "Rotated; the new key is shown once", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn rotate(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -146,6 +150,7 @@ pub async fn rotate(
     Ok(created(&made))
 }
 
+#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 204, description = "Revoked"), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 409, description = "The last admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn revoke(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

@@ -1,0 +1,59 @@
+//! GET /v1/openapi.json on the real server (api.md §3.8): public, OpenAPI 3.1, the Bearer scheme and the
+//! error schema of §8, and every operation it lists is live: keyed ones answer 401 without a key (a missing
+//! route would be the 404 fallback), public ones answer as documented.
+
+mod serve_support;
+
+use std::io::{Read, Write};
+
+use serve_support::Server;
+
+/// One request with no key and no body; (status, body).
+fn call(server: &Server, method: &str, path: &str) -> (u16, String) {
+    let mut tcp = server.connect();
+    write!(tcp, "{method} {path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        .expect("request");
+    let mut text = String::new();
+    let _ = tcp.read_to_string(&mut text);
+    let status = text.get(9..12).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text.split("\r\n\r\n").nth(1).unwrap_or_default().to_owned())
+}
+
+#[test]
+fn the_document_is_public_and_every_operation_in_it_is_served() {
+    let server = Server::start(&[]);
+    let reply = server.get("/v1/openapi.json", None);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert!(reply.header("content-type").is_some_and(|c| c.starts_with("application/json")));
+    let doc = reply.json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["type"], "http");
+    let error = &doc["components"]["schemas"]["ErrorBody"]["properties"];
+    for field in ["error", "code", "status", "type", "title", "detail", "requestId"] {
+        assert!(error.get(field).is_some(), "ErrorBody lacks {field}: {error}");
+    }
+
+    let mut keyed = 0;
+    let mut public = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("path item") {
+            let concrete = path.replace("{id}", "job_x").replace("{job}", "job_x").replace("{file}", "x.png");
+            let (status, body) = call(&server, &method.to_uppercase(), &concrete);
+            if op.get("security").is_some() {
+                keyed += 1;
+                assert_eq!(status, 401, "{method} {path}: {body}");
+            } else {
+                public += 1;
+                let documented = op["responses"].as_object().expect("responses");
+                assert!(
+                    documented.contains_key(&status.to_string()),
+                    "{method} {path} gave undocumented {status}: {body}"
+                );
+                if !path.starts_with("/v1/previews") {
+                    assert_eq!(status, 200, "{method} {path}: {body}");
+                }
+            }
+        }
+    }
+    assert_eq!((keyed, public), (11, 5));
+}
