@@ -4,7 +4,10 @@
 
 mod serve_support;
 
+use serve_support::common;
+
 use std::io::{Read, Write};
+use std::process::{Command, Stdio};
 
 use serve_support::Server;
 
@@ -56,4 +59,19 @@ fn the_document_is_public_and_every_operation_in_it_is_served() {
         }
     }
     assert_eq!((keyed, public), (11, 5));
+
+    // An independent check that it is valid OpenAPI 3.1 (openapi-spec-validator, .ci/python-requirements.txt).
+    let Some(python) = common::verifier_python() else { return };
+    let script = "import json, sys\nfrom openapi_spec_validator import validate\nfrom openapi_spec_validator.validation.validators import OpenAPIV31SpecValidator\nvalidate(json.load(sys.stdin), cls=OpenAPIV31SpecValidator)\nprint('valid')";
+    let mut child = Command::new(python)
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python");
+    child.stdin.take().expect("stdin").write_all(&reply.body).expect("document to the validator");
+    let out = child.wait_with_output().expect("validator");
+    assert!(out.status.success(), "invalid OpenAPI 3.1: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "valid");
 }

@@ -66,7 +66,7 @@ pub fn document() -> &'static str {
 }
 
 /// GET /v1/openapi.json, public.
-#[utoipa::path(get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "This document", body = Object)))]
+#[utoipa::path(operation_id = "openapi_serve", get, path = "/v1/openapi.json", tag = "meta", responses((status = 200, description = "This document", body = Object)))]
 pub async fn serve() -> Response {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document()).into_response()
 }

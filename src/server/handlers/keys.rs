@@ -59,7 +59,7 @@ fn actor(who: &Principal) -> String {
 }
 
 /// The caller's account's keys, newest first.
-#[utoipa::path(get, path = "/v1/keys", tag = "keys", security(("bearer" = [])), responses((status = 200, description = "Keys of the account", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "keys_list", get, path = "/v1/keys", tag = "keys", security(("bearer" = [])), responses((status = 200, description = "Keys of the account", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn list(State(st): State<Shared>, Extension(who): Extension<Principal>) -> ApiResult<Json<Value>> {
     let keys = st.db.call(move |s| s.keys(Some(&who.email))).await??;
     Ok(Json(json!({ "keys": keys.iter().map(key_json).collect::<Vec<_>>() })))
@@ -75,7 +75,7 @@ struct NewKeyBody {
     monthly_quota: Option<u64>,
 }
 
-#[utoipa::path(post, path = "/v1/keys", tag = "keys", security(("bearer" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 201, description = "Created; the key is shown once", body = Object), (status = 400, description = "Invalid body", body = ErrorBody), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "keys_create", post, path = "/v1/keys", tag = "keys", security(("bearer" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 201, description = "Created; the key is shown once", body = Object), (status = 400, description = "Invalid body", body = ErrorBody), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn create(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -132,7 +132,7 @@ struct RotateBody {
     grace_seconds: Option<i64>,
 }
 
-#[utoipa::path(post, path = "/v1/keys/{id}/rotate", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 200, description = "Rotated; the new key is shown once", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "keys_rotate", post, path = "/v1/keys/{id}/rotate", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 200, description = "Rotated; the new key is shown once", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn rotate(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -150,7 +150,7 @@ pub async fn rotate(
     Ok(created(&made))
 }
 
-#[utoipa::path(delete, path = "/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 204, description = "Revoked"), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 409, description = "The last admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "keys_revoke", delete, path = "/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 204, description = "Revoked"), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 409, description = "The last admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn revoke(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

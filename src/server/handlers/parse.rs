@@ -31,7 +31,7 @@ struct Options {
     schema: Option<Schema>,
 }
 
-#[utoipa::path(post, path = "/v1/parse", tag = "parse", security(("bearer" = [])), request_body(content_type = "multipart/form-data", description = "file, mode, wait, webhookUrl, schema"), responses((status = 200, description = "Completed (wait=true)", body = Object), (status = 202, description = "Queued", body = Object), (status = 400, description = "Invalid request", body = ErrorBody), (status = 413, description = "Too large", body = ErrorBody), (status = 415, description = "Unknown format", body = ErrorBody), (status = 422, description = "Refused format", body = ErrorBody), (status = 503, description = "Queue full", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "parse_create", post, path = "/v1/parse", tag = "parse", security(("bearer" = [])), request_body(content_type = "multipart/form-data", description = "file, mode, wait, webhookUrl, schema"), responses((status = 200, description = "Completed (wait=true)", body = Object), (status = 202, description = "Queued", body = Object), (status = 400, description = "Invalid request", body = ErrorBody), (status = 413, description = "Too large", body = ErrorBody), (status = 415, description = "Unknown format", body = ErrorBody), (status = 422, description = "Refused format", body = ErrorBody), (status = 503, description = "Queue full", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn create(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

@@ -11,7 +11,7 @@ use crate::server::auth::Principal;
 use crate::server::error::ApiResult;
 use crate::store::time;
 
-#[utoipa::path(get, path = "/v1/usage", tag = "usage", security(("bearer" = [])), responses((status = 200, description = "This month's usage", body = Object), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
+#[utoipa::path(operation_id = "usage_show", get, path = "/v1/usage", tag = "usage", security(("bearer" = [])), responses((status = 200, description = "This month's usage", body = Object), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn show(State(st): State<Shared>, Extension(who): Extension<Principal>) -> ApiResult<Json<Value>> {
     let usage = st.db.call(move |s| s.usage(who.account_id, time::now_ms())).await??;
     let end = time::rfc3339(usage.period_end);
