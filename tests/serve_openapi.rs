@@ -75,3 +75,35 @@ fn the_document_is_public_and_every_operation_in_it_is_served() {
     assert!(out.status.success(), "invalid OpenAPI 3.1: {}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "valid");
 }
+
+/// schemathesis (pinned in .ci/python-requirements.txt) against a live server with a valid parse key:
+/// ≥ 1 000 requests generated from the document, none may get a 5xx or a response that breaks the document
+/// (status, content type, headers, body schema). Input strictness (a schema-valid random file is 415) is
+/// not what is checked. About 30 s.
+#[test]
+fn schemathesis_finds_no_server_error_and_no_schema_violation() {
+    let Some(python) = common::verifier_python() else { return };
+    let tool = python.with_file_name("schemathesis");
+    assert!(tool.is_file(), "{} (pip install schemathesis)", tool.display());
+    let server = Server::start(&["--rate-limit", "100000", "--ip-rate-limit", "100000"]);
+    let (key, _) = server.key("st@example.com", &[]);
+    let out = Command::new(tool)
+        .args(["run", &server.url("/v1/openapi.json"), "-H", &format!("Authorization: Bearer {key}")])
+        .args(["--checks", "not_a_server_error,status_code_conformance,content_type_conformance"])
+        .args(["--checks", "response_schema_conformance,response_headers_conformance"])
+        .args(["--max-examples", "100", "--phases", "examples,fuzzing", "--seed", "1", "--no-color"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("schemathesis runs");
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "schemathesis failed:\n{said}");
+    let counts = said.lines().find(|l| l.contains(" generated, ")).expect("a summary line").trim().to_owned();
+    let (generated, passed) = counts.split_once(" generated, ").expect("N generated, N passed");
+    let generated: u32 = generated.trim().parse().expect("a count");
+    assert!(generated >= 1000, "only {generated} requests: {counts}");
+    assert_eq!(passed, format!("{generated} passed"), "{said}");
+    let log = server.log();
+    assert!(!log.contains(&key), "the key reached the log");
+    assert!(!log.contains(" 500 ") && !log.contains(" 502 ") && !log.contains(" 503 "), "a 5xx in the log");
+    eprintln!("schemathesis: {counts}");
+}
