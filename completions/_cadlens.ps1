@@ -619,7 +619,7 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             break
         }
         'cadlens;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (loopback unless --insecure-http)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (loopback unless --tls-cert or --insecure-http)')
             [CompletionResult]::new('--data-dir', '--data-dir', [CompletionResultType]::ParameterName, 'The data directory of the store (jobs, accounts, keys)')
             [CompletionResult]::new('--workers', '--workers', [CompletionResultType]::ParameterName, 'Parses running at once, each in its own sandboxed worker process (default: the cores)')
             [CompletionResult]::new('--max-upload-bytes', '--max-upload-bytes', [CompletionResultType]::ParameterName, 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)')
@@ -639,6 +639,9 @@ Register-ArgumentCompleter -Native -CommandName 'cadlens' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Limit on handling one request, upload and sync wait included')
             [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'At shutdown, how long running parses may finish before they are cancelled (and fail)')
             [CompletionResult]::new('--webhook-retry-window', '--webhook-retry-window', [CompletionResultType]::ParameterName, 'How long an undelivered webhook event is retried before it is given up, e.g. 24h')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)')
+            [CompletionResult]::new('--http-redirect-listen', '--http-redirect-listen', [CompletionResultType]::ParameterName, 'Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never')
             [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)')
             [CompletionResult]::new('--webhook-allow-private', '--webhook-allow-private', [CompletionResultType]::ParameterName, 'Let webhooks go to loopback, private and link-local addresses (for local development)')

@@ -1908,7 +1908,7 @@ _cadlens() {
             return 0
             ;;
         cadlens__subcmd__serve)
-            opts="-q -v -h -V --listen --data-dir --workers --max-upload-bytes --retention --preview-ttl --job-timeout --job-memory --sync-timeout --sync-max-bytes --rate-limit --ip-rate-limit --public-url --result-schema --max-queued --max-connections --header-timeout --request-timeout --shutdown-grace --insecure-http --webhook-allow-private --webhook-retry-window --quiet --verbose --color --help --version"
+            opts="-q -v -h -V --listen --data-dir --workers --max-upload-bytes --retention --preview-ttl --job-timeout --job-memory --sync-timeout --sync-max-bytes --rate-limit --ip-rate-limit --public-url --result-schema --max-queued --max-connections --header-timeout --request-timeout --shutdown-grace --insecure-http --webhook-allow-private --webhook-retry-window --tls-cert --tls-key --http-redirect-listen --quiet --verbose --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1991,6 +1991,18 @@ _cadlens() {
                     return 0
                     ;;
                 --webhook-retry-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-redirect-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -558,7 +558,7 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --version 'Print version'
         }
         &'cadlens;serve'= {
-            cand --listen 'Address and port to listen on (loopback unless --insecure-http)'
+            cand --listen 'Address and port to listen on (loopback unless --tls-cert or --insecure-http)'
             cand --data-dir 'The data directory of the store (jobs, accounts, keys)'
             cand --workers 'Parses running at once, each in its own sandboxed worker process (default: the cores)'
             cand --max-upload-bytes 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)'
@@ -578,6 +578,9 @@ set edit:completion:arg-completer[cadlens] = {|@words|
             cand --request-timeout 'Limit on handling one request, upload and sync wait included'
             cand --shutdown-grace 'At shutdown, how long running parses may finish before they are cancelled (and fail)'
             cand --webhook-retry-window 'How long an undelivered webhook event is retried before it is given up, e.g. 24h'
+            cand --tls-cert 'Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key'
+            cand --tls-key 'The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)'
+            cand --http-redirect-listen 'Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)'
             cand --color 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never'
             cand --insecure-http 'Allow a non-loopback --listen address without TLS (the API key travels in clear text)'
             cand --webhook-allow-private 'Let webhooks go to loopback, private and link-local addresses (for local development)'

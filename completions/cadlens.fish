@@ -385,7 +385,7 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s q -l quiet -d
 complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s v -l verbose -d 'More detail on stderr (repeat for more)'
 complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c cadlens -n "__fish_cadlens_using_subcommand whoami" -s V -l version -d 'Print version'
-complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback unless --insecure-http)' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l listen -d 'Address and port to listen on (loopback unless --tls-cert or --insecure-http)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l data-dir -d 'The data directory of the store (jobs, accounts, keys)' -r -F
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l workers -d 'Parses running at once, each in its own sandboxed worker process (default: the cores)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l max-upload-bytes -d 'Largest accepted upload, e.g. 100MiB (api.md: a file of exactly this size is accepted)' -r
@@ -405,6 +405,9 @@ complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l header-timeout
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l request-timeout -d 'Limit on handling one request, upload and sync wait included' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l shutdown-grace -d 'At shutdown, how long running parses may finish before they are cancelled (and fail)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l webhook-retry-window -d 'How long an undelivered webhook event is retried before it is given up, e.g. 24h' -r
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l tls-cert -d 'Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l tls-key -d 'The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)' -r -F
+complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l http-redirect-listen -d 'Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)' -r
 complete -c cadlens -n "__fish_cadlens_using_subcommand serve" -l color -d 'Colour in output for people: auto (terminal and NO_COLOR unset), always or never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -11,7 +11,7 @@ use crate::store::{StorePaths, time};
 
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (loopback unless --insecure-http)
+    /// Address and port to listen on (loopback unless --tls-cert or --insecure-http)
     #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR:PORT")]
     listen: SocketAddr,
     /// The data directory of the store (jobs, accounts, keys)
@@ -77,6 +77,15 @@ pub struct ServeArgs {
     /// How long an undelivered webhook event is retried before it is given up, e.g. 24h
     #[arg(long, default_value = "24h", value_name = "DURATION", value_parser = duration_arg)]
     webhook_retry_window: Duration,
+    /// Serve HTTPS (TLS 1.2 and 1.3) with this PEM certificate chain; SIGHUP reloads it and the key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Also listen for plain HTTP here: browser paths get a 308 to https, /v1 paths a 403 (never a redirect)
+    #[arg(long, value_name = "ADDR:PORT", requires = "tls_cert")]
+    http_redirect_listen: Option<SocketAddr>,
 }
 
 fn duration_arg(text: &str) -> Result<Duration, String> {
@@ -99,16 +108,21 @@ fn schema_arg(text: &str) -> Result<Schema, String> {
 }
 
 pub fn run(args: ServeArgs, _global: &GlobalArgs) -> u8 {
-    if !args.listen.ip().is_loopback() && !args.insecure_http {
-        eprintln!(
-            "error: {} is not a loopback address and cadlens serve has no TLS yet: API keys would cross the network \
-             in clear text. Pass --insecure-http to do it anyway.",
-            args.listen
-        );
-        return exit::USAGE;
-    }
-    if !args.listen.ip().is_loopback() {
-        eprintln!("warning: serving plain HTTP on {}: API keys travel unencrypted", args.listen);
+    let tls = match (args.tls_cert, args.tls_key) {
+        (Some(cert), Some(key)) => Some(server::tls::TlsFiles { cert, key }),
+        _ => None,
+    };
+    if tls.is_none() && !args.listen.ip().is_loopback() {
+        if !args.insecure_http {
+            eprintln!(
+                "error: {} is not a loopback address and no --tls-cert/--tls-key were given: API keys would cross \
+                 the network in clear text. Pass --insecure-http to do it anyway.",
+                args.listen
+            );
+            return exit::USAGE;
+        }
+        // On every start, so an operator cannot forget it is on.
+        eprintln!("warning: --insecure-http: serving plain HTTP on {}: API keys travel unencrypted", args.listen);
     }
     let paths = match StorePaths::resolve(args.data_dir.as_deref()) {
         Ok(p) => p,
@@ -140,13 +154,15 @@ pub fn run(args: ServeArgs, _global: &GlobalArgs) -> u8 {
     cfg.shutdown_grace = args.shutdown_grace;
     cfg.webhook_allow_private = args.webhook_allow_private;
     cfg.webhook_retry_window = args.webhook_retry_window;
+    cfg.tls = tls;
+    cfg.http_redirect_listen = args.http_redirect_listen;
     match server::run(cfg) {
         Ok(()) => exit::OK,
         Err(ServeError::Store(e)) => {
             eprintln!("error: {e}");
             super::store_cmds::exit_code(&e)
         }
-        Err(e @ ServeError::Io { .. }) => {
+        Err(e @ (ServeError::Io { .. } | ServeError::Tls(_))) => {
             eprintln!("error: {e}");
             exit::IO
         }

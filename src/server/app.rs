@@ -90,7 +90,8 @@ pub fn router(st: Shared) -> Router {
         .route_layer(middleware::from_fn_with_state(Arc::clone(&st), auth::require_admin));
     let public = Router::new()
         .route("/health", get(health::health))
-        .route("/v1/health", get(health::health))
+        .route("/v1/health", get(health::health_v1))
+        .route("/v1/openapi.json", get(super::openapi::serve))
         .route("/v1/previews/{file}", get(previews::first))
         .route("/v1/previews/{job}/{file}", get(previews::sheet));
     let timeout = st.cfg.request_timeout;
@@ -106,7 +107,7 @@ pub fn router(st: Shared) -> Router {
 /// Every response: `X-Request-Id` (echoed when the client sent a sane one), the error body of api.md §8
 /// for any error (with that id), `Cache-Control: no-store` and `nosniff`, and one log line that names no
 /// query string (preview signatures stay out of the log) and no header (keys stay out too).
-async fn edge(req: Request, next: Next) -> Response {
+pub async fn edge(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let id = request_id(req.headers());
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::tls::TlsFiles;
 use crate::result::Schema;
 use crate::store::{StorePaths, time};
 
@@ -57,6 +58,10 @@ pub struct Config {
     pub webhook_allow_private: bool,
     /// How long an undelivered webhook event is retried before it is given up (api.md §6).
     pub webhook_retry_window: Duration,
+    /// Serve HTTPS with this certificate and key (reloaded on SIGHUP); else plain HTTP.
+    pub tls: Option<TlsFiles>,
+    /// A plain-HTTP listener that redirects browser paths to https and refuses /v1 (only with `tls`).
+    pub http_redirect_listen: Option<SocketAddr>,
 }
 
 impl Config {
@@ -88,6 +93,8 @@ impl Config {
             worker_exe: std::env::current_exe().unwrap_or_else(|_| PathBuf::from("cadlens")),
             webhook_allow_private: false,
             webhook_retry_window: Duration::from_secs(24 * 3600),
+            tls: None,
+            http_redirect_listen: None,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `crate::worker`), result, render (inside the worker) and store. Nothing calls into the server.
 //!
 //! ```text
-//! TCP ─ listener (connection cap, head deadline/size, graceful shutdown)
+//! TCP ─ listener (connection cap, TLS handshake + HSTS with --tls-cert, head deadline/size, graceful shutdown)
 //!     └ app::edge (request id, error bodies, headers, log) ─ router
 //!         ├ public: /health, /v1/health, /v1/previews/… (signing, per-IP limit)
 //!         └ auth (Bearer → Store::verify, per-key/IP limits) ─ handlers: parse (upload → sniff → job),
@@ -10,6 +10,7 @@
 //! queue (bounded) ─ runners (= --workers) ─ worker::start in a blocking thread ─ store (encrypted files)
 //! janitor: retention sweep at start and every 10 min
 //! webhooks: runners record job events ─ store ─ deliverer (signed POSTs to pinned addresses, retries)
+//! tls: certificate from PEM, reloaded on SIGHUP; redirect: the optional plain listener (308 / 403 on /v1)
 //! ```
 
 pub mod app;
@@ -20,9 +21,12 @@ pub mod error;
 pub mod handlers;
 pub mod janitor;
 pub mod listener;
+pub mod openapi;
 pub mod queue;
 pub mod ratelimit;
+pub mod redirect;
 pub mod signing;
+pub mod tls;
 pub mod upload;
 pub mod webhooks;
 
@@ -31,6 +35,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 pub use config::Config;
 
@@ -47,6 +52,8 @@ const DRAIN: Duration = Duration::from_secs(10);
 pub enum ServeError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
     #[error("{what}: {source}")]
     Io { what: String, source: std::io::Error },
 }
@@ -64,6 +71,15 @@ pub fn run(cfg: Config) -> Result<(), ServeError> {
 
 /// Runs the server until `shutdown` resolves.
 pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>) -> Result<(), ServeError> {
+    // Certificates first: a bad file should stop the start before anything touches the store.
+    let tls = match &cfg.tls {
+        Some(files) => {
+            let certs = tls::Certs::load(files.clone())?;
+            let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(certs.server_config()?));
+            Some((certs, acceptor))
+        }
+        None => None,
+    };
     let store = Store::open(&cfg.paths)?;
     let signer = signing::Signer::new(store.preview_signing_key());
     let recovered = store.recover_jobs(MAX_ATTEMPTS, time::now_ms())?;
@@ -73,6 +89,14 @@ pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>)
         .await
         .map_err(|source| ServeError::Io { what: format!("binding {}", cfg.listen), source })?;
     let local = listener.local_addr().map_err(|source| ServeError::Io { what: "local address".into(), source })?;
+    let redirect = match cfg.http_redirect_listen {
+        Some(addr) if tls.is_some() => Some(
+            TcpListener::bind(addr)
+                .await
+                .map_err(|source| ServeError::Io { what: format!("binding {addr}"), source })?,
+        ),
+        _ => None,
+    };
     let st = app::AppState::new(cfg, db, signer, local);
     log_sandbox(&st).await;
     for id in recovered {
@@ -83,8 +107,18 @@ pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>)
     let runners = queue::spawn_runners(&st, st.cfg.workers);
     let janitor = janitor::spawn(&st);
     let deliverer = webhooks::spawn(&st);
+    if let Some((certs, _)) = &tls {
+        eprintln!("cadlens serve: TLS 1.2/1.3, certificate sha256 {}", certs.fingerprint());
+        reload_on_sighup(Arc::clone(certs))?;
+    }
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let redirect = match redirect {
+        Some(plain) => Some(spawn_redirect(plain, &st, local.port(), stop_rx)?),
+        None => None,
+    };
     // The one line on stdout: scripts and tests read the port from it.
-    println!("listening on http://{local}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{local}");
     let _ = std::io::stdout().flush();
     eprintln!(
         "cadlens serve: {} workers, uploads up to {} bytes, data in {}",
@@ -92,7 +126,15 @@ pub async fn serve(cfg: Config, shutdown: impl std::future::Future<Output = ()>)
         st.cfg.max_upload_bytes,
         st.cfg.paths.data_dir.display()
     );
-    listener::serve(listener, app::router(Arc::clone(&st)), &st.cfg, shutdown, DRAIN).await;
+    let shutdown = async {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    };
+    let acceptor = tls.map(|(_, acceptor)| acceptor);
+    listener::serve(listener, app::router(Arc::clone(&st)), &st.cfg, acceptor, shutdown, DRAIN).await;
+    if let Some(redirect) = redirect {
+        let _ = redirect.await;
+    }
     finish_jobs(&st).await;
     janitor.abort();
     // Undelivered webhooks stay pending in the store; the next start sends them.
@@ -120,6 +162,41 @@ async fn finish_jobs(st: &app::Shared) {
     while st.queue.active() > 0 && cancelled.elapsed() < Duration::from_secs(10) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Reloads the certificate on each SIGHUP (renewal without a restart); a bad new file is logged and the
+/// served certificate stays. Registered before the listening line, so a SIGHUP can never kill the server.
+fn reload_on_sighup(certs: Arc<tls::Certs>) -> Result<(), ServeError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut hup = signal(SignalKind::hangup())
+        .map_err(|source| ServeError::Io { what: "listening for SIGHUP".into(), source })?;
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            match certs.reload() {
+                Ok(print) => eprintln!("cadlens serve: SIGHUP: TLS certificate reloaded, sha256 {print}"),
+                Err(e) => eprintln!("cadlens serve: SIGHUP: {e}; still serving sha256 {}", certs.fingerprint()),
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Starts the plain-HTTP redirect listener; it stops when `stop` turns true.
+fn spawn_redirect(
+    plain: TcpListener,
+    st: &app::Shared,
+    https_port: u16,
+    mut stop: watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, ServeError> {
+    let addr = plain.local_addr().map_err(|source| ServeError::Io { what: "local address".into(), source })?;
+    eprintln!("cadlens serve: plain HTTP on http://{addr} redirects to https (and refuses /v1)");
+    let cfg = st.cfg.clone();
+    Ok(tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        listener::serve(plain, redirect::router(https_port), &cfg, None, stopped, DRAIN).await;
+    }))
 }
 
 /// One log line saying how confined the workers are (security.md §2.9: say so when the kernel lacks a layer).

@@ -1,6 +1,7 @@
 //! The job routes (api.md §3.2–§3.6): list, status, result, image URL, delete. Every lookup is scoped to
 //! the calling key, so another key's job answers exactly like a missing one (404, §9).
 
+use crate::server::openapi::ErrorBody;
 use axum::Extension;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -25,6 +26,7 @@ pub async fn owned_job(st: &Shared, who: &Principal, id: &str) -> ApiResult<Job>
     st.db.call(move |s| s.job_for_key(&id, &key)).await??.ok_or_else(ApiError::job_not_found)
 }
 
+#[utoipa::path(operation_id = "jobs_list", get, path = "/v1/jobs", tag = "jobs", security(("bearer" = [])), responses((status = 200, description = "The caller's jobs, newest first", body = Object), (status = 400, description = "Bad query", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn list(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -56,6 +58,7 @@ pub async fn list(
     Ok(Json(json!({ "jobs": jobs.iter().map(|j| job_json(&st, &base, j)).collect::<Vec<_>>() })))
 }
 
+#[utoipa::path(operation_id = "jobs_show", get, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])), params(("id" = String, Path, description = "Job id")), responses((status = 200, description = "The job", body = Object), (status = 404, description = "No such job of this key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn show(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -148,6 +151,7 @@ fn fill_image_urls(doc: &mut Value, urls: &[String]) {
     }
 }
 
+#[utoipa::path(operation_id = "jobs_result", get, path = "/v1/jobs/{id}/result", tag = "jobs", security(("bearer" = [])), params(("id" = String, Path, description = "Job id"), ("schema" = Option<String>, Query, description = "2.0.0 or 2024-01")), responses((status = 200, description = "The result document", body = Object), (status = 404, description = "No such job", body = ErrorBody), (status = 409, description = "Not completed", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn result(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -163,6 +167,7 @@ pub async fn result(
     Ok(Json(result_document(&st, &base_url(&st, &headers), &job, schema).await?))
 }
 
+#[utoipa::path(operation_id = "jobs_image", get, path = "/v1/jobs/{id}/image", tag = "jobs", security(("bearer" = [])), params(("id" = String, Path, description = "Job id")), responses((status = 200, description = "Signed preview URLs", body = Object), (status = 404, description = "No such job", body = ErrorBody), (status = 409, description = "Not completed", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn image(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -185,6 +190,7 @@ pub async fn image(
     Ok(Json(json!({ "imageUrl": first, "imageUrls": urls, "expiresAt": time::rfc3339(expires_ms) })))
 }
 
+#[utoipa::path(operation_id = "jobs_delete", delete, path = "/v1/jobs/{id}", tag = "jobs", security(("bearer" = [])), params(("id" = String, Path, description = "Job id")), responses((status = 204, description = "Deleted"), (status = 404, description = "No such job", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn delete(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

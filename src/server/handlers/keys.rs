@@ -3,6 +3,7 @@
 //! made it (with its `whsec_` webhook secret, also shown only there); listings never carry the key, its
 //! hash or the secret, only whether the key has one (`hasWebhookSecret`: keys made before webhooks do not).
 
+use crate::server::openapi::ErrorBody;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -61,6 +62,7 @@ fn actor(who: &Principal) -> String {
 }
 
 /// The caller's account's keys, newest first.
+#[utoipa::path(operation_id = "keys_list", get, path = "/v1/keys", tag = "keys", security(("bearer" = [])), responses((status = 200, description = "Keys of the account", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn list(State(st): State<Shared>, Extension(who): Extension<Principal>) -> ApiResult<Json<Value>> {
     let keys = st.db.call(move |s| s.keys(Some(&who.email))).await??;
     Ok(Json(json!({ "keys": keys.iter().map(key_json).collect::<Vec<_>>() })))
@@ -76,6 +78,7 @@ struct NewKeyBody {
     monthly_quota: Option<u64>,
 }
 
+#[utoipa::path(operation_id = "keys_create", post, path = "/v1/keys", tag = "keys", security(("bearer" = [])), request_body(content = Object, content_type = "application/json"), responses((status = 201, description = "Created; the key is shown once", body = Object), (status = 400, description = "Invalid body", body = ErrorBody), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn create(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -132,6 +135,7 @@ struct RotateBody {
     grace_seconds: Option<i64>,
 }
 
+#[utoipa::path(operation_id = "keys_rotate", post, path = "/v1/keys/{id}/rotate", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 200, description = "Rotated; the new key is shown once", body = Object), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn rotate(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,
@@ -149,6 +153,7 @@ pub async fn rotate(
     Ok(created(&made))
 }
 
+#[utoipa::path(operation_id = "keys_revoke", delete, path = "/v1/keys/{id}", tag = "keys", security(("bearer" = [])), params(("id" = String, Path, description = "Key id")), responses((status = 204, description = "Revoked"), (status = 403, description = "Not an admin key", body = ErrorBody), (status = 404, description = "No such key", body = ErrorBody), (status = 409, description = "The last admin key", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn revoke(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

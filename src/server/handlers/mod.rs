@@ -15,8 +15,8 @@ use super::auth::unix_now;
 use super::signing::preview_path;
 use crate::store::{Job, JobStatus, time};
 
-/// The base of absolute URLs: `--public-url`, else `http://` and the request's Host (only host
-/// characters accepted; else the listen address).
+/// The base of absolute URLs: `--public-url`, else `http://` (`https://` with TLS) and the request's Host
+/// (only host characters accepted; else the listen address).
 pub fn base_url(st: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &st.cfg.public_url {
         return url.trim_end_matches('/').to_owned();
@@ -26,9 +26,10 @@ pub fn base_url(st: &AppState, headers: &HeaderMap) -> String {
         .and_then(|h| h.to_str().ok())
         .filter(|h| !h.is_empty() && h.len() <= 255)
         .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']')));
+    let scheme = if st.cfg.tls.is_some() { "https" } else { "http" };
     match host {
-        Some(host) => format!("http://{host}"),
-        None => format!("http://{}", st.local_addr),
+        Some(host) => format!("{scheme}://{host}"),
+        None => format!("{scheme}://{}", st.local_addr),
     }
 }
 

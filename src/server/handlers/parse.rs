@@ -2,6 +2,7 @@
 //! streamed size, a file part, magic bytes, the other fields — all before anything is stored; then the job
 //! row and the encrypted original, a place in the queue, and for `wait=true` a bounded wait for the end.
 
+use crate::server::openapi::ErrorBody;
 use axum::Extension;
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
@@ -31,6 +32,7 @@ struct Options {
     schema: Option<Schema>,
 }
 
+#[utoipa::path(operation_id = "parse_create", post, path = "/v1/parse", tag = "parse", security(("bearer" = [])), request_body(content_type = "multipart/form-data", description = "file, mode, wait, webhookUrl, schema"), responses((status = 200, description = "Completed (wait=true)", body = Object), (status = 202, description = "Queued", body = Object), (status = 400, description = "Invalid request", body = ErrorBody), (status = 413, description = "Too large", body = ErrorBody), (status = 415, description = "Unknown format", body = ErrorBody), (status = 422, description = "Refused format", body = ErrorBody), (status = 503, description = "Queue full", body = ErrorBody), (status = 401, description = "Invalid or missing API key", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn create(
     State(st): State<Shared>,
     Extension(who): Extension<Principal>,

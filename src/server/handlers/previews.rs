@@ -2,6 +2,7 @@
 //! IP; the signature is checked (constant time) before the job is looked up, and a deleted or purged job
 //! is 404 even with a valid signature.
 
+use crate::server::openapi::ErrorBody;
 use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -16,6 +17,7 @@ use crate::server::signing::{SigError, preview_path};
 use crate::store::{JobStatus, is_job_id};
 
 /// `/v1/previews/{jobId}.png`: the first sheet.
+#[utoipa::path(operation_id = "previews_first", get, path = "/v1/previews/{file}", tag = "previews", params(("file" = String, Path, description = "JOB.png"), ("expires" = u64, Query, description = "Unix seconds"), ("sig" = String, Query, description = "Signature")), responses((status = 200, description = "PNG", content_type = "image/png"), (status = 403, description = "Bad or expired signature", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn first(
     State(st): State<Shared>,
     Path(file): Path<String>,
@@ -27,6 +29,7 @@ pub async fn first(
 }
 
 /// `/v1/previews/{jobId}/{sheetIndex}.png`.
+#[utoipa::path(operation_id = "previews_sheet", get, path = "/v1/previews/{job}/{file}", tag = "previews", params(("job" = String, Path, description = "Job id"), ("file" = String, Path, description = "SHEET.png"), ("expires" = u64, Query, description = "Unix seconds"), ("sig" = String, Query, description = "Signature")), responses((status = 200, description = "PNG", content_type = "image/png"), (status = 403, description = "Bad or expired signature", body = ErrorBody), (status = 404, description = "Not found", body = ErrorBody), (status = 429, description = "Rate limited", body = ErrorBody)))]
 pub async fn sheet(
     State(st): State<Shared>,
     Path((job_id, file)): Path<(String, String)>,
