@@ -10,3 +10,4 @@ pub mod render;
 pub mod result;
 pub mod sniff;
 pub mod store;
+pub mod tessellate;

@@ -1,0 +1,153 @@
+//! Format-neutral B-rep geometry and tessellation: the curves and surfaces a boundary representation is
+//! made of, and the two operations a B-rep reader needs to turn faces into triangles.
+//!
+//! A reader (STEP today) maps its entities onto [`Curve`], [`Surface`] and [`Frame`], then:
+//!
+//! 1. discretises every edge **once** with [`discretise_edge`] (points from the edge's start vertex to its
+//!    end vertex, both given exactly as the reader knows them, so every face that shares the edge reuses
+//!    the very same points and the assembled mesh is watertight);
+//! 2. builds each face's bounds as [`FaceLoop`]s (the edges' points concatenated in the bound's traversal
+//!    order, reversed for edges used against their sense, junction points once, last ≠ first) and calls
+//!    [`mesh_face`], which returns a [`FaceMesh`] whose boundary vertices are exactly the loop points.
+//!
+//! `mesh_face` maps the loop points into the surface's (u, v) parameter space (analytic inverses for the
+//! elementary surfaces, bounded Gauss–Newton point inversion for the others), unwraps periodic parameters
+//! continuously along each loop (a seam edge used twice then opens the face into one polygon), closes
+//! loops that wind once around a periodic direction (two circles of a band without seam, a cap at a pole),
+//! triangulates the polygon with holes in a (u, v) space scaled to approximate lengths (ear clipping with
+//! hole bridging), makes it Delaunay by edge flips and refines it by splitting interior edges until the
+//! chord error and normal deviation are within [`Tolerance`]. Triangles wind along the face's outward
+//! normal: the surface normal (∂S/∂u × ∂S/∂v), reversed when `same_sense` is false.
+//!
+//! Bad data never panics: non-finite numbers, zero radii, inconsistent knot vectors, loops that cannot be
+//! mapped or triangulated give a [`TessError`]; all work is bounded (segments per edge, boundary points
+//! and triangles per face, Newton iterations, refinement passes).
+
+mod curve;
+mod domain;
+mod frame;
+mod fxhash;
+mod nurbs;
+mod refine;
+mod surface;
+mod triangulate;
+
+#[cfg(test)]
+mod tests;
+
+pub use curve::Curve;
+pub use frame::Frame;
+pub use nurbs::{NurbsCurve, NurbsSurface, expand_knots};
+pub use surface::Surface;
+
+use crate::model::geom::Point;
+use crate::model::mesh::FaceMesh;
+
+/// Vectors use the same type as points.
+pub type Vec3 = Point;
+
+/// Most points one edge may be cut into; asking for more is an error, not a silent clamp, because it means
+/// the tolerance or the geometry is absurd for the part.
+pub const MAX_EDGE_POINTS: usize = 100_000;
+/// Most boundary points one face may have (ear clipping is quadratic in them).
+pub const MAX_FACE_BOUNDARY_POINTS: usize = 200_000;
+/// Refinement stops adding points at this many triangles per face (the mesh is then coarser than asked).
+pub const MAX_FACE_TRIANGLES: usize = 400_000;
+
+/// How fine a tessellation must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Tolerance {
+    /// Largest distance between a triangle (or edge chord) and the exact geometry, in model units.
+    pub chord: f64,
+    /// Largest angle (radians) between the normals at a triangle's corners, and the turn of a curve per chord.
+    pub angle: f64,
+}
+
+impl Tolerance {
+    /// The oracle's setting: chord 0.1 % of the model's bounding-box diagonal, angle 0.5 rad.
+    pub fn for_diagonal(diagonal: f64) -> Tolerance {
+        Tolerance { chord: diagonal * 1e-3, angle: 0.5 }
+    }
+
+    fn check(&self) -> Result<(), TessError> {
+        if self.chord.is_finite() && self.chord > 0.0 && self.angle.is_finite() && self.angle > 0.0 {
+            Ok(())
+        } else {
+            Err(TessError::BadTolerance { chord: self.chord, angle: self.angle })
+        }
+    }
+}
+
+/// Why an edge or a face could not be tessellated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TessError {
+    #[error("tolerance must be finite and positive (chord {chord}, angle {angle})")]
+    BadTolerance { chord: f64, angle: f64 },
+    #[error("invalid geometry: {0}")]
+    InvalidGeometry(&'static str),
+    #[error("non-finite coordinate in {0}")]
+    NonFinite(&'static str),
+    #[error("face loop {0} has fewer than 3 distinct points")]
+    EmptyLoop(usize),
+    #[error("face has no bounds and its surface is not closed")]
+    NoBounds,
+    #[error("edge would need {requested} points (at most {cap})")]
+    TooManyPoints { requested: f64, cap: usize },
+    #[error("boundary point {index} of loop {loop_index} is not on the surface (distance {distance})")]
+    NotOnSurface { loop_index: usize, index: usize, distance: f64 },
+    #[error("face bounds cannot be laid out in the surface's parameter space: {0}")]
+    BadLoops(&'static str),
+    #[error("triangulation failed: {0}")]
+    Triangulation(&'static str),
+}
+
+/// One bound of a face: a closed polyline in the bound's traversal order, last point ≠ first.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FaceLoop {
+    pub points: Vec<Point>,
+}
+
+/// Discretises one edge lying on `curve`, from `start` to `end` (both returned unchanged, first and last).
+///
+/// With `same_sense` the edge runs along the curve's parameter direction, otherwise against it. For a
+/// closed curve `start == end` means the whole curve. Interior points keep the chord error below
+/// `tol.chord` and the turn per chord below `tol.angle`.
+pub fn discretise_edge(
+    curve: &Curve,
+    start: Point,
+    end: Point,
+    same_sense: bool,
+    tol: &Tolerance,
+) -> Result<Vec<Point>, TessError> {
+    tol.check()?;
+    if !start.is_finite() || !end.is_finite() {
+        return Err(TessError::NonFinite("edge vertex"));
+    }
+    curve.validate()?;
+    curve::discretise(curve, start, end, same_sense, tol)
+}
+
+/// Meshes one face: `surface` trimmed by `loops` (outer and inner bounds in any order; an empty slice means
+/// the whole surface, for closed surfaces such as a full sphere or torus).
+///
+/// The output's boundary vertices are the loop points converted to f32 unchanged, so neighbouring faces
+/// meshed from the same edge points weld exactly.
+pub fn mesh_face(
+    surface: &Surface,
+    same_sense: bool,
+    loops: &[FaceLoop],
+    tol: &Tolerance,
+) -> Result<FaceMesh, TessError> {
+    tol.check()?;
+    surface.validate()?;
+    let total: usize = loops.iter().map(|l| l.points.len()).sum();
+    if total > MAX_FACE_BOUNDARY_POINTS {
+        return Err(TessError::TooManyPoints { requested: total as f64, cap: MAX_FACE_BOUNDARY_POINTS });
+    }
+    let dom = domain::build(surface, loops, tol, same_sense)?;
+    let tris = triangulate::triangulate(&dom.scaled_all(), &dom.polys)?;
+    let mut mesh = refine::Refiner::new(surface, dom, tris, tol);
+    mesh.delaunay();
+    mesh.refine();
+    Ok(mesh.into_face_mesh(same_sense))
+}

@@ -1,0 +1,357 @@
+//! The triangulation of a face in (u, v) with neighbour links: Delaunay edge flips (in the scaled
+//! parameter plane, boundary edges fixed) and refinement by splitting interior edges at their (u, v)
+//! midpoint until every triangle is within the chord and angle tolerances, bounded by a triangle cap and a
+//! shortest edge. Then the 3D [`FaceMesh`], seam and pole copies welded by their 3D point id.
+
+use super::domain::Domain;
+use super::fxhash::FxMap;
+use super::surface::Surface;
+use super::{MAX_FACE_TRIANGLES, Tolerance};
+use crate::model::geom::Point;
+use crate::model::mesh::FaceMesh;
+
+const NONE: usize = usize::MAX;
+
+pub(crate) struct Refiner<'a> {
+    surface: &'a Surface,
+    tol: &'a Tolerance,
+    /// The chord tolerance plus the boundary's own distance from the surface (triangles along an edge that
+    /// misses the surface by more than the tolerance could otherwise never pass).
+    chord: f64,
+    scale: [f64; 2],
+    /// Per vertex: (u, v), 3D id and 3D point.
+    uv: Vec<[f64; 2]>,
+    vid: Vec<usize>,
+    p3: Vec<Point>,
+    /// Unit surface normal per vertex (computed once: refinement checks each vertex many times).
+    nrm: Vec<Point>,
+    /// 3D points by id (boundary points exactly as given).
+    pts: Vec<Point>,
+    tris: Vec<[usize; 3]>,
+    /// Neighbour across edge k = (v[k], v[k+1]), or NONE on the boundary.
+    adj: Vec<[usize; 3]>,
+    /// Where normals at poles are taken from: the middle of the face in (u, v).
+    centre: [f64; 2],
+}
+
+impl<'a> Refiner<'a> {
+    pub fn new(surface: &'a Surface, dom: Domain, tris: Vec<[usize; 3]>, tol: &'a Tolerance) -> Refiner<'a> {
+        let p3 = dom.vid.iter().map(|&id| dom.pts[id]).collect();
+        let centre = {
+            let n = dom.uv.len().max(1) as f64;
+            let s = dom.uv.iter().fold([0.0, 0.0], |a, q| [a[0] + q[0], a[1] + q[1]]);
+            [s[0] / n, s[1] / n]
+        };
+        let mut r = Refiner {
+            surface,
+            tol,
+            chord: tol.chord + dom.gap,
+            scale: dom.scale,
+            uv: dom.uv,
+            vid: dom.vid,
+            p3,
+            nrm: Vec::new(),
+            pts: dom.pts,
+            adj: vec![[NONE; 3]; tris.len()],
+            tris,
+            centre,
+        };
+        r.nrm = r.uv.iter().map(|q| surface.normal(q[0], q[1], centre)).collect();
+        r.link();
+        r
+    }
+
+    fn link(&mut self) {
+        let mut edges: FxMap<(usize, usize), (usize, usize)> = FxMap::default();
+        edges.reserve(self.tris.len() * 3);
+        for (t, tri) in self.tris.iter().enumerate() {
+            for k in 0..3 {
+                edges.insert((tri[k], tri[(k + 1) % 3]), (t, k));
+            }
+        }
+        for t in 0..self.tris.len() {
+            for k in 0..3 {
+                let (a, b) = (self.tris[t][k], self.tris[t][(k + 1) % 3]);
+                if let Some(&(o, _)) = edges.get(&(b, a))
+                    && o != t
+                {
+                    self.adj[t][k] = o;
+                }
+            }
+        }
+        // Keep only mutual links: a damaged triangulation may use an edge in the same direction twice.
+        for t in 0..self.tris.len() {
+            for k in 0..3 {
+                let o = self.adj[t][k];
+                if o != NONE && !self.adj[o].contains(&t) {
+                    self.adj[t][k] = NONE;
+                }
+            }
+        }
+    }
+
+    fn s(&self, i: usize) -> [f64; 2] {
+        [self.uv[i][0] * self.scale[0], self.uv[i][1] * self.scale[1]]
+    }
+
+    /// Makes the triangulation Delaunay in the scaled plane (boundary edges fixed).
+    pub fn delaunay(&mut self) {
+        let mut stack: Vec<(usize, usize)> = (0..self.tris.len()).flat_map(|t| (0..3).map(move |k| (t, k))).collect();
+        self.legalize(&mut stack);
+    }
+
+    fn legalize(&mut self, stack: &mut Vec<(usize, usize)>) {
+        // Each flip strictly improves the triangulation, but rounding can make cocircular points cycle.
+        let mut budget = 20 * self.tris.len() + 1000;
+        while let Some((t, k)) = stack.pop() {
+            if budget == 0 {
+                stack.clear();
+                break;
+            }
+            budget -= 1;
+            if let Some((t1, t2)) = self.flip_if_needed(t, k) {
+                for tt in [t1, t2] {
+                    for kk in 0..3 {
+                        stack.push((tt, kk));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Flips edge k of t when the opposite vertex of the neighbour is inside t's circumcircle.
+    fn flip_if_needed(&mut self, t: usize, k: usize) -> Option<(usize, usize)> {
+        let t2 = self.adj[t][k];
+        if t2 == NONE {
+            return None;
+        }
+        let [a, b, c] = rot(self.tris[t], k);
+        let k2 = (0..3).find(|&j| self.tris[t2][j] == b && self.tris[t2][(j + 1) % 3] == a)?;
+        let d = self.tris[t2][(k2 + 2) % 3];
+        if d == c {
+            return None;
+        }
+        let (pa, pb, pc, pd) = (self.s(a), self.s(b), self.s(c), self.s(d));
+        let size = dist2(pa, pb).max(dist2(pb, pc)).max(dist2(pc, pa));
+        let inside = incircle(pa, pb, pc, pd);
+        if inside.is_nan() || inside <= 1e-12 * size * size {
+            return None;
+        }
+        if !(cross(pa, pd, pc) > 0.0 && cross(pd, pb, pc) > 0.0) {
+            return None;
+        }
+        let n_bc = self.adj[t][(k + 1) % 3];
+        let n_ca = self.adj[t][(k + 2) % 3];
+        let n_ad = self.adj[t2][(k2 + 1) % 3];
+        let n_db = self.adj[t2][(k2 + 2) % 3];
+        self.tris[t] = [a, d, c];
+        self.adj[t] = [n_ad, t2, n_ca];
+        self.tris[t2] = [d, b, c];
+        self.adj[t2] = [n_db, n_bc, t];
+        self.relink(n_ad, t2, t);
+        self.relink(n_bc, t, t2);
+        Some((t, t2))
+    }
+
+    fn relink(&mut self, nb: usize, old: usize, new: usize) {
+        if nb == NONE {
+            return;
+        }
+        for slot in &mut self.adj[nb] {
+            if *slot == old {
+                *slot = new;
+            }
+        }
+    }
+
+    fn add_vertex(&mut self, uv: [f64; 2]) -> usize {
+        let p = self.surface.eval(uv[0], uv[1]);
+        self.pts.push(p);
+        self.uv.push(uv);
+        self.vid.push(self.pts.len() - 1);
+        self.p3.push(p);
+        self.nrm.push(self.surface.normal(uv[0], uv[1], self.centre));
+        self.uv.len() - 1
+    }
+
+    /// Splits triangles until each is within tolerance, up to the triangle cap.
+    pub fn refine(&mut self) {
+        let mut queue: Vec<usize> = (0..self.tris.len()).collect();
+        let mut stack = Vec::new();
+        while let Some(t) = queue.pop() {
+            if self.tris.len() + 2 > MAX_FACE_TRIANGLES {
+                break;
+            }
+            if !self.too_coarse(t) {
+                continue;
+            }
+            let Some(k) = self.edge_to_split(t) else { continue };
+            let created = self.split_edge(t, k);
+            for &(tt, _) in &created {
+                queue.push(tt);
+            }
+            stack.extend(created);
+            self.legalize(&mut stack);
+            // Flips may have changed triangles already checked: recheck the ones around the new vertex.
+            queue.push(t);
+        }
+    }
+
+    /// Whether the triangle's plane strays from the surface by more than the chord tolerance, or its
+    /// corner normals differ by more than the angle tolerance.
+    fn too_coarse(&self, t: usize) -> bool {
+        let [a, b, c] = self.tris[t];
+        let (ua, ub, uc) = (self.uv[a], self.uv[b], self.uv[c]);
+        let centroid_uv = [(ua[0] + ub[0] + uc[0]) / 3.0, (ua[1] + ub[1] + uc[1]) / 3.0];
+        let (pa, pb, pc) = (self.p3[a], self.p3[b], self.p3[c]);
+        // Distance off the triangle's plane, not to its centroid: a non-uniform parameterisation moves
+        // points within a flat surface, which is no error.
+        if let Some(n) = pb.minus(pa).cross(pc.minus(pa)).normalized() {
+            let s = self.surface.eval(centroid_uv[0], centroid_uv[1]);
+            if s.minus(pa).dot(n).abs() > self.chord {
+                return true;
+            }
+        }
+        for k in 0..3 {
+            if self.adj[t][k] == NONE {
+                continue;
+            }
+            let (i, j) = (self.tris[t][k], self.tris[t][(k + 1) % 3]);
+            let m = [(self.uv[i][0] + self.uv[j][0]) * 0.5, (self.uv[i][1] + self.uv[j][1]) * 0.5];
+            if off_line(self.surface.eval(m[0], m[1]), self.p3[i], self.p3[j]) > self.chord {
+                return true;
+            }
+        }
+        let n = [self.nrm[a], self.nrm[b], self.nrm[c]];
+        let cos = self.tol.angle.cos();
+        n[0].dot(n[1]) < cos || n[1].dot(n[2]) < cos || n[2].dot(n[0]) < cos
+    }
+
+    /// The longest interior edge of t that is still worth splitting (3D length above the chord tolerance).
+    fn edge_to_split(&self, t: usize) -> Option<usize> {
+        let tri = self.tris[t];
+        (0..3)
+            .filter(|&k| self.adj[t][k] != NONE)
+            .filter(|&k| self.p3[tri[k]].distance(self.p3[tri[(k + 1) % 3]]) > self.chord)
+            .max_by(|&x, &y| {
+                let lx = dist2(self.s(tri[x]), self.s(tri[(x + 1) % 3]));
+                let ly = dist2(self.s(tri[y]), self.s(tri[(y + 1) % 3]));
+                lx.total_cmp(&ly)
+            })
+    }
+
+    /// Splits edge k of t (shared with its neighbour) at its (u, v) midpoint; returns the edges to legalize.
+    fn split_edge(&mut self, t: usize, k: usize) -> Vec<(usize, usize)> {
+        let t2 = self.adj[t][k];
+        let [a, b, c] = rot(self.tris[t], k);
+        let Some(k2) = (0..3).find(|&j| self.tris[t2][j] == b && self.tris[t2][(j + 1) % 3] == a) else {
+            return Vec::new();
+        };
+        let d = self.tris[t2][(k2 + 2) % 3];
+        let n_bc = self.adj[t][(k + 1) % 3];
+        let n_ca = self.adj[t][(k + 2) % 3];
+        let n_ad = self.adj[t2][(k2 + 1) % 3];
+        let n_db = self.adj[t2][(k2 + 2) % 3];
+        let m = self.add_vertex([(self.uv[a][0] + self.uv[b][0]) * 0.5, (self.uv[a][1] + self.uv[b][1]) * 0.5]);
+        let (t3, t4) = (self.tris.len(), self.tris.len() + 1);
+        self.tris[t] = [a, m, c];
+        self.adj[t] = [t4, t3, n_ca];
+        self.tris.push([m, b, c]);
+        self.adj.push([t2, n_bc, t]);
+        self.tris[t2] = [b, m, d];
+        self.adj[t2] = [t3, t4, n_db];
+        self.tris.push([m, a, d]);
+        self.adj.push([t, n_ad, t2]);
+        self.relink(n_bc, t, t3);
+        self.relink(n_ad, t2, t4);
+        vec![(t, 2), (t3, 1), (t2, 2), (t4, 1)]
+    }
+
+    /// The 3D mesh: one vertex per 3D point id, triangles with repeated ids (pole slivers) dropped, winding
+    /// and normals along the face normal.
+    pub fn into_face_mesh(self, same_sense: bool) -> FaceMesh {
+        let mut out_index: FxMap<usize, u32> = FxMap::default();
+        let mut mesh = FaceMesh::default();
+        let sign = if same_sense { 1.0 } else { -1.0 };
+        // Near a pole, (u, v) triangles that are distinct in the plane can be the same 3D triangle once
+        // with each winding (a fold of zero volume): both are dropped, which keeps every edge paired.
+        let mut seen: FxMap<[usize; 3], (usize, usize)> = FxMap::default();
+        let mut keep = vec![true; self.tris.len()];
+        for (t, tri) in self.tris.iter().enumerate() {
+            let ids = tri.map(|i| self.vid[i]);
+            if ids[0] == ids[1] || ids[1] == ids[2] || ids[2] == ids[0] {
+                keep[t] = false;
+                continue;
+            }
+            let mut key = ids;
+            key.sort_unstable();
+            let parity = usize::from(is_even_permutation(ids, key));
+            match seen.get(&key) {
+                Some(&(other, p)) if p != parity && keep[other] => {
+                    keep[other] = false;
+                    keep[t] = false;
+                    seen.remove(&key);
+                }
+                _ => {
+                    seen.insert(key, (t, parity));
+                }
+            }
+        }
+        for (t, tri) in self.tris.iter().enumerate() {
+            if !keep[t] {
+                continue;
+            }
+            let mut idx = [0u32; 3];
+            for (slot, &i) in idx.iter_mut().zip(tri.iter()) {
+                let id = self.vid[i];
+                *slot = *out_index.entry(id).or_insert_with(|| {
+                    let p = self.pts[id];
+                    let n = self.nrm[i].scale(sign);
+                    mesh.positions.push([p.x as f32, p.y as f32, p.z as f32]);
+                    mesh.normals.push([n.x as f32, n.y as f32, n.z as f32]);
+                    (mesh.positions.len() - 1) as u32
+                });
+            }
+            if !same_sense {
+                idx.swap(1, 2);
+            }
+            mesh.indices.push(idx);
+        }
+        mesh
+    }
+}
+
+/// Whether `ids` is an even permutation (a rotation) of the sorted `key`.
+fn is_even_permutation(ids: [usize; 3], key: [usize; 3]) -> bool {
+    (0..3).any(|k| rot(ids, k) == key)
+}
+
+/// Distance from `p` to the line through `a` and `b` (to `a` when they coincide).
+fn off_line(p: Point, a: Point, b: Point) -> f64 {
+    let r = p.minus(a);
+    match b.minus(a).normalized() {
+        Some(e) => r.minus(e.scale(r.dot(e))).length(),
+        None => r.length(),
+    }
+}
+
+fn rot(t: [usize; 3], k: usize) -> [usize; 3] {
+    [t[k], t[(k + 1) % 3], t[(k + 2) % 3]]
+}
+
+fn cross(o: [f64; 2], a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+}
+
+fn dist2(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2)
+}
+
+/// Positive when d lies inside the circumcircle of the counter-clockwise triangle (a, b, c).
+fn incircle(a: [f64; 2], b: [f64; 2], c: [f64; 2], d: [f64; 2]) -> f64 {
+    let (adx, ady) = (a[0] - d[0], a[1] - d[1]);
+    let (bdx, bdy) = (b[0] - d[0], b[1] - d[1]);
+    let (cdx, cdy) = (c[0] - d[0], c[1] - d[1]);
+    let (ad, bd, cd) = (adx * adx + ady * ady, bdx * bdx + bdy * bdy, cdx * cdx + cdy * cdy);
+    adx * (bdy * cd - bd * cdy) - ady * (bdx * cd - bd * cdx) + ad * (bdx * cdy - bdy * cdx)
+}

@@ -1,0 +1,428 @@
+//! Tessellation tests: exact areas and volumes where the mesh can be exact, tolerance bounds where it
+//! cannot, watertightness by exact welding, and typed errors for degenerate input.
+
+use std::f64::consts::{FRAC_1_SQRT_2, PI};
+
+use super::*;
+use crate::model::geom::{Affine, Point};
+use crate::model::mesh::{FaceMesh, measure_faces};
+
+fn p(x: f64, y: f64, z: f64) -> Point {
+    Point::new(x, y, z)
+}
+
+fn frame(origin: Point, z: Point, x: Point) -> Frame {
+    Frame::new(origin, z, Some(x)).expect("a valid frame")
+}
+
+fn tol(diag: f64) -> Tolerance {
+    Tolerance::for_diagonal(diag)
+}
+
+/// Joins edge point lists into one face loop (junction points once, closing point dropped).
+fn join(edges: &[Vec<Point>]) -> FaceLoop {
+    let mut points: Vec<Point> = Vec::new();
+    for e in edges {
+        for &q in e {
+            if points.last() != Some(&q) {
+                points.push(q);
+            }
+        }
+    }
+    if points.len() > 1 && points.first() == points.last() {
+        points.pop();
+    }
+    FaceLoop { points }
+}
+
+fn rev(v: &[Point]) -> Vec<Point> {
+    v.iter().rev().copied().collect()
+}
+
+fn area(face: &FaceMesh) -> f64 {
+    measure_faces(std::slice::from_ref(face), &Affine::IDENTITY).area
+}
+
+#[test]
+fn square_with_square_hole_has_exact_area() {
+    let outer = FaceLoop { points: vec![p(0.0, 0.0, 0.0), p(10.0, 0.0, 0.0), p(10.0, 10.0, 0.0), p(0.0, 10.0, 0.0)] };
+    // The hole as a bound runs clockwise; several collinear points on one side test the ear clipper.
+    let hole = FaceLoop {
+        points: vec![p(3.0, 3.0, 0.0), p(3.0, 5.0, 0.0), p(3.0, 7.0, 0.0), p(7.0, 7.0, 0.0), p(7.0, 3.0, 0.0)],
+    };
+    let m = mesh_face(&Surface::Plane(Frame::WORLD), true, &[outer, hole], &tol(14.0)).expect("meshed");
+    assert!((area(&m) - 84.0).abs() < 1e-9, "area {}", area(&m));
+    // Plane mesh needs no interior points: 9 boundary vertices, 9 triangles for an annulus of 4 + 5 points.
+    assert_eq!(m.positions.len(), 9);
+    assert_eq!(m.indices.len(), 9);
+    assert!(m.normals.iter().all(|n| (n[2] - 1.0).abs() < 1e-6));
+}
+
+/// A box [0,2]×[0,3]×[0,4] from six planar faces sharing corner points; two faces use planes whose
+/// normal points inwards with same_sense = false.
+#[test]
+fn closed_box_of_six_planes_has_exact_volume() {
+    let (a, b, c) = (2.0, 3.0, 4.0);
+    let v = |i: usize| {
+        p(if i & 1 != 0 { a } else { 0.0 }, if i & 2 != 0 { b } else { 0.0 }, if i & 4 != 0 { c } else { 0.0 })
+    };
+    // Corner indices of each face, counter-clockwise seen from outside, with the outward normal.
+    let faces: [([usize; 4], Point); 6] = [
+        ([0, 2, 3, 1], p(0.0, 0.0, -1.0)),
+        ([4, 5, 7, 6], p(0.0, 0.0, 1.0)),
+        ([0, 1, 5, 4], p(0.0, -1.0, 0.0)),
+        ([2, 6, 7, 3], p(0.0, 1.0, 0.0)),
+        ([0, 4, 6, 2], p(-1.0, 0.0, 0.0)),
+        ([1, 3, 7, 5], p(1.0, 0.0, 0.0)),
+    ];
+    let mut meshes = Vec::new();
+    for (k, (corners, normal)) in faces.iter().enumerate() {
+        let same_sense = k % 3 != 0;
+        let axis = if same_sense { *normal } else { normal.scale(-1.0) };
+        let plane = Surface::Plane(Frame::new(v(corners[0]), axis, None).expect("frame"));
+        let lp = FaceLoop { points: corners.iter().map(|&i| v(i)).collect() };
+        meshes.push(mesh_face(&plane, same_sense, &[lp], &tol(5.4)).expect("face"));
+    }
+    let m = measure_faces(&meshes, &Affine::IDENTITY);
+    assert!(m.closed);
+    assert!((m.signed_volume - 24.0).abs() < 1e-9, "volume {}", m.signed_volume);
+    assert!((m.area - 52.0).abs() < 1e-9);
+}
+
+/// A cylinder band r = 5, h = 10 as STEP encodes it (two circles and the seam line used both ways) with its
+/// two cap discs meshed from the same edge points.
+fn cylinder_with_caps() -> (FaceMesh, FaceMesh, FaceMesh) {
+    let t = tol(17.3);
+    let (r, h) = (5.0, 10.0);
+    let bottom_c = Curve::Circle { frame: Frame::WORLD, radius: r };
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r };
+    let seam_c = Curve::Line { origin: p(r, 0.0, 0.0), dir: p(0.0, 0.0, 1.0) };
+    let (v0, v1) = (p(r, 0.0, 0.0), p(r, 0.0, h));
+    let bottom = discretise_edge(&bottom_c, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_c, v1, v1, true, &t).expect("top");
+    let seam = discretise_edge(&seam_c, v0, v1, true, &t).expect("seam");
+    let band_loop = join(&[bottom.clone(), seam.clone(), rev(&top), rev(&seam)]);
+    let band = mesh_face(&Surface::Cylinder { frame: Frame::WORLD, radius: r }, true, &[band_loop], &t).expect("band");
+    let bottom_plane = Surface::Plane(frame(p(0.0, 0.0, 0.0), p(0.0, 0.0, -1.0), p(1.0, 0.0, 0.0)));
+    let cap0 = mesh_face(&bottom_plane, true, &[join(&[rev(&bottom)])], &t).expect("bottom cap");
+    let top_plane = Surface::Plane(frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)));
+    let cap1 = mesh_face(&top_plane, true, &[join(&[top])], &t).expect("top cap");
+    (band, cap0, cap1)
+}
+
+#[test]
+fn cylinder_band_with_seam_is_accurate_and_watertight() {
+    let (band, cap0, cap1) = cylinder_with_caps();
+    let band_area = area(&band);
+    let exact = 2.0 * PI * 5.0 * 10.0;
+    assert!((band_area - exact).abs() / exact < 0.005, "band area {band_area} vs {exact}");
+    let m = measure_faces(&[band, cap0, cap1], &Affine::IDENTITY);
+    assert!(m.closed, "band and caps must weld into a closed mesh");
+    let volume = PI * 25.0 * 10.0;
+    assert!((m.signed_volume - volume).abs() / volume < 0.01, "volume {}", m.signed_volume);
+}
+
+#[test]
+fn cylinder_band_from_two_circles_without_seam() {
+    let t = tol(17.3);
+    let bottom_c = Curve::Circle { frame: Frame::WORLD, radius: 5.0 };
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, 10.0), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: 5.0 };
+    let v0 = p(5.0, 0.0, 0.0);
+    let v1 = p(0.0, 5.0, 10.0);
+    let bottom = discretise_edge(&bottom_c, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_c, v1, v1, false, &t).expect("top");
+    let band =
+        mesh_face(&Surface::Cylinder { frame: Frame::WORLD, radius: 5.0 }, true, &[join(&[bottom]), join(&[top])], &t)
+            .expect("band");
+    let exact = 2.0 * PI * 50.0;
+    let a = area(&band);
+    assert!((a - exact).abs() / exact < 0.005, "area {a} vs {exact}");
+}
+
+#[test]
+fn full_sphere_without_bounds_is_within_one_percent() {
+    let s = Surface::Sphere { frame: Frame::WORLD, radius: 3.0 };
+    let m = mesh_face(&s, true, &[], &tol(10.4)).expect("sphere");
+    let exact = 4.0 * PI * 9.0;
+    let a = area(&m);
+    assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+    let meas = measure_faces(&[m], &Affine::IDENTITY);
+    assert!(meas.closed, "seam and pole copies weld");
+    assert!(meas.signed_volume > 0.0);
+}
+
+#[test]
+fn hemisphere_capped_by_the_equator_circle() {
+    let t = tol(10.4);
+    let v0 = p(3.0, 0.0, 0.0);
+    let equator =
+        discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: 3.0 }, v0, v0, true, &t).expect("equator");
+    let s = Surface::Sphere { frame: Frame::WORLD, radius: 3.0 };
+    // Counter-clockwise seen from +z: the face lies to the left, on the north side.
+    let north = mesh_face(&s, true, &[join(std::slice::from_ref(&equator))], &t).expect("north");
+    let south = mesh_face(&s, true, &[join(&[rev(&equator)])], &t).expect("south");
+    let exact = 2.0 * PI * 9.0;
+    for (m, sign) in [(north, 1.0), (south, -1.0)] {
+        let a = area(&m);
+        assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+        let zmean: f64 = m.positions.iter().map(|q| f64::from(q[2])).sum::<f64>() / m.positions.len() as f64;
+        assert!(zmean * sign > 0.5, "the cap is on the right side (mean z {zmean})");
+    }
+}
+
+#[test]
+fn cone_frustum_area() {
+    let t = tol(15.0);
+    let alpha = PI / 6.0;
+    let cone = Surface::Cone { frame: Frame::WORLD, radius: 5.0, semi_angle: alpha };
+    let (r2, z2) = (5.0 + 4.0 * alpha.sin(), 4.0 * alpha.cos());
+    let bottom_c = Curve::Circle { frame: Frame::WORLD, radius: 5.0 };
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, z2), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r2 };
+    let (v0, v1) = (p(5.0, 0.0, 0.0), p(r2, 0.0, z2));
+    let bottom = discretise_edge(&bottom_c, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_c, v1, v1, true, &t).expect("top");
+    let seam = vec![v0, v1];
+    let m = mesh_face(&cone, true, &[join(&[bottom, seam.clone(), rev(&top), rev(&seam)])], &t).expect("cone");
+    // Lateral area of a frustum: π (r1 + r2) · slant height.
+    let exact = PI * (5.0 + r2) * 4.0;
+    let a = area(&m);
+    assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+}
+
+#[test]
+fn full_torus_area() {
+    let s = Surface::Torus { frame: Frame::WORLD, major: 10.0, minor: 2.0 };
+    let m = mesh_face(&s, true, &[], &tol(25.0)).expect("torus");
+    let exact = 4.0 * PI * PI * 10.0 * 2.0;
+    let a = area(&m);
+    assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+    assert!(measure_faces(&[m], &Affine::IDENTITY).closed);
+}
+
+#[test]
+fn nurbs_plane_patch_has_exact_area() {
+    // Degree 2 along u (collinear control points), degree 1 along v, rational weights: still a flat
+    // 4 × 3 rectangle.
+    let ctrl = vec![
+        p(0.0, 0.0, 0.0),
+        p(0.0, 3.0, 0.0),
+        p(2.0, 0.0, 0.0),
+        p(2.0, 3.0, 0.0),
+        p(4.0, 0.0, 0.0),
+        p(4.0, 3.0, 0.0),
+    ];
+    let s = NurbsSurface::new(
+        2,
+        1,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![0.0, 0.0, 1.0, 1.0],
+        3,
+        2,
+        ctrl,
+        Some(vec![1.0, 1.0, 2.0, 2.0, 1.0, 1.0]),
+    )
+    .expect("valid surface");
+    let lp = FaceLoop { points: vec![p(0.0, 0.0, 0.0), p(4.0, 0.0, 0.0), p(4.0, 3.0, 0.0), p(0.0, 3.0, 0.0)] };
+    let m = mesh_face(&Surface::Nurbs(s), true, &[lp], &tol(5.0)).expect("patch");
+    let a = area(&m);
+    assert!((a - 12.0).abs() < 1e-9, "area {a}");
+    assert!(m.normals.iter().all(|n| (n[2] - 1.0).abs() < 1e-5), "normals along +z");
+}
+
+#[test]
+fn rational_quarter_circle_edge_stays_within_chord() {
+    let w = FRAC_1_SQRT_2;
+    let c = NurbsCurve::new(
+        2,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![p(10.0, 0.0, 0.0), p(10.0, 10.0, 0.0), p(0.0, 10.0, 0.0)],
+        Some(vec![1.0, w, 1.0]),
+    )
+    .expect("valid curve");
+    let t = Tolerance { chord: 0.01, angle: 0.5 };
+    let pts = discretise_edge(&Curve::Nurbs(c), p(10.0, 0.0, 0.0), p(0.0, 10.0, 0.0), true, &t).expect("edge");
+    assert_eq!(pts.first(), Some(&p(10.0, 0.0, 0.0)));
+    assert_eq!(pts.last(), Some(&p(0.0, 10.0, 0.0)));
+    // Every chord midpoint is within the tolerance of the circle of radius 10.
+    for w in pts.windows(2) {
+        let mid = w[0].plus(w[1]).scale(0.5);
+        assert!(10.0 - mid.length() <= 0.01 + 1e-12);
+    }
+    // A circle of radius 10 at 0.01 chord needs ceil((π/2) / (2 acos(0.999))) = 18 chords; halving gives 32.
+    assert_eq!(pts.len(), 33);
+}
+
+#[test]
+fn circle_edge_against_its_sense_runs_clockwise() {
+    let t = Tolerance { chord: 0.1, angle: 0.5 };
+    let c = Curve::Circle { frame: Frame::WORLD, radius: 1.0 };
+    let pts = discretise_edge(&c, p(1.0, 0.0, 0.0), p(0.0, 1.0, 0.0), false, &t).expect("edge");
+    // Clockwise from 0 to π/2 is three quarters of a turn: every interior point has y < 0 or x < 0.
+    assert!(pts[1..pts.len() - 1].iter().all(|q| q.y < 0.0 || q.x < 0.0));
+    // 3π/2 at min(0.5 rad, 2 acos(0.9) = 0.902) per chord: 10 chords.
+    assert_eq!(pts.len(), 11);
+}
+
+#[test]
+fn degenerate_inputs_give_typed_errors() {
+    let t = tol(10.0);
+    let square = FaceLoop { points: vec![p(0.0, 0.0, 0.0), p(1.0, 0.0, 0.0), p(1.0, 1.0, 0.0), p(0.0, 1.0, 0.0)] };
+    let zero = Surface::Cylinder { frame: Frame::WORLD, radius: 0.0 };
+    assert_eq!(
+        mesh_face(&zero, true, std::slice::from_ref(&square), &t),
+        Err(TessError::InvalidGeometry("surface radius"))
+    );
+    let nan_loop = FaceLoop { points: vec![p(0.0, 0.0, 0.0), p(f64::NAN, 0.0, 0.0), p(1.0, 1.0, 0.0)] };
+    assert_eq!(mesh_face(&Surface::Plane(Frame::WORLD), true, &[nan_loop], &t), Err(TessError::NonFinite("face loop")));
+    assert_eq!(
+        mesh_face(&Surface::Plane(Frame::WORLD), true, &[FaceLoop::default()], &t),
+        Err(TessError::EmptyLoop(0))
+    );
+    let circle = Curve::Circle { frame: Frame::WORLD, radius: 1.0 };
+    let fine = Tolerance { chord: 1e-15, angle: 0.5 };
+    let q = p(1.0, 0.0, 0.0);
+    assert!(matches!(discretise_edge(&circle, q, q, true, &fine), Err(TessError::TooManyPoints { .. })));
+    let nan_radius = Curve::Circle { frame: Frame::WORLD, radius: f64::NAN };
+    assert_eq!(discretise_edge(&nan_radius, q, q, true, &t), Err(TessError::NonFinite("circle radius")));
+    assert!(Frame::new(Point::ZERO, Point::ZERO, None).is_err());
+    let bad_tol = Tolerance { chord: 0.0, angle: 0.5 };
+    assert!(matches!(
+        mesh_face(&Surface::Plane(Frame::WORLD), true, &[square], &bad_tol),
+        Err(TessError::BadTolerance { .. })
+    ));
+    // A knot vector that does not fit the control points, and a 10^9 multiplicity.
+    assert!(NurbsCurve::new(2, vec![0.0; 4], vec![Point::ZERO; 3], None).is_err());
+    assert!(expand_knots(&[0.0, 1.0], &[1_000_000_000, 3], 6).is_err());
+    // A plane face whose loop is off the plane by far more than the tolerance.
+    let off = FaceLoop { points: vec![p(0.0, 0.0, 5.0), p(1.0, 0.0, 5.0), p(1.0, 1.0, 5.0)] };
+    assert!(matches!(mesh_face(&Surface::Plane(Frame::WORLD), true, &[off], &t), Err(TessError::NotOnSurface { .. })));
+}
+
+#[test]
+fn extruded_ellipse_band_area() {
+    let t = tol(10.0);
+    let (a, b, h) = (4.0, 2.0, 5.0);
+    let ellipse = Curve::Ellipse { frame: Frame::WORLD, semi_x: a, semi_y: b };
+    let top_e =
+        Curve::Ellipse { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), semi_x: a, semi_y: b };
+    let (v0, v1) = (p(a, 0.0, 0.0), p(a, 0.0, h));
+    let bottom = discretise_edge(&ellipse, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_e, v1, v1, true, &t).expect("top");
+    let seam = vec![v0, v1];
+    let s = Surface::Extrusion { curve: Box::new(ellipse), dir: p(0.0, 0.0, 1.0) };
+    let m = mesh_face(&s, true, &[join(&[bottom, seam.clone(), rev(&top), rev(&seam)])], &t).expect("band");
+    // Ramanujan's perimeter (relative error ~1e-5 at this ratio) times the height.
+    let perimeter = PI * (3.0 * (a + b) - ((3.0 * a + b) * (a + 3.0 * b)).sqrt());
+    let exact = perimeter * h;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.005, "area {got} vs {exact}");
+    // Outward: the normal at the vertex (a, 0, 0) points along +x.
+    let i = m.positions.iter().position(|q| q == &[a as f32, 0.0, 0.0]).expect("seam vertex kept");
+    assert!(m.normals[i][0] > 0.99);
+}
+
+/// The upper half of a sphere of radius 4 as a surface of revolution of a rational quarter circle: the
+/// profile ends on the axis, so the cap closes at a pole found by the generic inversion.
+#[test]
+fn revolved_quarter_circle_is_a_hemisphere() {
+    let r = 4.0;
+    let w = FRAC_1_SQRT_2;
+    let profile = NurbsCurve::new(
+        2,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![p(r, 0.0, 0.0), p(r, 0.0, r), p(0.0, 0.0, r)],
+        Some(vec![1.0, w, 1.0]),
+    )
+    .expect("profile");
+    let s = Surface::Revolution {
+        curve: Box::new(Curve::Nurbs(profile)),
+        axis_origin: Point::ZERO,
+        axis_dir: p(0.0, 0.0, 1.0),
+    };
+    let t = tol(11.3);
+    let v0 = p(r, 0.0, 0.0);
+    let equator =
+        discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, v0, v0, true, &t).expect("equator");
+    let m = mesh_face(&s, true, &[join(&[equator])], &t).expect("hemisphere");
+    let exact = 2.0 * PI * r * r;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
+    assert!(m.positions.iter().all(|q| q[2] >= -1e-6), "the face is the upper half");
+}
+
+/// A quarter of a cylinder r = 5, h = 10 as a rational B-spline surface, bounded by its four edges.
+#[test]
+fn rational_bspline_quarter_cylinder_area() {
+    let (r, h) = (5.0, 10.0);
+    let w = FRAC_1_SQRT_2;
+    let ctrl = vec![p(r, 0.0, 0.0), p(r, 0.0, h), p(r, r, 0.0), p(r, r, h), p(0.0, r, 0.0), p(0.0, r, h)];
+    let s = NurbsSurface::new(
+        2,
+        1,
+        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
+        vec![0.0, 0.0, 1.0, 1.0],
+        3,
+        2,
+        ctrl,
+        Some(vec![1.0, 1.0, w, w, 1.0, 1.0]),
+    )
+    .expect("surface");
+    let t = tol(12.2);
+    let (a0, a1, b0, b1) = (p(r, 0.0, 0.0), p(0.0, r, 0.0), p(r, 0.0, h), p(0.0, r, h));
+    let low = discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, a0, a1, true, &t).expect("low");
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r };
+    let high = discretise_edge(&top_c, b1, b0, false, &t).expect("high");
+    let m = mesh_face(&Surface::Nurbs(s), true, &[join(&[low, vec![a1, b1], high, vec![b0, a0]])], &t).expect("patch");
+    let exact = 0.5 * PI * r * h;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.005, "area {got} vs {exact}");
+    // u runs from +x to +y at constant radius: ∂S/∂u × ∂S/∂v points outwards.
+    let i = m.positions.iter().position(|q| q == &[r as f32, 0.0, 0.0]).expect("corner kept");
+    assert!(m.normals[i][0] > 0.99, "normal {:?}", m.normals[i]);
+}
+
+/// The north half of a sphere as STEP writes it: equator circle plus a meridian seam to the pole, used
+/// once each way.
+#[test]
+fn hemisphere_with_seam_to_the_pole() {
+    let r = 3.0;
+    let t = tol(10.4);
+    let v0 = p(r, 0.0, 0.0);
+    let pole = p(0.0, 0.0, r);
+    let equator =
+        discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, v0, v0, true, &t).expect("equator");
+    let meridian = Curve::Circle { frame: frame(Point::ZERO, p(0.0, -1.0, 0.0), p(1.0, 0.0, 0.0)), radius: r };
+    let seam = discretise_edge(&meridian, v0, pole, true, &t).expect("seam");
+    assert!(seam.iter().all(|q| q.y.abs() < 1e-12 && q.z >= 0.0), "the meridian runs up in the xz-plane");
+    let s = Surface::Sphere { frame: Frame::WORLD, radius: r };
+    let m = mesh_face(&s, true, &[join(&[equator, seam.clone(), rev(&seam)])], &t).expect("hemisphere");
+    let exact = 2.0 * PI * r * r;
+    let got = area(&m);
+    assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
+    let pole_f = [0.0f32, 0.0, r as f32];
+    assert_eq!(m.positions.iter().filter(|q| **q == pole_f).count(), 1, "one pole vertex");
+}
+
+/// A cone (half-angle 45°, base radius 5 at z = 0, apex at z = −5) bounded by its base circle alone, and
+/// again with a seam line to the apex used both ways.
+#[test]
+fn cone_to_its_apex() {
+    let t = tol(14.0);
+    let alpha = PI / 4.0;
+    let cone = Surface::Cone { frame: Frame::WORLD, radius: 5.0, semi_angle: alpha };
+    let v0 = p(5.0, 0.0, 0.0);
+    let apex = p(0.0, 0.0, -5.0);
+    // The face lies below the base circle: seen from outside, the bound runs clockwise about +z.
+    let base = discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: 5.0 }, v0, v0, false, &t).expect("base");
+    let exact = PI * 5.0 * 5.0 * 2f64.sqrt();
+    let capped = mesh_face(&cone, true, &[join(std::slice::from_ref(&base))], &t).expect("cap");
+    let seam = vec![v0, apex];
+    let seamed = mesh_face(&cone, true, &[join(&[base, seam.clone(), rev(&seam)])], &t).expect("seamed");
+    for m in [capped, seamed] {
+        let a = area(&m);
+        assert!((a - exact).abs() / exact < 0.01, "area {a} vs {exact}");
+        assert!(m.positions.iter().all(|q| q[2] <= 1e-6), "below the base");
+        let apex_f = [0.0f32, 0.0, -5.0];
+        assert_eq!(m.positions.iter().filter(|q| **q == apex_f).count(), 1, "one apex vertex");
+    }
+}
