@@ -4,10 +4,10 @@
 //! exporters write cycles among annotation entities (`DIMENSION_TEXT_ASSOCIATIVITY`, a `REPRESENTATION`
 //! listing itself) that the reader never walks, and OpenCASCADE reads those files.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::error::{At, StepError};
-use super::parser::{Budget, Instance, Param};
+use super::parser::{Budget, Instance};
 
 pub struct Graph<'a> {
     pub instances: HashMap<u64, Instance<'a>>,
@@ -147,14 +147,12 @@ impl<'a> Graph<'a> {
         self.instances.get(&to).ok_or_else(|| StepError::Dangling { at: self.at(from), from, to })
     }
 
-    /// The instance referenced by `param` of `from`, if it is a reference to an existing instance.
-    pub fn follow(&self, from: u64, param: Option<&Param<'a>>) -> Result<(u64, &Instance<'a>), StepError> {
-        let to = param.and_then(Param::reference).ok_or_else(|| StepError::Syntax {
-            at: self.at(from),
-            expected: "a reference #n",
-            found: format!("{param:?}").chars().take(40).collect(),
-        })?;
-        Ok((to, self.get(from, to)?))
+    /// A typed error when the reader needs `id` and it lies on a reference cycle.
+    pub fn check(&self, id: u64) -> Result<(), StepError> {
+        match self.on_cycle.get(&id) {
+            Some(path) => Err(StepError::Cycle { at: self.at(id), id, path: path.clone() }),
+            None => Ok(()),
+        }
     }
 
     /// Ids of all instances of a type (simple, or as a partial of a complex instance), in id order.

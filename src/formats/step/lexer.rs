@@ -47,10 +47,6 @@ impl<'a> Lexer<'a> {
         self.at
     }
 
-    pub fn set_offset(&mut self, at: usize) {
-        self.at = at.min(self.bytes.len());
-    }
-
     pub fn here(&self) -> At {
         At::of(self.bytes, self.start)
     }

@@ -64,6 +64,41 @@ fn si_prefix(p: &str) -> f64 {
     }
 }
 
+/// Radians per plane-angle unit: the first context that declares one (`SI_UNIT($,.RADIAN.)` or a
+/// conversion-based `DEGREE`); radians when none does.
+pub fn angle_factor(graph: &Graph<'_>) -> f64 {
+    for ctx in graph.all_of("GLOBAL_UNIT_ASSIGNED_CONTEXT") {
+        let Some(units) = graph
+            .instances
+            .get(&ctx)
+            .and_then(|i| i.record("GLOBAL_UNIT_ASSIGNED_CONTEXT")?.params.first()?.list())
+        else {
+            continue;
+        };
+        if let Some(f) = units.iter().filter_map(Param::reference).find_map(|u| angle_unit(graph, u, 0)) {
+            return f;
+        }
+    }
+    1.0
+}
+
+fn angle_unit(graph: &Graph<'_>, id: u64, depth: usize) -> Option<f64> {
+    if depth > MAX_CONVERSION_DEPTH {
+        return None;
+    }
+    let inst = graph.instances.get(&id)?;
+    if !inst.is("PLANE_ANGLE_UNIT") {
+        return None;
+    }
+    if inst.is("SI_UNIT") {
+        return Some(1.0);
+    }
+    let conv = inst.record("CONVERSION_BASED_UNIT")?;
+    let measure = graph.instances.get(&conv.params.get(1)?.reference()?)?;
+    let factor = measure.param(0)?.real()? * angle_unit(graph, measure.param(1)?.reference()?, depth + 1)?;
+    (factor.is_finite() && factor > 0.0).then_some(factor)
+}
+
 /// The named unit for a millimetre factor (within 1e-9 relative), if the model has one.
 pub fn length_unit(mm: f64) -> Option<LengthUnit> {
     const KNOWN: &[(f64, LengthUnit)] = &[
