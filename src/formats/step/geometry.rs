@@ -206,13 +206,17 @@ impl<'g, 'a> Geometry<'g, 'a> {
         let at = |i: usize| p(i).and_then(Param::reference).unwrap_or(0);
         Ok(match name.as_str() {
             "PLANE" => Surface::Plane(frame(self.axes(p(1))?)),
-            "CYLINDRICAL_SURFACE" => Surface::Cylinder { frame: frame(self.axes(p(1))?), radius: self.real(p(2), "radius")? },
+            "CYLINDRICAL_SURFACE" => {
+                Surface::Cylinder { frame: frame(self.axes(p(1))?), radius: self.real(p(2), "radius")? }
+            }
             "CONICAL_SURFACE" => Surface::Cone {
                 frame: frame(self.axes(p(1))?),
                 radius: self.real(p(2), "radius")?,
                 semi_angle: self.real(p(3), "semi-angle")? * self.angle,
             },
-            "SPHERICAL_SURFACE" => Surface::Sphere { frame: frame(self.axes(p(1))?), radius: self.real(p(2), "radius")? },
+            "SPHERICAL_SURFACE" => {
+                Surface::Sphere { frame: frame(self.axes(p(1))?), radius: self.real(p(2), "radius")? }
+            }
             "TOROIDAL_SURFACE" | "DEGENERATE_TOROIDAL_SURFACE" => Surface::Torus {
                 frame: frame(self.axes(p(1))?),
                 major: self.real(p(2), "major radius")?,
@@ -290,7 +294,9 @@ impl<'g, 'a> Geometry<'g, 'a> {
             }
             None => None,
         };
-        NurbsSurface::new(ud, vd, uk, vk, nu, nv, ctrl, weights).map(Surface::Nurbs).map_err(|e| Unsupported(e.to_string()))
+        NurbsSurface::new(ud, vd, uk, vk, nu, nv, ctrl, weights)
+            .map(Surface::Nurbs)
+            .map_err(|e| Unsupported(e.to_string()))
     }
 }
 

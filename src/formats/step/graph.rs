@@ -32,15 +32,13 @@ enum Mark {
 impl<'a> Graph<'a> {
     /// Checks references and cycles. Iterative depth-first walk with an explicit stack; a reference chain
     /// longer than `budget.ref_depth` is refused (the deepest real chains are a few dozen links).
-    pub fn new(bytes: &'a [u8], instances: HashMap<u64, Instance<'a>>, budget: &Budget) -> Result<Graph<'a>, StepError> {
-        let mut g = Graph {
-            instances,
-            bytes,
-            dangling: 0,
-            first_dangling: None,
-            on_cycle: HashMap::new(),
-            first_cycle: None,
-        };
+    pub fn new(
+        bytes: &'a [u8],
+        instances: HashMap<u64, Instance<'a>>,
+        budget: &Budget,
+    ) -> Result<Graph<'a>, StepError> {
+        let mut g =
+            Graph { instances, bytes, dangling: 0, first_dangling: None, on_cycle: HashMap::new(), first_cycle: None };
         g.count_dangling();
         g.check_cycles(budget)?;
         Ok(g)
@@ -157,8 +155,7 @@ impl<'a> Graph<'a> {
 
     /// Ids of all instances of a type (simple, or as a partial of a complex instance), in id order.
     pub fn all_of(&self, name: &str) -> Vec<u64> {
-        let mut ids: Vec<u64> =
-            self.instances.iter().filter(|(_, i)| i.is(name)).map(|(&id, _)| id).collect();
+        let mut ids: Vec<u64> = self.instances.iter().filter(|(_, i)| i.is(name)).map(|(&id, _)| id).collect();
         ids.sort_unstable();
         ids
     }

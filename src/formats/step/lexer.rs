@@ -240,7 +240,9 @@ impl<'a> Lexer<'a> {
                     _ => Err(self.error("; after ENDSEC")),
                 }
             }
-            None => Err(StepError::Truncated { at: At::of(self.bytes, self.at), expected: "ENDSEC; closing the section" }),
+            None => {
+                Err(StepError::Truncated { at: At::of(self.bytes, self.at), expected: "ENDSEC; closing the section" })
+            }
         }
     }
 }

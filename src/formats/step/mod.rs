@@ -39,21 +39,16 @@ pub fn read_with(bytes: &[u8], budget: &Budget) -> Result<Document, StepError> {
     let header = HeaderInfo::from_records(&ex.header);
     let graph = graph::Graph::new(bytes, ex.instances, budget)?;
     let mut doc = Document::new(Source::new(FileFormat::Step, bytes.len() as u64));
-    doc.source.version = header
-        .schema
-        .as_deref()
-        .and_then(crate::sniff::step_application_protocol)
-        .map(str::to_owned);
+    doc.source.version = header.schema.as_deref().and_then(crate::sniff::step_application_protocol).map(str::to_owned);
     doc.source.producer = header.originating_system.clone().or_else(|| header.preprocessor.clone());
-    let model_mm = units::model_mm(&graph);
-    let unit = model_mm.and_then(units::length_unit);
-    doc.units = Units { length: unit, insunits: None, source: UnitsSource::StepContext };
+    let declared = units::model_mm(&graph);
     let mut warnings = graph_warnings(&graph);
-    if model_mm.is_some() && unit.is_none() {
-        warnings.push(format!("length unit of {} mm has no name; values are in that unit", model_mm.unwrap_or(1.0)));
+    let tree = product::build(&graph, declared, budget)?;
+    let unit = declared.and(units::length_unit(tree.model_mm));
+    doc.units = Units { length: unit, insunits: None, source: UnitsSource::StepContext };
+    if declared.is_some() && unit.is_none() {
+        warnings.push(format!("length unit of {} mm has no name; values are in that unit", tree.model_mm));
     }
-    let model_mm = model_mm.unwrap_or(1.0);
-    let tree = product::build(&graph, model_mm, budget)?;
     warnings.extend(tree.warnings.iter().cloned());
     let chord = chord_tolerance(&graph, &tree);
     let colours = style::colours(&graph);
@@ -115,3 +110,6 @@ fn chord_tolerance(graph: &graph::Graph<'_>, tree: &Tree) -> f64 {
     let diag = if world.is_empty() { 0.0 } else { world.diagonal() };
     if diag.is_finite() && diag > 1e-9 { diag * CHORD_OF_DIAGONAL } else { 1e-3 }
 }
+
+#[cfg(test)]
+mod tests;

@@ -397,9 +397,8 @@ pub struct HeaderInfo {
 impl HeaderInfo {
     pub fn from_records(records: &[Record<'_>]) -> HeaderInfo {
         let mut h = HeaderInfo::default();
-        let text = |p: Option<&Param<'_>>| {
-            p.and_then(Param::string).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
-        };
+        let text =
+            |p: Option<&Param<'_>>| p.and_then(Param::string).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         for r in records {
             if r.name.eq_ignore_ascii_case("FILE_DESCRIPTION") {
                 if let Some(list) = r.params.first().and_then(Param::list) {
@@ -436,13 +435,13 @@ mod tests {
         assert_eq!(h.description, vec!["a part".to_owned()]);
         let p = &ex.instances[&1];
         assert_eq!(p.name(), "CARTESIAN_POINT");
-        assert_eq!(
-            p.param(1),
-            Some(&Param::List(vec![Param::Real(0.0), Param::Real(0.001), Param::Int(-2)]))
-        );
+        assert_eq!(p.param(1), Some(&Param::List(vec![Param::Real(0.0), Param::Real(0.001), Param::Int(-2)])));
         let u = &ex.instances[&2];
         assert!(u.is_complex() && u.is("si_unit"));
-        assert_eq!(u.record("SI_UNIT").map(|r| r.params.clone()), Some(vec![Param::Enum("MILLI"), Param::Enum("METRE")]));
+        assert_eq!(
+            u.record("SI_UNIT").map(|r| r.params.clone()),
+            Some(vec![Param::Enum("MILLI"), Param::Enum("METRE")])
+        );
         let m = &ex.instances[&3];
         assert_eq!(m.param(0).and_then(Param::real), Some(25.4));
         assert_eq!(m.param(2), Some(&Param::Unset));

@@ -55,9 +55,7 @@ pub fn axes(graph: &Graph<'_>, id: u64) -> Option<Axes> {
 /// The frame with axis `z` and `x` projected perpendicular to it.
 pub fn frame(origin: Point, z: Point, x: Option<Point>) -> Option<Axes> {
     let z = z.normalized()?;
-    let x = x
-        .and_then(|x| x.minus(z.scale(x.dot(z))).normalized())
-        .unwrap_or_else(|| perpendicular(z));
+    let x = x.and_then(|x| x.minus(z.scale(x.dot(z))).normalized()).unwrap_or_else(|| perpendicular(z));
     let y = z.cross(x);
     Some(Axes { origin, x, y, z })
 }
@@ -70,12 +68,12 @@ pub fn perpendicular(z: Point) -> Point {
 
 impl Axes {
     /// Local → global, with the origin scaled by `unit` (length unit conversion of translations).
-    pub fn to_affine(&self, unit: f64) -> Affine {
+    pub fn to_affine(self, unit: f64) -> Affine {
         Affine::from_axes(self.x, self.y, self.z, self.origin.scale(unit))
     }
 
     /// Global → local (the inverse of the rigid [`Axes::to_affine`]).
-    pub fn to_affine_inverse(&self, unit: f64) -> Affine {
+    pub fn to_affine_inverse(self, unit: f64) -> Affine {
         let o = self.origin.scale(unit);
         let t = Point::new(-self.x.dot(o), -self.y.dot(o), -self.z.dot(o));
         let cols = |i: usize| {

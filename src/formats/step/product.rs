@@ -29,6 +29,8 @@ pub struct PartSource {
 
 #[derive(Debug, Default)]
 pub struct Tree {
+    /// Millimetres per model unit: the unit of the first root product's representation.
+    pub model_mm: f64,
     pub roots: Vec<Node>,
     pub parts: Vec<PartSource>,
     pub warnings: Vec<String>,
@@ -112,7 +114,9 @@ fn build_index(graph: &Graph<'_>) -> Index {
             continue;
         }
         let Some(r) = inst.record("REPRESENTATION_RELATIONSHIP") else { continue };
-        if let (Some(a), Some(b)) = (r.params.get(2).and_then(Param::reference), r.params.get(3).and_then(Param::reference)) {
+        if let (Some(a), Some(b)) =
+            (r.params.get(2).and_then(Param::reference), r.params.get(3).and_then(Param::reference))
+        {
             rep_links.entry(a).or_default().push(b);
             rep_links.entry(b).or_default().push(a);
         }
@@ -123,7 +127,8 @@ fn build_index(graph: &Graph<'_>) -> Index {
         if inst.is_complex() {
             continue;
         }
-        if let (Some(a), Some(b)) = (inst.param(2).and_then(Param::reference), inst.param(3).and_then(Param::reference)) {
+        if let (Some(a), Some(b)) = (inst.param(2).and_then(Param::reference), inst.param(3).and_then(Param::reference))
+        {
             rep_links.entry(a).or_default().push(b);
             rep_links.entry(b).or_default().push(a);
         }
@@ -137,7 +142,8 @@ fn build_index(graph: &Graph<'_>) -> Index {
     let mut placement_of = HashMap::new();
     for cdsr in graph.all_of("CONTEXT_DEPENDENT_SHAPE_REPRESENTATION") {
         let inst = &graph.instances[&cdsr];
-        let (Some(rel), Some(pds)) = (inst.param(0).and_then(Param::reference), inst.param(1).and_then(Param::reference))
+        let (Some(rel), Some(pds)) =
+            (inst.param(0).and_then(Param::reference), inst.param(1).and_then(Param::reference))
         else {
             continue;
         };
@@ -168,9 +174,7 @@ fn linked_reps(index: &Index, start: &[u64]) -> Vec<u64> {
 
 fn has_body(graph: &Graph<'_>, rep: u64) -> bool {
     rep_items(graph, rep).iter().any(|p| {
-        p.reference()
-            .and_then(|id| graph.instances.get(&id))
-            .is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n)))
+        p.reference().and_then(|id| graph.instances.get(&id)).is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n)))
     })
 }
 
@@ -192,7 +196,13 @@ fn product_name(graph: &Graph<'_>, pd: u64) -> String {
 }
 
 /// The placement of an occurrence, child → parent, in model units; `None` when absent or unreadable.
-fn occurrence_transform(graph: &Graph<'_>, index: &Index, nauo: u64, child_reps: &[u64], model_mm: f64) -> Option<Affine> {
+fn occurrence_transform(
+    graph: &Graph<'_>,
+    index: &Index,
+    nauo: u64,
+    child_reps: &[u64],
+    model_mm: f64,
+) -> Option<Affine> {
     let rel = graph.instances.get(index.placement_of.get(&nauo)?)?;
     let rr = rel.record("REPRESENTATION_RELATIONSHIP")?;
     let rep1 = rr.params.get(2)?.reference()?;
@@ -203,8 +213,11 @@ fn occurrence_transform(graph: &Graph<'_>, index: &Index, nauo: u64, child_reps:
     let item1 = idt.params.get(2)?.reference()?;
     let item2 = idt.params.get(3)?.reference()?;
     // The child's own representation holds the "from" placement.
-    let (from, from_rep, to, to_rep) =
-        if child_reps.contains(&rep2) && !child_reps.contains(&rep1) { (item2, rep2, item1, rep1) } else { (item1, rep1, item2, rep2) };
+    let (from, from_rep, to, to_rep) = if child_reps.contains(&rep2) && !child_reps.contains(&rep1) {
+        (item2, rep2, item1, rep1)
+    } else {
+        (item1, rep1, item2, rep2)
+    };
     let unit = |rep: u64| rep_mm(graph, rep).unwrap_or(model_mm) / model_mm;
     let a_from = placement::axes(graph, from)?;
     let a_to = placement::axes(graph, to)?;
@@ -218,19 +231,27 @@ struct Frame {
     pending: Vec<(u64, u64)>,
 }
 
-pub fn build(graph: &Graph<'_>, model_mm: f64, budget: &Budget) -> Result<Tree, StepError> {
+/// The product tree; `fallback_mm` is the model unit when no root product's representation declares one.
+pub fn build(graph: &Graph<'_>, fallback_mm: Option<f64>, budget: &Budget) -> Result<Tree, StepError> {
     let index = build_index(graph);
     let mut tree = Tree::default();
     let mut part_of: HashMap<u64, Option<usize>> = HashMap::new();
     let mut pds = graph.all_of("PRODUCT_DEFINITION");
     pds.extend(graph.all_of("PRODUCT_DEFINITION_WITH_ASSOCIATED_DOCUMENTS"));
     pds.sort_unstable();
-    let children_ids: HashSet<u64> = index
-        .children
-        .values()
-        .flatten()
-        .filter_map(|&n| graph.instances.get(&n)?.param(4)?.reference())
-        .collect();
+    let children_ids: HashSet<u64> =
+        index.children.values().flatten().filter_map(|&n| graph.instances.get(&n)?.param(4)?.reference()).collect();
+    // The model's unit is the top product's (an inch part placed in a mm assembly is scaled into mm).
+    let model_mm = pds
+        .iter()
+        .filter(|pd| !children_ids.contains(pd))
+        .find_map(|pd| {
+            let direct = index.pd_reps.get(pd)?;
+            linked_reps(&index, direct).into_iter().find_map(|r| rep_mm(graph, r))
+        })
+        .or(fallback_mm)
+        .unwrap_or(1.0);
+    tree.model_mm = model_mm;
     // Everything the product structure walks must be free of reference cycles (annotations may cycle).
     for id in pds.iter().chain(index.children.values().flatten()).chain(index.pd_reps.values().flatten()) {
         graph.check(*id)?;
@@ -252,12 +273,20 @@ pub fn build(graph: &Graph<'_>, model_mm: f64, budget: &Budget) -> Result<Tree, 
                 let name = graph.instances[&rep].param(0).and_then(Param::string).map(|s| s.trim().to_owned());
                 let name = name.filter(|s| !s.is_empty()).unwrap_or_else(|| format!("#{rep}"));
                 tree.parts.push(PartSource { name: name.clone(), reps: vec![rep], scale });
-                tree.roots.push(Node { name, kind: NodeKind::Part, part: Some(tree.parts.len() - 1), ..Node::default() });
+                tree.roots.push(Node {
+                    name,
+                    kind: NodeKind::Part,
+                    part: Some(tree.parts.len() - 1),
+                    ..Node::default()
+                });
             }
         }
     }
     Ok(tree)
 }
+
+/// A product definition on the walk, its (occurrence, child) pairs and the next pair to visit.
+type PathStep = (u64, Vec<(u64, u64)>, usize);
 
 /// Product definitions that contain themselves through occurrences (also when no root reaches them).
 fn check_assembly_cycles(graph: &Graph<'_>, index: &Index) -> Result<(), StepError> {
@@ -271,9 +300,13 @@ fn check_assembly_cycles(graph: &Graph<'_>, index: &Index) -> Result<(), StepErr
         }
         // (product definition, its child definitions, next child)
         let kids = |pd: u64| -> Vec<(u64, u64)> {
-            index.children.get(&pd).map(|v| v.iter().filter_map(|&n| Some((n, child_of(n)?))).collect()).unwrap_or_default()
+            index
+                .children
+                .get(&pd)
+                .map(|v| v.iter().filter_map(|&n| Some((n, child_of(n)?))).collect())
+                .unwrap_or_default()
         };
-        let mut path: Vec<(u64, Vec<(u64, u64)>, usize)> = vec![(start, kids(start), 0)];
+        let mut path: Vec<PathStep> = vec![(start, kids(start), 0)];
         while let Some(top) = path.last_mut() {
             let Some(&(nauo, child)) = top.1.get(top.2) else {
                 done.insert(top.0);
@@ -283,7 +316,11 @@ fn check_assembly_cycles(graph: &Graph<'_>, index: &Index) -> Result<(), StepErr
             top.2 += 1;
             if path.iter().any(|f| f.0 == child) {
                 let ids: Vec<String> = path.iter().map(|f| format!("#{}", f.0)).collect();
-                return Err(StepError::Cycle { at: graph.at(nauo), id: child, path: format!("{} → #{child}", ids.join(" → ")) });
+                return Err(StepError::Cycle {
+                    at: graph.at(nauo),
+                    id: child,
+                    path: format!("{} → #{child}", ids.join(" → ")),
+                });
             }
             if !done.contains(&child) {
                 path.push((child, kids(child), 0));
@@ -360,10 +397,7 @@ fn build_from(
             .children
             .get(&pd)
             .map(|occ| {
-                occ.iter()
-                    .rev()
-                    .filter_map(|&n| Some((n, graph.instances.get(&n)?.param(4)?.reference()?)))
-                    .collect()
+                occ.iter().rev().filter_map(|&n| Some((n, graph.instances.get(&n)?.param(4)?.reference()?))).collect()
             })
             .unwrap_or_default();
         let part = part_index(graph, index, pd, model_mm, tree, part_of);
@@ -378,14 +412,24 @@ fn build_from(
             Some((nauo, child)) => {
                 if stack.iter().any(|f| f.pd == child) {
                     let path = stack.iter().map(|f| format!("#{}", f.pd)).collect::<Vec<_>>().join(" → ");
-                    return Err(StepError::Cycle { at: graph.at(nauo), id: child, path: format!("{path} → #{child}") });
+                    return Err(StepError::Cycle {
+                        at: graph.at(nauo), id: child, path: format!("{path} → #{child}")
+                    });
                 }
                 if stack.len() >= budget.depth {
-                    return Err(StepError::Budget { at: graph.at(nauo), what: "assembly depth", limit: budget.depth as u64 });
+                    return Err(StepError::Budget {
+                        at: graph.at(nauo),
+                        what: "assembly depth",
+                        limit: budget.depth as u64,
+                    });
                 }
                 *nodes += 1;
                 if *nodes > MAX_NODES {
-                    return Err(StepError::Budget { at: graph.at(nauo), what: "placed product nodes", limit: MAX_NODES as u64 });
+                    return Err(StepError::Budget {
+                        at: graph.at(nauo),
+                        what: "placed product nodes",
+                        limit: MAX_NODES as u64,
+                    });
                 }
                 graph.get(nauo, child)?;
                 let child_reps = linked_reps(index, index.pd_reps.get(&child).map_or(&[][..], Vec::as_slice));

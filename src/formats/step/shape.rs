@@ -79,6 +79,13 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 }
             }
         }
+        // A colour every body shares is the part's colour (OCCT puts it on the part's shape label).
+        if part.colour.is_none() {
+            let first = part.solids.first().and_then(|s| s.colour);
+            if part.solids.iter().all(|s| s.colour.is_some() && s.colour == first) {
+                part.colour = first;
+            }
+        }
         part
     }
 
@@ -89,13 +96,16 @@ impl<'g, 'a> Mesher<'g, 'a> {
         let kind_name = inst.name().to_ascii_uppercase();
         let (kind, shells): (SolidKind, Vec<u64>) = match kind_name.as_str() {
             "MANIFOLD_SOLID_BREP" | "FACETED_BREP" => (SolidKind::Solid, refs(inst.param(1))),
+            "FACETED_BREP_SHAPE_REPRESENTATION" => return None,
             "BREP_WITH_VOIDS" => {
                 let mut s = refs(inst.param(1));
                 s.extend(list_refs(inst.param(2)));
                 (SolidKind::Solid, s)
             }
             "SHELL_BASED_SURFACE_MODEL" => (SolidKind::Shell, list_refs(inst.param(1))),
-            "CLOSED_SHELL" | "OPEN_SHELL" | "ORIENTED_CLOSED_SHELL" | "ORIENTED_OPEN_SHELL" => (SolidKind::Shell, vec![item]),
+            "CLOSED_SHELL" | "OPEN_SHELL" | "ORIENTED_CLOSED_SHELL" | "ORIENTED_OPEN_SHELL" => {
+                (SolidKind::Shell, vec![item])
+            }
             "TESSELLATED_SOLID" | "TESSELLATED_SHELL" => {
                 let kind = if kind_name == "TESSELLATED_SOLID" { SolidKind::Solid } else { SolidKind::Shell };
                 let mut solid = Solid { name, kind, ..Solid::default() };
@@ -105,7 +115,9 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 solid.colour = self.colours.get(&item).copied();
                 return Some(solid);
             }
-            "TRIANGULATED_FACE" | "COMPLEX_TRIANGULATED_FACE" | "TRIANGULATED_SURFACE_SET"
+            "TRIANGULATED_FACE"
+            | "COMPLEX_TRIANGULATED_FACE"
+            | "TRIANGULATED_SURFACE_SET"
             | "COMPLEX_TRIANGULATED_SURFACE_SET" => {
                 let mut solid = Solid { name, kind: SolidKind::Mesh, ..Solid::default() };
                 self.tessellated_into(item, &mut solid);
@@ -200,7 +212,21 @@ impl<'g, 'a> Mesher<'g, 'a> {
                         .map_err(|e| Unsupported(format!("kernel: {}", kernel_reason(&e))))?;
                     return Ok(Some(mesh));
                 }
-                "FACE" | "POLY_LOOP" => return fail(format!("face {name}")),
+                "FACE" => {
+                    // A faceted B-rep's face: no surface, its plane is the one its outer loop spans.
+                    let mut loops = Vec::new();
+                    for b in list_refs(inst.param(1)) {
+                        if let Some(l) = self.bound(b, tol)? {
+                            loops.push(l);
+                        }
+                    }
+                    let Some(plane) = loops.first().and_then(|l| loop_plane(&l.points)) else {
+                        return fail("FACE whose loop spans no plane");
+                    };
+                    let mesh = tessellate::mesh_face(&plane, !flip, &loops, tol)
+                        .map_err(|e| Unsupported(format!("kernel: {}", kernel_reason(&e))))?;
+                    return Ok(Some(mesh));
+                }
                 _ => return fail(format!("face {name}")),
             }
         }
@@ -375,13 +401,26 @@ impl<'g, 'a> Mesher<'g, 'a> {
         let mut v: Vec<(&String, &u32)> = self.failures.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let list: Vec<String> = v.iter().take(8).map(|(r, n)| format!("{n} × {r}")).collect();
-        Some(format!(
-            "{} of {} faces not meshed: {}",
-            self.faces - self.faces_meshed,
-            self.faces,
-            list.join("; ")
-        ))
+        Some(format!("{} of {} faces not meshed: {}", self.faces - self.faces_meshed, self.faces, list.join("; ")))
     }
+}
+
+/// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
+fn loop_plane(points: &[Point]) -> Option<tessellate::Surface> {
+    let n = points.len();
+    if n < 3 {
+        return None;
+    }
+    let mut normal = Point::new(0.0, 0.0, 0.0);
+    let mut centroid = Point::new(0.0, 0.0, 0.0);
+    for (i, p) in points.iter().enumerate() {
+        let q = points[(i + 1) % n];
+        normal =
+            normal.plus(Point::new((p.y - q.y) * (p.z + q.z), (p.z - q.z) * (p.x + q.x), (p.x - q.x) * (p.y + q.y)));
+        centroid = centroid.plus(*p);
+    }
+    let axes = placement::frame(centroid.scale(1.0 / n as f64), normal, None)?;
+    Some(tessellate::Surface::Plane(tessellate::Frame { origin: axes.origin, x: axes.x, y: axes.y, z: axes.z }))
 }
 
 /// Kernel errors without their numbers, so equal reasons are counted together.

@@ -68,10 +68,8 @@ fn si_prefix(p: &str) -> f64 {
 /// conversion-based `DEGREE`); radians when none does.
 pub fn angle_factor(graph: &Graph<'_>) -> f64 {
     for ctx in graph.all_of("GLOBAL_UNIT_ASSIGNED_CONTEXT") {
-        let Some(units) = graph
-            .instances
-            .get(&ctx)
-            .and_then(|i| i.record("GLOBAL_UNIT_ASSIGNED_CONTEXT")?.params.first()?.list())
+        let Some(units) =
+            graph.instances.get(&ctx).and_then(|i| i.record("GLOBAL_UNIT_ASSIGNED_CONTEXT")?.params.first()?.list())
         else {
             continue;
         };
