@@ -265,20 +265,20 @@ pub fn build(graph: &Graph<'_>, fallback_mm: Option<f64>, budget: &Budget) -> Re
         tree.roots.push(node);
     }
     if !any_body {
-        // Geometry no product owns (some AP242 tessellated files, bare shape representations): one root part
-        // per representation with bodies that no other representation links to.
-        for rep in representations(graph) {
-            if has_body(graph, rep) {
-                let scale = rep_mm(graph, rep).unwrap_or(model_mm) / model_mm;
-                let name = graph.instances[&rep].param(0).and_then(Param::string).map(|s| s.trim().to_owned());
-                let name = name.filter(|s| !s.is_empty()).unwrap_or_else(|| format!("#{rep}"));
-                tree.parts.push(PartSource { name: name.clone(), reps: vec![rep], scale });
-                tree.roots.push(Node {
-                    name,
-                    kind: NodeKind::Part,
-                    part: Some(tree.parts.len() - 1),
-                    ..Node::default()
-                });
+        // Geometry no product owns (some AP242 files, bare shape representations): all representations with
+        // bodies form one part — that of the only root product when there is one, as OpenCASCADE reads it.
+        let reps: Vec<u64> = representations(graph).into_iter().filter(|&r| has_body(graph, r)).collect();
+        if let Some(&first) = reps.first() {
+            let scale = rep_mm(graph, first).unwrap_or(model_mm) / model_mm;
+            let name = match tree.roots.as_slice() {
+                [only] => only.name.clone(),
+                _ => "STEP".to_owned(),
+            };
+            tree.parts.push(PartSource { name: name.clone(), reps, scale });
+            let part = Some(tree.parts.len() - 1);
+            match tree.roots.as_mut_slice() {
+                [only] if only.children.is_empty() => only.part = part,
+                _ => tree.roots.push(Node { name, kind: NodeKind::Part, part, ..Node::default() }),
             }
         }
     }
