@@ -24,7 +24,8 @@ fn parse_writes_model3d_for_an_inch_cube_inside_an_assembly() {
     let volume = m["volume"].as_f64().expect("volume");
     assert!((area - 9300.0186).abs() < 1e-3, "area {area}");
     assert!((volume - 61023.744).abs() < 1e-2, "volume {volume}");
-    assert!((m["boundingBox3d"]["maxX"].as_f64().expect("maxX") - 39.370078740157).abs() < 1e-9);
+    // Mesh positions are f32: the box agrees to their precision.
+    assert!((m["boundingBox3d"]["maxX"].as_f64().expect("maxX") - 39.370078740157).abs() < 1e-5);
     let root = &m["parts"][0];
     assert_eq!((root["name"].as_str(), root["kind"].as_str()), (Some("Part"), Some("assembly")));
     let cube = &root["children"][0];
