@@ -28,7 +28,7 @@ const FACES_MESHED: f64 = 0.99;
 const PER_FILE: Duration = Duration::from_secs(30);
 
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
-const FLOOR_FACES: usize = 117;
+const FLOOR_FACES: usize = 118;
 const FLOOR_AREA: usize = 99;
 
 #[derive(Default)]

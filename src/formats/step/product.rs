@@ -358,6 +358,42 @@ fn subtree_has_part(n: &Node) -> bool {
     false
 }
 
+/// The representations of a product definition (linked ones included) that hold bodies or geometric
+/// sets, in id order.
+fn components(graph: &Graph<'_>, index: &Index, pd: u64) -> Vec<u64> {
+    let direct = index.pd_reps.get(&pd).map_or(&[][..], Vec::as_slice);
+    linked_reps(index, direct)
+        .into_iter()
+        .filter(|&r| {
+            has_body(graph, r)
+                || rep_items(graph, r).iter().filter_map(Param::reference).any(|i| {
+                    graph.instances.get(&i).is_some_and(|i| i.is("GEOMETRIC_SET") || i.is("GEOMETRIC_CURVE_SET"))
+                })
+        })
+        .collect()
+}
+
+/// The part of one representation (created on first use; `None` without bodies, e.g. a wireframe set).
+fn rep_part(
+    graph: &Graph<'_>,
+    rep: u64,
+    name: &str,
+    model_mm: f64,
+    tree: &mut Tree,
+    part_of: &mut HashMap<u64, Option<usize>>,
+) -> Option<usize> {
+    if let Some(&p) = part_of.get(&rep) {
+        return p;
+    }
+    let p = has_body(graph, rep).then(|| {
+        let scale = rep_mm(graph, rep).unwrap_or(model_mm) / model_mm;
+        tree.parts.push(PartSource { name: name.to_owned(), reps: vec![rep], scale });
+        tree.parts.len() - 1
+    });
+    part_of.insert(rep, p);
+    p
+}
+
 /// The part index of a product definition (created on first use; `None` without bodies).
 fn part_index(
     graph: &Graph<'_>,
@@ -400,9 +436,24 @@ fn build_from(
                 occ.iter().rev().filter_map(|&n| Some((n, graph.instances.get(&n)?.param(4)?.reference()?))).collect()
             })
             .unwrap_or_default();
-        let part = part_index(graph, index, pd, model_mm, tree, part_of);
-        let kind = if pending.is_empty() { NodeKind::Part } else { NodeKind::Assembly };
-        Frame { pd, node: Node { name: product_name(graph, pd), kind, transform, part, ..Node::default() }, pending }
+        let name = product_name(graph, pd);
+        // Several linked representations with shape content are one component each (as OpenCASCADE
+        // reads them: a solid beside a surface set makes the product an assembly of two parts).
+        let comps = components(graph, index, pd);
+        let (part, children) = if comps.len() >= 2 {
+            let children = comps
+                .iter()
+                .map(|&rep| {
+                    let part = rep_part(graph, rep, &name, model_mm, tree, part_of);
+                    Node { name: name.clone(), kind: NodeKind::Part, part, ..Node::default() }
+                })
+                .collect();
+            (None, children)
+        } else {
+            (part_index(graph, index, pd, model_mm, tree, part_of), Vec::new())
+        };
+        let kind = if pending.is_empty() && children.is_empty() { NodeKind::Part } else { NodeKind::Assembly };
+        Frame { pd, node: Node { name, kind, transform, part, children, ..Node::default() }, pending }
     };
     let mut stack = vec![new_frame(root, Affine::IDENTITY, tree, part_of)];
     *nodes += 1;
