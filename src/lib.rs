@@ -13,6 +13,6 @@ pub mod result;
 pub mod server;
 pub mod sniff;
 pub mod store;
+pub mod tessellate;
 pub mod webhook;
 pub mod worker;
-pub mod tessellate;

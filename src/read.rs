@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::formats::dxf::{self, DxfError};
+use crate::formats::step::{self, StepError};
 use crate::formats::stl::{self, StlError};
 use crate::model::{Document, FileFormat};
 use crate::sniff::{self, SniffError, Sniffed};
@@ -22,6 +23,8 @@ pub enum ReadError {
     Dxf(#[from] DxfError),
     #[error("STL: {0}")]
     Stl(#[from] StlError),
+    #[error("STEP: {0}")]
+    Step(#[from] StepError),
     #[error("{path}: {source}")]
     Io { path: String, source: std::io::Error },
 }
@@ -32,7 +35,7 @@ impl ReadError {
         match self {
             ReadError::Sniff(e) => !e.is_io(),
             ReadError::NoReader(_) => true,
-            ReadError::Dxf(_) | ReadError::Stl(_) => false,
+            ReadError::Dxf(_) | ReadError::Stl(_) | ReadError::Step(_) => false,
             ReadError::Io { .. } => false,
         }
     }
@@ -49,7 +52,7 @@ impl ReadError {
 
 /// Whether this build has a reader for `format` (the others are recognised and refused as unsupported).
 pub fn has_reader(format: FileFormat) -> bool {
-    matches!(format, FileFormat::Dxf | FileFormat::Stl)
+    matches!(format, FileFormat::Dxf | FileFormat::Stl | FileFormat::Step)
 }
 
 /// Reads a whole input held in memory.
@@ -58,6 +61,7 @@ pub fn read_bytes(bytes: &[u8]) -> Result<Document, ReadError> {
     match sniffed.format {
         FileFormat::Dxf => Ok(dxf::read(bytes)?),
         FileFormat::Stl => Ok(stl::read(bytes)?),
+        FileFormat::Step => Ok(step::read(bytes)?),
         _ => Err(ReadError::NoReader(Box::new(sniffed))),
     }
 }

@@ -174,6 +174,7 @@ fn clamp() -> Document {
             ],
         }],
         tessellation: None,
+        ..Model3d::default()
     });
     doc
 }

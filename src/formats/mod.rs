@@ -1,6 +1,7 @@
 //! One folder per input format; each reader turns bytes into a [`crate::model::Document`] and nothing else.
 
 pub mod dxf;
+pub mod step;
 pub mod stl;
 
 use std::fmt;

@@ -108,6 +108,10 @@ pub struct Model3d {
     pub parts: Vec<PartDef>,
     pub roots: Vec<Node>,
     pub tessellation: Option<Tessellation>,
+    /// STEP: the first `FILE_SCHEMA` entry as written (`AUTOMOTIVE_DESIGN { 1 0 10303 214 1 1 1 1 }`).
+    pub schema: Option<String>,
+    /// STEP: `FILE_NAME`'s originating system (the preprocessor when blank).
+    pub originating_system: Option<String>,
 }
 
 /// Measures of a set of triangles, in the coordinates they were measured in.

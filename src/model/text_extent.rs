@@ -56,7 +56,9 @@ fn line_box(t: &TextGeom, face: &Face) -> Option<[Point; 4]> {
     let width = match t.halign {
         // The reader stretched fit/aligned text between its two points through the width factor of the
         // estimate: that span is the width whatever the font.
-        HAlign::Fit | HAlign::Aligned => super::measure::TEXT_CHAR_WIDTH * h.abs() * t.width_factor * text.chars().count() as f64,
+        HAlign::Fit | HAlign::Aligned => {
+            super::measure::TEXT_CHAR_WIDTH * h.abs() * t.width_factor * text.chars().count() as f64
+        }
         _ => face.advance_sum(text) * scale * t.width_factor,
     };
     let baseline = face.baseline() * scale;

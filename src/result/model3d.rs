@@ -47,6 +47,13 @@ pub fn model3d(m: &Model3d) -> (Value, Totals) {
             json!({ "chordTolerance": num(tess.chord_tolerance), "angleToleranceDeg": num(tess.angle_tolerance_deg) }),
         );
     }
+    // STEP header facts (absent for STL).
+    if let Some(schema) = &m.schema {
+        out.insert("schema".into(), Value::from(schema.clone()));
+    }
+    if let Some(system) = &m.originating_system {
+        out.insert("originatingSystem".into(), Value::from(system.clone()));
+    }
     out.insert("parts".into(), Value::Array(parts));
     (Value::Object(out), walk.totals)
 }

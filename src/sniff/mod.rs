@@ -21,6 +21,7 @@ use std::path::Path;
 use crate::model::{FileFormat, Source};
 
 pub use dwg::release_name;
+pub use step::application_protocol as step_application_protocol;
 
 /// The most bytes any sniff entry point reads (head window + tail window).
 pub const MAX_SNIFF_BYTES: u64 = 64 * 1024;

@@ -143,6 +143,7 @@ fn previews(doc: &Document, (width, height): (u32, u32)) -> Vec<Vec<u8>> {
 /// found (the reader's own messages quote them).
 fn unreadable_message(e: &ReadError) -> String {
     use crate::formats::dxf::DxfError;
+    use crate::formats::step::StepError;
     use crate::formats::stl::StlError;
     match e {
         ReadError::Sniff(SniffError::Unrecognised { .. }) => {
@@ -167,6 +168,21 @@ fn unreadable_message(e: &ReadError) -> String {
             format!("Invalid STL at {pos}: expected {expected}.")
         }
         ReadError::Stl(e @ (StlError::Truncated { .. } | StlError::UnexpectedEof { .. })) => format!("The STL {e}."),
+        // Syntax and number errors quote the token found; the rest name only positions, ids and limits.
+        ReadError::Step(StepError::Syntax { at, expected, .. }) => {
+            format!("Invalid STEP at {at}: expected {expected}.")
+        }
+        ReadError::Step(StepError::BadNumber { at, expected, .. }) => {
+            format!("Invalid STEP number at {at}: expected {expected}.")
+        }
+        ReadError::Step(
+            e @ (StepError::Truncated { .. }
+            | StepError::Duplicate { .. }
+            | StepError::Budget { .. }
+            | StepError::Cycle { .. }
+            | StepError::Dangling { .. }
+            | StepError::NoData { .. }),
+        ) => format!("{e}."),
     }
 }
 

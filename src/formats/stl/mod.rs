@@ -156,6 +156,7 @@ fn model(name: Option<String>, solid: Solid, colour: Option<Rgba>) -> Model3d {
         parts: vec![PartDef { name: name.clone(), solids: vec![solid], colour }],
         roots: vec![Node { name, kind: NodeKind::Part, part: Some(0), ..Node::default() }],
         tessellation: None,
+        ..Model3d::default()
     }
 }
 

@@ -1,0 +1,498 @@
+//! Bodies to meshes (formats.md §6 "B-rep chain"): solids, shells and faces of a part's representations
+//! walked down to edges; every `EDGE_CURVE` is discretised once ([`crate::tessellate::discretise_edge`])
+//! and its points reused by both faces that share it, so the assembled mesh is watertight; faces are
+//! meshed by [`crate::tessellate::mesh_face`] from their bounds. A face that cannot be meshed (unknown
+//! surface, damaged loop, kernel refusal) is counted in `Solid::faces_without_mesh` with its reason and
+//! never stops the part. AP242 triangulated faces are used as they are.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use super::geometry::{Geometry, Unsupported};
+use super::graph::Graph;
+use super::parser::{Instance, Param};
+use super::placement;
+use super::product::{BODY_ITEMS, PartSource};
+use crate::model::{BBox3, FaceMesh, PartDef, Point, Rgba, Solid, SolidKind};
+use crate::tessellate::{self, FaceLoop, Tolerance};
+
+/// Nesting of oriented shells and faces accepted (an oriented face of an oriented face …).
+const MAX_ORIENTED_DEPTH: usize = 4;
+/// Most entities the bounding-box pre-walk of one part visits.
+const MAX_BBOX_VISITS: usize = 20_000_000;
+
+type Geo<T> = Result<T, Unsupported>;
+
+fn fail<T>(what: impl Into<String>) -> Geo<T> {
+    Err(Unsupported(what.into()))
+}
+
+pub struct Mesher<'g, 'a> {
+    geo: Geometry<'g, 'a>,
+    colours: &'g HashMap<u64, Rgba>,
+    /// Edge points by `EDGE_CURVE` id, from its start vertex to its end vertex.
+    edges: HashMap<u64, Result<Rc<Vec<Point>>, Unsupported>>,
+    /// Faces not meshed, by reason.
+    pub failures: BTreeMap<String, u32>,
+    pub faces: u64,
+    pub faces_meshed: u64,
+}
+
+impl<'g, 'a> Mesher<'g, 'a> {
+    pub fn new(graph: &'g Graph<'a>, angle: f64, colours: &'g HashMap<u64, Rgba>) -> Mesher<'g, 'a> {
+        Mesher {
+            geo: Geometry { graph, angle },
+            colours,
+            edges: HashMap::new(),
+            failures: BTreeMap::new(),
+            faces: 0,
+            faces_meshed: 0,
+        }
+    }
+
+    fn graph(&self) -> &'g Graph<'a> {
+        self.geo.graph
+    }
+
+    fn inst(&self, id: u64) -> Geo<&'g Instance<'a>> {
+        match self.graph().instances.get(&id) {
+            Some(i) => Ok(i),
+            None => fail(format!("reference to undefined #{id}")),
+        }
+    }
+
+    /// Meshes one part; `chord` is the chord tolerance in model units.
+    pub fn part(&mut self, src: &PartSource, chord: f64) -> PartDef {
+        let tol = Tolerance { chord: chord / src.scale, angle: 0.5 };
+        let mut part = PartDef { name: src.name.clone(), solids: Vec::new(), colour: None };
+        for &rep in &src.reps {
+            part.colour = part.colour.or_else(|| self.colours.get(&rep).copied());
+            for item in body_items(self.graph(), rep) {
+                if let Some(mut solid) = self.body(item, &tol) {
+                    if src.scale != 1.0 {
+                        let s = src.scale as f32;
+                        for f in &mut solid.faces {
+                            f.positions.iter_mut().for_each(|p| *p = p.map(|c| c * s));
+                        }
+                    }
+                    part.solids.push(solid);
+                }
+            }
+        }
+        // A colour every body shares is the part's colour (OCCT puts it on the part's shape label).
+        if part.colour.is_none() {
+            let first = part.solids.first().and_then(|s| s.colour);
+            if part.solids.iter().all(|s| s.colour.is_some() && s.colour == first) {
+                part.colour = first;
+            }
+        }
+        part
+    }
+
+    /// One body item as a solid (kind by type), or `None` for items that are not bodies.
+    fn body(&mut self, item: u64, tol: &Tolerance) -> Option<Solid> {
+        let inst = self.graph().instances.get(&item)?;
+        let name = inst.param(0).and_then(Param::string).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let kind_name = inst.name().to_ascii_uppercase();
+        let (kind, shells): (SolidKind, Vec<u64>) = match kind_name.as_str() {
+            "MANIFOLD_SOLID_BREP" | "FACETED_BREP" => (SolidKind::Solid, refs(inst.param(1))),
+            "FACETED_BREP_SHAPE_REPRESENTATION" => return None,
+            "BREP_WITH_VOIDS" => {
+                let mut s = refs(inst.param(1));
+                s.extend(list_refs(inst.param(2)));
+                (SolidKind::Solid, s)
+            }
+            "SHELL_BASED_SURFACE_MODEL" => (SolidKind::Shell, list_refs(inst.param(1))),
+            "CLOSED_SHELL" | "OPEN_SHELL" | "ORIENTED_CLOSED_SHELL" | "ORIENTED_OPEN_SHELL" => {
+                (SolidKind::Shell, vec![item])
+            }
+            "TESSELLATED_SOLID" | "TESSELLATED_SHELL" => {
+                let kind = if kind_name == "TESSELLATED_SOLID" { SolidKind::Solid } else { SolidKind::Shell };
+                let mut solid = Solid { name, kind, ..Solid::default() };
+                for f in list_refs(inst.param(1)) {
+                    self.tessellated_into(f, &mut solid);
+                }
+                solid.colour = self.colours.get(&item).copied();
+                return Some(solid);
+            }
+            "TRIANGULATED_FACE"
+            | "COMPLEX_TRIANGULATED_FACE"
+            | "TRIANGULATED_SURFACE_SET"
+            | "COMPLEX_TRIANGULATED_SURFACE_SET" => {
+                let mut solid = Solid { name, kind: SolidKind::Mesh, ..Solid::default() };
+                self.tessellated_into(item, &mut solid);
+                return Some(solid);
+            }
+            "ADVANCED_FACE" | "FACE_SURFACE" => {
+                let mut solid = Solid { name, kind: SolidKind::Shell, ..Solid::default() };
+                self.face_into(item, false, tol, &mut solid);
+                return Some(solid);
+            }
+            _ => return None,
+        };
+        let mut solid = Solid { name, kind, ..Solid::default() };
+        solid.colour = self.colours.get(&item).copied();
+        for shell in shells {
+            solid.colour = solid.colour.or_else(|| self.colours.get(&shell).copied());
+            match self.shell_faces(shell) {
+                Ok(faces) => {
+                    for (face, flip) in faces {
+                        self.face_into(face, flip, tol, &mut solid);
+                    }
+                }
+                Err(e) => self.count_failure(&e, 1, &mut solid),
+            }
+        }
+        Some(solid)
+    }
+
+    fn count_failure(&mut self, e: &Unsupported, faces: u32, solid: &mut Solid) {
+        *self.failures.entry(e.0.clone()).or_default() += faces;
+        self.faces += u64::from(faces);
+        solid.faces_without_mesh += faces;
+    }
+
+    /// The faces of a shell with whether each is used reversed.
+    fn shell_faces(&self, shell: u64) -> Geo<Vec<(u64, bool)>> {
+        let mut id = shell;
+        let mut flip = false;
+        for _ in 0..MAX_ORIENTED_DEPTH {
+            let inst = self.inst(id)?;
+            let name = inst.name().to_ascii_uppercase();
+            if name.starts_with("ORIENTED_") {
+                flip ^= inst.param(3).and_then(Param::logical) == Some(false);
+                id = inst.param(2).and_then(Param::reference).unwrap_or(0);
+                continue;
+            }
+            return match name.as_str() {
+                "CLOSED_SHELL" | "OPEN_SHELL" | "CONNECTED_FACE_SET" => {
+                    Ok(list_refs(inst.param(1)).into_iter().map(|f| (f, flip)).collect())
+                }
+                _ => fail(format!("shell {name}")),
+            };
+        }
+        fail("oriented shell nesting")
+    }
+
+    /// Meshes one face into `solid` (or counts why not).
+    fn face_into(&mut self, face: u64, flip: bool, tol: &Tolerance, solid: &mut Solid) {
+        match self.face(face, flip, tol) {
+            Ok(Some(mut mesh)) => {
+                self.faces += 1;
+                self.faces_meshed += 1;
+                mesh.colour = self.colours.get(&face).copied();
+                solid.faces.push(mesh);
+            }
+            Ok(None) => {}
+            Err(e) => self.count_failure(&e, 1, solid),
+        }
+    }
+
+    fn face(&mut self, face: u64, flip: bool, tol: &Tolerance) -> Geo<Option<FaceMesh>> {
+        let mut id = face;
+        let mut flip = flip;
+        for _ in 0..MAX_ORIENTED_DEPTH {
+            let inst = self.inst(id)?;
+            let name = inst.name().to_ascii_uppercase();
+            match name.as_str() {
+                "ORIENTED_FACE" => {
+                    flip ^= inst.param(3).and_then(Param::logical) == Some(false);
+                    id = inst.param(2).and_then(Param::reference).unwrap_or(0);
+                }
+                "ADVANCED_FACE" | "FACE_SURFACE" => {
+                    let same_sense = inst.param(3).and_then(Param::logical).unwrap_or(true);
+                    let surface = self.geo.surface(inst.param(2).and_then(Param::reference).unwrap_or(0))?;
+                    let mut loops = Vec::new();
+                    for b in list_refs(inst.param(1)) {
+                        if let Some(l) = self.bound(b, tol)? {
+                            loops.push(l);
+                        }
+                    }
+                    let mesh = tessellate::mesh_face(&surface, same_sense != flip, &loops, tol)
+                        .map_err(|e| Unsupported(format!("kernel: {}", kernel_reason(&e))))?;
+                    return Ok(Some(mesh));
+                }
+                "FACE" => {
+                    // A faceted B-rep's face: no surface, its plane is the one its outer loop spans.
+                    let mut loops = Vec::new();
+                    for b in list_refs(inst.param(1)) {
+                        if let Some(l) = self.bound(b, tol)? {
+                            loops.push(l);
+                        }
+                    }
+                    let Some(plane) = loops.first().and_then(|l| loop_plane(&l.points)) else {
+                        return fail("FACE whose loop spans no plane");
+                    };
+                    let mesh = tessellate::mesh_face(&plane, !flip, &loops, tol)
+                        .map_err(|e| Unsupported(format!("kernel: {}", kernel_reason(&e))))?;
+                    return Ok(Some(mesh));
+                }
+                _ => return fail(format!("face {name}")),
+            }
+        }
+        fail("oriented face nesting")
+    }
+
+    /// A face bound as a closed polyline in its traversal order (`None` for a vertex loop: an apex).
+    fn bound(&mut self, bound: u64, tol: &Tolerance) -> Geo<Option<FaceLoop>> {
+        let inst = self.inst(bound)?;
+        if !inst.is("FACE_BOUND") && !inst.is("FACE_OUTER_BOUND") {
+            return fail(format!("bound {}", inst.name()));
+        }
+        let forward = inst.param(2).and_then(Param::logical).unwrap_or(true);
+        let lp = self.inst(inst.param(1).and_then(Param::reference).unwrap_or(0))?;
+        let mut points: Vec<Point> = Vec::new();
+        match lp.name().to_ascii_uppercase().as_str() {
+            "EDGE_LOOP" => {
+                for oe in list_refs(lp.param(1)) {
+                    let oe_inst = self.inst(oe)?;
+                    if !oe_inst.is("ORIENTED_EDGE") {
+                        return fail(format!("loop edge {}", oe_inst.name()));
+                    }
+                    let along = oe_inst.param(4).and_then(Param::logical).unwrap_or(true);
+                    let edge = oe_inst.param(3).and_then(Param::reference).unwrap_or(0);
+                    let pts = self.edge(edge, tol)?;
+                    let n = pts.len().saturating_sub(1);
+                    if along {
+                        points.extend(pts.iter().take(n));
+                    } else {
+                        points.extend(pts.iter().rev().take(n));
+                    }
+                }
+            }
+            "POLY_LOOP" => {
+                for q in list_refs(lp.param(1)) {
+                    match placement::point(self.graph(), q) {
+                        Some(p) => points.push(p),
+                        None => return fail("unreadable POLY_LOOP point"),
+                    }
+                }
+                if points.len() > 1 && points.first() == points.last() {
+                    points.pop();
+                }
+            }
+            "VERTEX_LOOP" => return Ok(None),
+            other => return fail(format!("loop {other}")),
+        }
+        if !forward {
+            points.reverse();
+        }
+        Ok(Some(FaceLoop { points }))
+    }
+
+    /// The points of an `EDGE_CURVE`, start vertex to end vertex, computed once.
+    fn edge(&mut self, edge: u64, tol: &Tolerance) -> Geo<Rc<Vec<Point>>> {
+        if let Some(done) = self.edges.get(&edge) {
+            return done.clone();
+        }
+        let result = self.discretise(edge, tol).map(Rc::new);
+        self.edges.insert(edge, result.clone());
+        result
+    }
+
+    fn discretise(&self, edge: u64, tol: &Tolerance) -> Geo<Vec<Point>> {
+        let inst = self.inst(edge)?;
+        let Some(rec) = inst.record("EDGE_CURVE") else { return fail(format!("edge {}", inst.name())) };
+        let vertex = |i: usize| {
+            rec.params
+                .get(i)
+                .and_then(Param::reference)
+                .and_then(|v| self.graph().instances.get(&v)?.record("VERTEX_POINT")?.params.get(1)?.reference())
+                .and_then(|p| placement::point(self.graph(), p))
+        };
+        let (Some(start), Some(end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
+        let curve = self.geo.curve(rec.params.get(3).and_then(Param::reference).unwrap_or(0))?;
+        let same_sense = rec.params.get(4).and_then(Param::logical).unwrap_or(true);
+        tessellate::discretise_edge(&curve, start, end, same_sense, tol)
+            .map_err(|e| Unsupported(format!("kernel (edge): {}", kernel_reason(&e))))
+    }
+
+    /// An AP242 triangulated face or surface set, used as it is.
+    fn tessellated_into(&mut self, id: u64, solid: &mut Solid) {
+        match self.triangulated(id) {
+            Ok(mut mesh) => {
+                self.faces += 1;
+                self.faces_meshed += 1;
+                mesh.colour = self.colours.get(&id).copied();
+                solid.faces.push(mesh);
+            }
+            Err(e) => self.count_failure(&e, 1, solid),
+        }
+    }
+
+    fn triangulated(&self, id: u64) -> Geo<FaceMesh> {
+        let inst = self.inst(id)?;
+        let name = inst.name().to_ascii_uppercase();
+        // Faces carry a geometric link before pnindex; surface sets do not.
+        let shift = usize::from(name.ends_with("_FACE"));
+        let coords = self.coordinates(inst.param(1).and_then(Param::reference).unwrap_or(0))?;
+        let pnindex: Vec<i64> = list_ints(inst.param(4 + shift));
+        let resolve = |i: i64| -> Option<usize> {
+            let i = usize::try_from(i).ok()?.checked_sub(1)?;
+            let c = if pnindex.is_empty() { i } else { usize::try_from(*pnindex.get(i)?).ok()?.checked_sub(1)? };
+            (c < coords.len()).then_some(c)
+        };
+        let mut tris: Vec<[usize; 3]> = Vec::new();
+        let mut push = |a: i64, b: i64, c: i64| {
+            if a == b || b == c || a == c {
+                return; // degenerate: a strip restart
+            }
+            if let (Some(a), Some(b), Some(c)) = (resolve(a), resolve(b), resolve(c)) {
+                tris.push([a, b, c]);
+            }
+        };
+        if name.starts_with("COMPLEX_") {
+            for strip in inst.param(5 + shift).and_then(Param::list).unwrap_or(&[]) {
+                let s = list_ints(Some(strip));
+                for k in 0..s.len().saturating_sub(2) {
+                    if k % 2 == 0 { push(s[k], s[k + 1], s[k + 2]) } else { push(s[k + 1], s[k], s[k + 2]) }
+                }
+            }
+            for fan in inst.param(6 + shift).and_then(Param::list).unwrap_or(&[]) {
+                let f = list_ints(Some(fan));
+                for k in 1..f.len().saturating_sub(1) {
+                    push(f[0], f[k], f[k + 1]);
+                }
+            }
+        } else {
+            for t in inst.param(5 + shift).and_then(Param::list).unwrap_or(&[]) {
+                let t = list_ints(Some(t));
+                if let [a, b, c] = t[..] {
+                    push(a, b, c);
+                }
+            }
+        }
+        if tris.is_empty() {
+            return fail("triangulated face without triangles");
+        }
+        // Compact to the coordinates this face uses.
+        let mut local: HashMap<usize, u32> = HashMap::new();
+        let mut mesh = FaceMesh::default();
+        for t in tris {
+            let mut idx = [0u32; 3];
+            for (k, c) in t.into_iter().enumerate() {
+                idx[k] = *local.entry(c).or_insert_with(|| {
+                    let p = coords[c];
+                    mesh.positions.push([p.x as f32, p.y as f32, p.z as f32]);
+                    (mesh.positions.len() - 1) as u32
+                });
+            }
+            mesh.indices.push(idx);
+        }
+        Ok(mesh)
+    }
+
+    /// `COORDINATES_LIST('', n, ((x,y,z), …))`.
+    fn coordinates(&self, id: u64) -> Geo<Vec<Point>> {
+        let inst = self.inst(id)?;
+        let Some(list) = inst.record("COORDINATES_LIST").and_then(|r| r.params.get(2)?.list()) else {
+            return fail("unreadable COORDINATES_LIST");
+        };
+        list.iter()
+            .map(|p| p.list().and_then(placement::triple).ok_or_else(|| Unsupported("coordinate triple".into())))
+            .collect()
+    }
+
+    /// The reasons faces were not meshed, most frequent first (for the document's warnings).
+    pub fn failure_summary(&self) -> Option<String> {
+        if self.failures.is_empty() {
+            return None;
+        }
+        let mut v: Vec<(&String, &u32)> = self.failures.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let list: Vec<String> = v.iter().take(8).map(|(r, n)| format!("{n} × {r}")).collect();
+        Some(format!("{} of {} faces not meshed: {}", self.faces - self.faces_meshed, self.faces, list.join("; ")))
+    }
+}
+
+/// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
+fn loop_plane(points: &[Point]) -> Option<tessellate::Surface> {
+    let n = points.len();
+    if n < 3 {
+        return None;
+    }
+    let mut normal = Point::new(0.0, 0.0, 0.0);
+    let mut centroid = Point::new(0.0, 0.0, 0.0);
+    for (i, p) in points.iter().enumerate() {
+        let q = points[(i + 1) % n];
+        normal =
+            normal.plus(Point::new((p.y - q.y) * (p.z + q.z), (p.z - q.z) * (p.x + q.x), (p.x - q.x) * (p.y + q.y)));
+        centroid = centroid.plus(*p);
+    }
+    let axes = placement::frame(centroid.scale(1.0 / n as f64), normal, None)?;
+    Some(tessellate::Surface::Plane(tessellate::Frame { origin: axes.origin, x: axes.x, y: axes.y, z: axes.z }))
+}
+
+/// Kernel errors without their numbers, so equal reasons are counted together.
+fn kernel_reason(e: &tessellate::TessError) -> String {
+    let s = e.to_string();
+    s.split(|c: char| c.is_ascii_digit() || c == '(').next().unwrap_or(&s).trim().to_owned()
+}
+
+fn refs(p: Option<&Param<'_>>) -> Vec<u64> {
+    p.and_then(Param::reference).into_iter().collect()
+}
+
+fn list_refs(p: Option<&Param<'_>>) -> Vec<u64> {
+    p.and_then(Param::list).map(|l| l.iter().filter_map(Param::reference).collect()).unwrap_or_default()
+}
+
+fn list_ints(p: Option<&Param<'_>>) -> Vec<i64> {
+    p.and_then(Param::list).map(|l| l.iter().filter_map(Param::int).collect()).unwrap_or_default()
+}
+
+/// The body items of a representation, in order.
+pub fn body_items(graph: &Graph<'_>, rep: u64) -> Vec<u64> {
+    let Some(inst) = graph.instances.get(&rep) else { return Vec::new() };
+    let items = inst.records.iter().find_map(|r| r.params.get(1).and_then(Param::list)).unwrap_or(&[]);
+    items
+        .iter()
+        .filter_map(Param::reference)
+        .filter(|id| graph.instances.get(id).is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n))))
+        .collect()
+}
+
+/// The box of a part's vertices, polygon points and triangulation coordinates (part units), from a bounded
+/// walk of everything its body items reference. It sets the chord tolerance before anything is meshed.
+pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
+    let mut bbox = BBox3::EMPTY;
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut stack: Vec<u64> = src.reps.iter().flat_map(|&r| body_items(graph, r)).collect();
+    while let Some(id) = stack.pop() {
+        if seen.len() > MAX_BBOX_VISITS || !seen.insert(id) {
+            continue;
+        }
+        let Some(inst) = graph.instances.get(&id) else { continue };
+        let name = inst.name().to_ascii_uppercase();
+        match name.as_str() {
+            "VERTEX_POINT" => {
+                if let Some(p) = inst.param(1).and_then(Param::reference).and_then(|p| placement::point(graph, p)) {
+                    bbox.add_point(p);
+                }
+                continue;
+            }
+            "POLY_LOOP" => {
+                for q in list_refs(inst.param(1)) {
+                    if let Some(p) = placement::point(graph, q) {
+                        bbox.add_point(p);
+                    }
+                }
+                continue;
+            }
+            "COORDINATES_LIST" => {
+                for t in inst.param(2).and_then(Param::list).unwrap_or(&[]) {
+                    if let Some(p) = t.list().and_then(placement::triple) {
+                        bbox.add_point(p);
+                    }
+                }
+                continue;
+            }
+            // Geometry below a face or edge adds no vertices.
+            "FACE_SURFACE" | "EDGE_CURVE" => {}
+            _ if name.ends_with("_SURFACE") || name.ends_with("CURVE") => continue,
+            _ => {}
+        }
+        inst.for_each_ref(|r| stack.push(r));
+    }
+    bbox
+}
