@@ -78,7 +78,11 @@ fn sync_wait_returns_the_result_delete_removes_everything_and_other_keys_see_not
     assert_eq!(doc["job_id"], doc["jobId"]);
     assert_eq!(doc["fileSize"], cube.len() as u64);
     assert!(doc["completedAt"].is_string());
-    assert!(doc["imageUrl"].is_null(), "3D models have no preview yet");
+    assert!(
+        doc["imageUrl"].as_str().is_some_and(|u| u.contains("/v1/previews/job_")),
+        "a 3D model's preview is its shaded view: {}",
+        doc["imageUrl"]
+    );
 
     let old = srv.upload(&key, "gear.dxf", &gear, "?wait=true&schema=2024-01").json();
     assert!(old["vectorJson"].is_array(), "the schema asked for at upload");

@@ -24,10 +24,10 @@ fn step_upload_poll_result_and_3d_preview() {
     assert_eq!((job["status"].as_str(), job["format"].as_str()), (Some("COMPLETED"), Some("STEP")), "{job}");
 
     let doc = srv.get(&format!("/v1/jobs/{id}/result?schema=2024-01"), Some(&key)).json();
-    let model = &doc["metadata"]["model3d"];
+    let model = &doc["model3d"];
     // OpenCASCADE reads two parts (a cube and a cylinder) from this file.
     assert_eq!(model["parts"].as_array().map(Vec::len), Some(2), "{model}");
-    assert!(model["triangles"].as_u64().is_some_and(|t| t > 12), "{model}");
+    assert!(model["triangleCount"].as_u64().is_some_and(|t| t > 12), "{model}");
     assert!(!srv.data().join("jobs").join(&id).join("original").exists(), "original gone after retrieval");
 
     let image = srv.get(&format!("/v1/jobs/{id}/image"), Some(&key)).json();

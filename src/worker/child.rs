@@ -127,10 +127,16 @@ fn serialise(doc: &Document, request: &RequestHeader, duration_ms: u64) -> Vec<V
         .collect()
 }
 
-/// One PNG per emitted sheet, in the result's sheet order; empty for a sheet with nothing 2D to draw.
+/// One PNG per emitted sheet, in the result's sheet order (empty for a sheet with nothing to draw), or the
+/// one shaded view of a 3D model.
 fn previews(doc: &Document, (width, height): (u32, u32)) -> Vec<Vec<u8>> {
     let clamp = |v: u32| v.clamp(render::MIN_SIDE, render::MAX_SIDE);
-    result::emitted_sheet_indices(doc)
+    let mut sheets = result::emitted_sheet_indices(doc);
+    // A 3D model has no sheets; its one preview is the shaded view (the first and only image URL).
+    if sheets.is_empty() && doc.model3d.is_some() {
+        sheets.push(0);
+    }
+    sheets
         .into_iter()
         .map(|sheet| {
             let opts = RenderOptions { width: clamp(width), height: clamp(height), sheet, ..RenderOptions::default() };
