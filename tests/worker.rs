@@ -134,7 +134,9 @@ fn an_stl_parses_in_both_schemas() {
     let v2: serde_json::Value = serde_json::from_slice(&out.results[1].1).unwrap();
     assert_eq!(v2["schemaVersion"], "2.0.0");
     assert_eq!(v2["file"]["format"], "STL");
-    assert!(out.previews.iter().all(Vec::is_empty), "3D documents have no preview yet");
+    // A 3D model has no sheets: its one preview is the shaded view.
+    assert_eq!(out.previews.len(), 1, "one shaded view");
+    assert!(out.previews[0].starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
     assert_no_children();
 }
 

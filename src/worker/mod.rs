@@ -82,7 +82,8 @@ pub struct WorkOutput {
     /// server fills signed ones.
     pub results: Vec<(Schema, Vec<u8>)>,
     /// One PNG per emitted sheet (`result::emitted_sheet_indices` order) when previews were asked for; an
-    /// empty vector for a sheet with nothing 2D to draw (3D documents have no preview yet).
+    /// empty vector for a sheet with nothing to draw. A 3D model has no sheets: its one preview is the
+    /// shaded view.
     pub previews: Vec<Vec<u8>>,
     /// Entities over all sheets.
     pub entity_count: u64,
