@@ -156,7 +156,7 @@ impl Store {
     pub fn create_job(&self, actor: &str, new: &NewJob<'_>, now: i64) -> Result<Job> {
         let id = format!("job_{}", random_base62(24)?);
         let (_, _, period) = time::month_of(now);
-        self.write(|tx| {
+        self.write_job(|tx| {
             tx.execute(
                 "INSERT INTO jobs (id, account_id, key_id, created_at, status, file_name, file_size, format,
                                    webhook_url, result_schema, updated_at, expires_at)
@@ -223,20 +223,22 @@ impl Store {
     /// PENDING → PROCESSING. False when the job is gone or not pending (deleted meanwhile, or a duplicate
     /// queue entry), and then the runner leaves it alone.
     pub fn start_job(&self, id: &str, now: i64) -> Result<bool> {
-        let changed = self
-            .conn
-            .prepare_cached(
-                "UPDATE jobs SET status = 'PROCESSING', started_at = ?2, updated_at = ?2, attempts = attempts + 1
-             WHERE id = ?1 AND status = 'PENDING'",
-            )?
-            .execute(params![id, now])?;
+        let changed = self.job_statements(|| {
+            Ok(self
+                .conn
+                .prepare_cached(
+                    "UPDATE jobs SET status = 'PROCESSING', started_at = ?2, updated_at = ?2, attempts = attempts + 1
+                 WHERE id = ?1 AND status = 'PENDING'",
+                )?
+                .execute(params![id, now])?)
+        })?;
         Ok(changed == 1)
     }
 
     /// PROCESSING → COMPLETED or FAILED. A server-side failure takes the parse back out of the usage of the
     /// month the job was created in. False when the job is gone or was not processing.
     pub fn finish_job(&self, id: &str, end: &JobEnd, now: i64) -> Result<bool> {
-        self.write(|tx| {
+        self.write_job(|tx| {
             let changed = match end {
                 JobEnd::Completed { entity_count, layer_count, preview_count } => tx.execute(
                     "UPDATE jobs SET status = 'COMPLETED', completed_at = ?2, updated_at = ?2, entity_count = ?3,
@@ -260,20 +262,28 @@ impl Store {
     /// Records the first successful result delivery; true only the first time (that one deletes the
     /// original, api.md §10).
     pub fn mark_result_delivered(&self, id: &str, now: i64) -> Result<bool> {
-        let changed = self
-            .conn
-            .prepare_cached("UPDATE jobs SET result_delivered_at = ?2 WHERE id = ?1 AND result_delivered_at IS NULL")?
-            .execute(params![id, now])?;
+        let changed = self.job_statements(|| {
+            Ok(self
+                .conn
+                .prepare_cached(
+                    "UPDATE jobs SET result_delivered_at = ?2 WHERE id = ?1 AND result_delivered_at IS NULL",
+                )?
+                .execute(params![id, now])?)
+        })?;
         Ok(changed == 1)
     }
 
     /// Deletes the uploaded original of a job and records that it is gone.
     pub fn delete_original(&self, id: &str, now: i64) -> Result<()> {
         self.remove_job_file(id, ORIGINAL)?;
-        self.conn
-            .prepare_cached("UPDATE jobs SET original_deleted_at = ?2 WHERE id = ?1 AND original_deleted_at IS NULL")?
-            .execute(params![id, now])?;
-        Ok(())
+        self.job_statements(|| {
+            self.conn
+                .prepare_cached(
+                    "UPDATE jobs SET original_deleted_at = ?2 WHERE id = ?1 AND original_deleted_at IS NULL",
+                )?
+                .execute(params![id, now])?;
+            Ok(())
+        })
     }
 
     /// Deletes a job's row (with its audit row) and then its files. False when there was no such job

@@ -537,3 +537,31 @@ fn webhook_events_are_numbered_per_job_delivered_in_order_and_deleted_with_the_j
     assert!(!store.record_webhook_attempt(&second.event_id, &ok).expect("record"));
     assert_eq!(store.next_webhook_due().expect("next"), None);
 }
+
+/// Job bookkeeping commits without an fsync (`synchronous=NORMAL`), and every other write — a revocation
+/// here — is back at FULL, so it survives a power cut and syncs the job commits before it with it.
+#[test]
+fn job_writes_are_unsynced_and_everything_else_stays_durable() {
+    let dir = temp();
+    let store = open(dir.path());
+    let a = with_key(&store, None);
+    let account = store.account("ann@example.com").expect("account").id;
+    let synchronous =
+        |s: &Store| -> i64 { s.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).expect("pragma") };
+    const NORMAL: i64 = 1;
+    const FULL: i64 = 2;
+    assert_eq!(synchronous(&store), FULL, "a fresh connection is durable");
+    let inside = store.write_job(|tx| Ok(tx.pragma_query_value(None, "synchronous", |r| r.get::<_, i64>(0))?));
+    assert_eq!(inside.expect("job write"), NORMAL);
+    assert_eq!(synchronous(&store), FULL, "back to FULL after a job write");
+    let now = time::now_ms();
+    let job = store.create_job("test", &new_job(&a, account), now).expect("job");
+    assert!(store.start_job(&job.id, now).expect("start"));
+    assert_eq!(synchronous(&store), FULL);
+    // A failed restore is repaired by the next durable write.
+    store.set_durability(Durability::Job).expect("relax");
+    let seen = store.write(|tx| Ok(tx.pragma_query_value(None, "synchronous", |r| r.get::<_, i64>(0))?));
+    assert_eq!(seen.expect("write"), FULL);
+    store.revoke_key("test", &a.key.id).expect("revoke");
+    assert_eq!(synchronous(&store), FULL);
+}
