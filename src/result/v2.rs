@@ -217,19 +217,23 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
     let sheet_values: Vec<Value> = sheets
         .into_iter()
         .enumerate()
-        .map(|(i, s)| {
+        .map(|(i, mut s)| {
+            // Moved, not cloned: a sheet's entity array is most of the document.
+            let mut take = |name: &str| s.value.get_mut(name).map_or(Value::Null, Value::take);
+            let (entity_count, layer_count) = (take("entityCount"), take("layerCount"));
+            let (layers, entities) = (take("layers"), take("entities"));
             let mut m = Map::new();
             m.insert("name".into(), Value::from(s.name.clone()));
             m.insert("key".into(), Value::from(keys[i].clone()));
             m.insert("index".into(), Value::from(i));
             m.insert("imageUrl".into(), ctx.image_urls.get(i).map_or(Value::Null, |u| Value::from(u.clone())));
-            m.insert("entityCount".into(), s.value["entityCount"].clone());
-            m.insert("layerCount".into(), s.value["layerCount"].clone());
+            m.insert("entityCount".into(), entity_count);
+            m.insert("layerCount".into(), layer_count);
             m.insert("boundingBox".into(), bbox6(&s.bbox));
             m.insert("area".into(), num6(s.bbox.width() * s.bbox.height()));
             m.insert("perimeter".into(), num6(2.0 * (s.bbox.width() + s.bbox.height())));
-            m.insert("layers".into(), s.value["layers"].clone());
-            m.insert("entities".into(), s.value["entities"].clone());
+            m.insert("layers".into(), layers);
+            m.insert("entities".into(), entities);
             Value::Object(m)
         })
         .collect();
