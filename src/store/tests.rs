@@ -546,12 +546,14 @@ fn job_writes_are_unsynced_and_everything_else_stays_durable() {
     let store = open(dir.path());
     let a = with_key(&store, None);
     let account = store.account("ann@example.com").expect("account").id;
-    let synchronous =
-        |s: &Store| -> i64 { s.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).expect("pragma") };
+    // A transaction derefs to its connection, so one reader serves inside and outside a write.
+    let level =
+        |c: &rusqlite::Connection| -> rusqlite::Result<i64> { c.pragma_query_value(None, "synchronous", |r| r.get(0)) };
+    let synchronous = |s: &Store| level(&s.conn).expect("pragma");
     const NORMAL: i64 = 1;
     const FULL: i64 = 2;
     assert_eq!(synchronous(&store), FULL, "a fresh connection is durable");
-    let inside = store.write_job(|tx| Ok(tx.pragma_query_value(None, "synchronous", |r| r.get::<_, i64>(0))?));
+    let inside = store.write_job(|tx| Ok(level(tx)?));
     assert_eq!(inside.expect("job write"), NORMAL);
     assert_eq!(synchronous(&store), FULL, "back to FULL after a job write");
     let now = time::now_ms();
@@ -560,7 +562,7 @@ fn job_writes_are_unsynced_and_everything_else_stays_durable() {
     assert_eq!(synchronous(&store), FULL);
     // A failed restore is repaired by the next durable write.
     store.set_durability(Durability::Job).expect("relax");
-    let seen = store.write(|tx| Ok(tx.pragma_query_value(None, "synchronous", |r| r.get::<_, i64>(0))?));
+    let seen = store.write(|tx| Ok(level(tx)?));
     assert_eq!(seen.expect("write"), FULL);
     store.revoke_key("test", &a.key.id).expect("revoke");
     assert_eq!(synchronous(&store), FULL);
