@@ -264,7 +264,7 @@ fn collect<'a>(
     linetypes: &HashMap<String, &'a Linetype>,
 ) -> (Vec<Prim<'a>>, bool) {
     let blocks = doc.block_table();
-    let limits = FlattenLimits { budget: MAX_VISITED, expand_dimensions: true, ..FlattenLimits::default() };
+    let limits = FlattenLimits { budget: MAX_VISITED, expand_annotations: true, ..FlattenLimits::default() };
     let mut prims = Vec::new();
     let report = flatten(entities, &blocks, limits, &mut |item| {
         let e = item.entity;
@@ -281,7 +281,8 @@ fn collect<'a>(
             }
             return;
         }
-        if matches!(e.geom, Geom::Dimension(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
+        // A DIMENSION draws through its block and a MULTILEADER through its parts, which the walk visits next.
+        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
             return;
         }
         let style =
@@ -509,7 +510,7 @@ impl<'d> Builder<'d> {
                     self.stroke_px(colour, width, None, seg);
                 }
             }
-            Geom::Insert(_) | Geom::Dimension(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
+            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
         }
     }
 
