@@ -255,6 +255,9 @@ pub struct TextGeom {
     /// MTEXT extent as its writer measured it (DXF 42 width, 43 height), when stored.
     pub written_width: Option<f64>,
     pub written_height: Option<f64>,
+    /// A rectangle drawn around the text (MTEXT text frame, MULTILEADER text frame), this far outside the
+    /// text's measured box ([`crate::model::text_extent::frame_corners`]), in drawing units.
+    pub frame: Option<f64>,
     /// TEXT justified "middle" (DXF 72 = 4): centred on the whole height, descender included, where
     /// middle-centre (72 = 1, 73 = 2) centres on the cap height.
     pub middle_of_body: bool,

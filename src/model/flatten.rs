@@ -434,6 +434,7 @@ fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
     out.box_height = text.box_height.map(|h| h * up.length());
     out.written_width = text.written_width.map(|w| w * dir.length());
     out.written_height = text.written_height.map(|h| h * up.length());
+    out.frame = text.frame.map(|g| g * up.length());
     out.columns =
         text.columns.map(|c| TextColumns { width: c.width * dir.length(), gutter: c.gutter * dir.length(), ..c });
     if pm.mirrored {

@@ -87,6 +87,7 @@ pub fn geom_extents(g: &Geom) -> BBox2 {
         Geom::Text(t) => {
             let mut b = BBox2::EMPTY;
             super::text_extent::measured_text_box(t).into_iter().flatten().for_each(|p| b.add_point(p));
+            super::text_extent::frame_corners(t).into_iter().flatten().for_each(|p| b.add_point(p));
             b
         }
         Geom::MLeader(m) => {

@@ -82,6 +82,8 @@ struct Record {
     scale: f64,
     text_height: f64,
     arrow_size: Option<f64>,
+    landing_gap: f64,
+    text_frame: bool,
     has_text: bool,
     has_block: bool,
     text: TextContent,
@@ -108,6 +110,8 @@ impl Default for Record {
             scale: 1.0,
             text_height: 4.0,
             arrow_size: None,
+            landing_gap: 2.0,
+            text_frame: false,
             has_text: false,
             has_block: false,
             text: TextContent { attachment: 1, ..TextContent::default() },
@@ -175,6 +179,7 @@ fn read_record(body: &[Tag<'_>]) -> Result<Record, BadValue> {
                 40 => r.scale = num(t)?,
                 41 => r.text_height = num(t)?,
                 140 => r.arrow_size = Some(num(t)?),
+                145 => r.landing_gap = num(t)?,
                 290 => r.has_text = int(t)? != 0,
                 304 => r.text.raw.extend_from_slice(t.raw),
                 11 | 21 => {}
@@ -245,6 +250,7 @@ fn read_record(body: &[Tag<'_>]) -> Result<Record, BadValue> {
                     }
                 }
                 291 => r.has_dogleg = int(t)? != 0,
+                292 => r.text_frame = int(t)? != 0,
                 41 => r.dogleg_length = num(t)?,
                 342 => r.arrow_handle = handle_of(t),
                 42 => r.entity_arrow_size = Some(num(t)?),
@@ -409,6 +415,8 @@ fn text_part(r: &Record, raw: String) -> TextGeom {
         line_spacing: t.line_spacing,
         box_width: Some(t.width * r.scale).filter(|w| w.is_finite() && *w > 0.0),
         mirror_y: t.normal_z.is_some_and(|z| z < 0.0),
+        // The frame keeps the landing gap between the text and itself.
+        frame: r.text_frame.then_some(r.landing_gap).filter(|g| g.is_finite()),
         ..TextGeom::default()
     };
     if let Some(d) = t.direction.filter(|d| d.x != 0.0 || d.y != 0.0) {
