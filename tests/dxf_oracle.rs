@@ -27,7 +27,7 @@ fn model_extents(doc: &Document) -> BBox2 {
     let mut x = BBox2::EMPTY;
     let Some(model) = doc.sheets.first() else { return x };
     let blocks = BlockTable::new(&doc.blocks);
-    let limits = FlattenLimits { expand_dimensions: true, ..FlattenLimits::default() };
+    let limits = FlattenLimits { expand_annotations: true, ..FlattenLimits::default() };
     flatten(&model.entities, &blocks, limits, &mut |item| match &item.entity.geom {
         Geom::Insert(ins) => {
             for a in &ins.attribs {

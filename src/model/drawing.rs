@@ -255,6 +255,9 @@ pub struct TextGeom {
     /// MTEXT extent as its writer measured it (DXF 42 width, 43 height), when stored.
     pub written_width: Option<f64>,
     pub written_height: Option<f64>,
+    /// A rectangle drawn around the text (MTEXT text frame, MULTILEADER text frame), this far outside the
+    /// text's measured box ([`crate::model::text_extent::frame_corners`]), in drawing units.
+    pub frame: Option<f64>,
     /// TEXT justified "middle" (DXF 72 = 4): centred on the whole height, descender included, where
     /// middle-centre (72 = 1, 73 = 2) centres on the cap height.
     pub middle_of_body: bool,
@@ -425,6 +428,39 @@ pub struct DimensionGeom {
     pub text_position: Option<Point>,
 }
 
+/// MULTILEADER as drawn: the parts its context data describes, as entities in the coordinates of the
+/// MULTILEADER itself (WCS for a top-level one): leader lines (`LWPOLYLINE`, or a fit-point `SPLINE` for
+/// spline leaders), landings, arrowheads (a filled `SOLID` triangle for the default closed-filled arrow, an
+/// `INSERT` of the arrow block otherwise) and the content (`MTEXT`, or an `INSERT` of the content block).
+/// A part whose colour, linetype or lineweight follows the MULTILEADER is ByBlock, so it inherits them the
+/// way block contents do (`model::flatten` walks the parts like an insert's block when asked to).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MLeaderGeom {
+    pub parts: Vec<Entity>,
+}
+
+impl MLeaderGeom {
+    /// The leader lines and landings (polylines and spline fit points), for the result's `paths`.
+    pub fn leader_paths(&self) -> Vec<Vec<Point>> {
+        self.parts
+            .iter()
+            .filter_map(|p| match &p.geom {
+                Geom::Polyline { vertices, .. } => Some(vertices.iter().map(|v| v.p).collect()),
+                Geom::Spline(s) => Some(s.fit.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The text content, if the content is MTEXT.
+    pub fn text(&self) -> Option<&TextGeom> {
+        self.parts.iter().find_map(|p| match &p.geom {
+            Geom::Text(t) => Some(&**t),
+            _ => None,
+        })
+    }
+}
+
 /// A NURBS curve: control points with knots (and weights when rational), or fit points only.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SplineGeom {
@@ -478,13 +514,14 @@ pub enum Geom {
     Insert(Box<InsertGeom>),
     Hatch(Box<HatchGeom>),
     Dimension(Box<DimensionGeom>),
+    MLeader(Box<MLeaderGeom>),
     /// SOLID, TRACE, 3DFACE: 3 or 4 corners in drawing order (SOLID/TRACE already reordered 1-2-4-3 → 1-2-3-4
     /// so the outline is a proper polygon).
     Face {
         vertices: Vec<Point>,
         filled: bool,
     },
-    /// Several polylines drawn as one entity (MLEADER leader lines, polyface/mesh wireframes).
+    /// Several polylines drawn as one entity (polyface/mesh wireframes).
     Paths {
         paths: Vec<Vec<Point>>,
     },

@@ -36,13 +36,14 @@ pub struct FlattenLimits {
     pub max_depth: u32,
     /// Total entities visited (inserts included) before expansion stops.
     pub budget: u64,
-    /// Expand DIMENSION graphics blocks (renderers want them; counts do not).
-    pub expand_dimensions: bool,
+    /// Expand DIMENSION graphics blocks and walk the parts of MULTILEADERs (renderers and extents want
+    /// them; counts do not).
+    pub expand_annotations: bool,
 }
 
 impl Default for FlattenLimits {
     fn default() -> Self {
-        FlattenLimits { max_depth: 16, budget: 2_000_000, expand_dimensions: false }
+        FlattenLimits { max_depth: 16, budget: 2_000_000, expand_annotations: false }
     }
 }
 
@@ -136,7 +137,7 @@ fn visit_one<'a>(
     let entity = item.entity;
     let (block_name, insert) = match &entity.geom {
         Geom::Insert(ins) => (Some(ins.block.as_str()), Some(ins)),
-        Geom::Dimension(d) if limits.expand_dimensions => (d.block.as_deref(), None),
+        Geom::Dimension(d) if limits.expand_annotations => (d.block.as_deref(), None),
         _ => (None, None),
     };
     let parent =
@@ -144,6 +145,30 @@ fn visit_one<'a>(
     let xform = item.xform;
     let depth = item.depth;
     visit(item);
+    if let (Geom::MLeader(m), true) = (&entity.geom, limits.expand_annotations) {
+        // The parts are in the MULTILEADER's own coordinates and inherit from it like block contents.
+        if depth + 1 > limits.max_depth {
+            report.truncated = true;
+            return true;
+        }
+        for part in &m.parts {
+            let inherited = inherit(part, &parent);
+            let next = FlatItem {
+                entity: part,
+                xform,
+                layer: inherited.layer,
+                colour: inherited.colour,
+                linetype: inherited.linetype,
+                lineweight: inherited.lineweight,
+                top_index,
+                depth: depth + 1,
+            };
+            if !visit_one(next, top_index, blocks, limits, stack, report, visit) {
+                return false;
+            }
+        }
+        return true;
+    }
     let Some(name) = block_name else {
         return true;
     };
@@ -293,6 +318,9 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             out.text_position = d.text_position.map(|p| t.apply(p));
             Geom::Dimension(out)
         }
+        Geom::MLeader(m) => Geom::MLeader(Box::new(super::drawing::MLeaderGeom {
+            parts: m.parts.iter().map(|e| Entity { geom: transform_geom(&e.geom, t), ..e.clone() }).collect(),
+        })),
         Geom::Face { vertices, filled } => {
             Geom::Face { vertices: vertices.iter().map(|p| t.apply(*p)).collect(), filled: *filled }
         }
@@ -406,6 +434,7 @@ fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
     out.box_height = text.box_height.map(|h| h * up.length());
     out.written_width = text.written_width.map(|w| w * dir.length());
     out.written_height = text.written_height.map(|h| h * up.length());
+    out.frame = text.frame.map(|g| g * up.length());
     out.columns =
         text.columns.map(|c| TextColumns { width: c.width * dir.length(), gutter: c.gutter * dir.length(), ..c });
     if pm.mirrored {

@@ -55,6 +55,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
                 b.add_point(p);
             }
         }
+        // Block content and arrow blocks are inserts: `entity_bbox` adds them.
+        Geom::MLeader(m) => m.parts.iter().for_each(|p| b.union(&geom_bbox(&p.geom))),
         Geom::Face { vertices, .. } => vertices.iter().for_each(|p| b.add_point(*p)),
         Geom::Paths { paths } => paths.iter().flatten().for_each(|p| b.add_point(*p)),
         Geom::Viewport { center, width, height, .. } => {
@@ -85,6 +87,12 @@ pub fn geom_extents(g: &Geom) -> BBox2 {
         Geom::Text(t) => {
             let mut b = BBox2::EMPTY;
             super::text_extent::measured_text_box(t).into_iter().flatten().for_each(|p| b.add_point(p));
+            super::text_extent::frame_corners(t).into_iter().flatten().for_each(|p| b.add_point(p));
+            b
+        }
+        Geom::MLeader(m) => {
+            let mut b = BBox2::EMPTY;
+            m.parts.iter().for_each(|p| b.union(&geom_extents(&p.geom)));
             b
         }
         _ => geom_bbox(g),
@@ -98,15 +106,17 @@ fn spline_tolerance(ctrl: &[Point]) -> f64 {
     if len > 0.0 && len.is_finite() { len * 1e-5 } else { 0.0 }
 }
 
-/// Box of an entity in its sheet (or block) coordinates; inserts by their transformed block contents.
+/// Box of an entity in its sheet (or block) coordinates; inserts by their transformed block contents, a
+/// MULTILEADER by its parts (block content and arrow blocks expanded).
 pub fn entity_bbox(e: &Entity, blocks: &BlockTable<'_>) -> BBox2 {
-    if !matches!(e.geom, Geom::Insert(_)) {
+    let leader = matches!(e.geom, Geom::MLeader(_));
+    if !leader && !matches!(e.geom, Geom::Insert(_)) {
         return geom_bbox(&e.geom);
     }
     let mut b = BBox2::EMPTY;
-    let limits = FlattenLimits { budget: 200_000, ..FlattenLimits::default() };
+    let limits = FlattenLimits { budget: 200_000, expand_annotations: leader, ..FlattenLimits::default() };
     flatten(std::slice::from_ref(e), blocks, limits, &mut |item| {
-        if !matches!(item.entity.geom, Geom::Insert(_)) {
+        if !matches!(item.entity.geom, Geom::Insert(_) | Geom::MLeader(_)) {
             b.union(&geom_bbox(&item.world_geom()));
         }
     });

@@ -32,6 +32,23 @@ pub fn measured_text_box(t: &TextGeom) -> Option<[Point; 4]> {
     if t.multiline { mtext_box(t, face) } else { line_box(t, face) }
 }
 
+/// The corners of a text's frame ([`TextGeom::frame`]): its measured box grown by the frame's offset on
+/// every side, in the box's own directions; `None` without a frame or a box.
+pub fn frame_corners(t: &TextGeom) -> Option<[Point; 4]> {
+    let gap = t.frame.filter(|g| g.is_finite())?;
+    let c = measured_text_box(t)?;
+    // c[0]→c[1] runs along one side and c[0]→c[3] along the other, whatever the corner order.
+    let u = c[1].minus(c[0]).normalized().unwrap_or(Point::xy(1.0, 0.0));
+    let v = c[3].minus(c[0]).normalized().unwrap_or(Point::xy(-u.y, u.x));
+    let centre = c.iter().fold(Point::ZERO, |a, p| a.plus(p.scale(0.25)));
+    Some(c.map(|p| {
+        let d = p.minus(centre);
+        let su = if d.dot(u) < 0.0 { -gap } else { gap };
+        let sv = if d.dot(v) < 0.0 { -gap } else { gap };
+        p.plus(u.scale(su)).plus(v.scale(sv))
+    }))
+}
+
 fn prefix(s: &str) -> &str {
     match s.char_indices().nth(MAX_MEASURED_CHARS) {
         Some((i, _)) => &s[..i],

@@ -9,6 +9,7 @@ use std::f64::consts::TAU;
 use crate::model::flatten::{FlattenLimits, flatten, transform_geom};
 use crate::model::geom::{arc_segments, ccw_sweep, flatten_bulge, sample_spline, spline_is_valid};
 use crate::model::measure::geom_bbox;
+use crate::model::text_extent::frame_corners;
 use crate::model::{
     BBox2, ColourSpec, Document, Entity, Geom, HatchEdge, Layer, Linetype, PatternLine, Point, Rgb, Vertex,
 };
@@ -247,6 +248,7 @@ fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
             for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
                 b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
             }
+            frame_corners(t).into_iter().flatten().for_each(|q| b.add_point(q));
         }
         if b.is_empty() {
             b = geom_bbox(&p.geom);
@@ -264,7 +266,7 @@ fn collect<'a>(
     linetypes: &HashMap<String, &'a Linetype>,
 ) -> (Vec<Prim<'a>>, bool) {
     let blocks = doc.block_table();
-    let limits = FlattenLimits { budget: MAX_VISITED, expand_dimensions: true, ..FlattenLimits::default() };
+    let limits = FlattenLimits { budget: MAX_VISITED, expand_annotations: true, ..FlattenLimits::default() };
     let mut prims = Vec::new();
     let report = flatten(entities, &blocks, limits, &mut |item| {
         let e = item.entity;
@@ -281,7 +283,8 @@ fn collect<'a>(
             }
             return;
         }
-        if matches!(e.geom, Geom::Dimension(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
+        // A DIMENSION draws through its block and a MULTILEADER through its parts, which the walk visits next.
+        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
             return;
         }
         let style =
@@ -465,6 +468,11 @@ impl<'d> Builder<'d> {
             Geom::Text(t) => {
                 let rings = self.text.outline(t, &self.fit.map2(), TOLERANCE_PX);
                 self.fill(colour, rings, FillRule::NonZero);
+                if let Some(corners) = frame_corners(t) {
+                    let mut pts = corners.to_vec();
+                    close(&mut pts);
+                    self.stroke_world(p, colour, width, pts);
+                }
             }
             Geom::Hatch(h) => {
                 let rings: Vec<Vec<[f32; 2]>> = h
@@ -509,7 +517,7 @@ impl<'d> Builder<'d> {
                     self.stroke_px(colour, width, None, seg);
                 }
             }
-            Geom::Insert(_) | Geom::Dimension(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
+            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
         }
     }
 

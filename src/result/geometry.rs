@@ -125,6 +125,14 @@ pub fn geometry(g: &Geom) -> Map<String, Value> {
         ]),
         Geom::Face { vertices: vs, .. } => obj(vec![("vertices", points(vs)), ("closed", Value::Bool(true))]),
         Geom::Paths { paths } => obj(vec![("paths", Value::Array(paths.iter().map(|p| points(p)).collect()))]),
+        // Leader lines and landings as `paths`; the content's position where it is text.
+        Geom::MLeader(m) => {
+            let mut out = obj(vec![("paths", Value::Array(m.leader_paths().iter().map(|p| points(p)).collect()))]);
+            if let Some(t) = m.text() {
+                out.insert("textPosition".into(), point(t.position));
+            }
+            out
+        }
         Geom::Viewport { center, width, height, view_center, view_height, twist_deg } => obj(vec![
             ("center", point(*center)),
             ("width", num(*width)),

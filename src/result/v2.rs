@@ -71,6 +71,10 @@ fn entity(e: &Entity, id: String, layout: Option<&str>, r: &Resolver<'_>) -> Ent
             Some(s) => json!({ "value": s, "height": null, "style": null }),
             None => Value::Null,
         },
+        Geom::MLeader(m) => match m.text() {
+            Some(t) => json!({ "value": t.value, "height": num(t.height), "style": t.style }),
+            None => Value::Null,
+        },
         _ => Value::Null,
     };
     let reference = match &e.geom {

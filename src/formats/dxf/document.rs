@@ -250,6 +250,15 @@ impl<'a> Builder<'a> {
         let (geom, pending) = match kind.as_ref() {
             "POLYLINE" => self.polyline(body, follow)?,
             "INSERT" => self.insert(body, follow)?,
+            "MULTILEADER" | "MLEADER" => {
+                let records = &self.block_records;
+                let block_name = |h: &[u8]| {
+                    records.iter().find_map(|(handle, name)| {
+                        handle.as_ref().filter(|x| x.as_bytes().eq_ignore_ascii_case(h)).map(|_| name.clone())
+                    })
+                };
+                (entities::mleader(body, enc, &block_name).map(|g| Some(Read::Geom(g))), None)
+            }
             _ => (entities::read_geom(&kind, body, enc).map(Some), None),
         };
         let geom = match geom {

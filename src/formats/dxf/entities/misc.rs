@@ -1,4 +1,4 @@
-//! INSERT, ACAD_TABLE, DIMENSION, SOLID/TRACE, 3DFACE, LEADER, MULTILEADER, VIEWPORT, IMAGE/WIPEOUT.
+//! INSERT, ACAD_TABLE, DIMENSION, SOLID/TRACE, 3DFACE, LEADER, VIEWPORT, IMAGE/WIPEOUT.
 
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain};
@@ -140,50 +140,6 @@ pub fn leader(body: &[Tag<'_>]) -> GeomResult {
         }
     }
     Ok(Geom::Polyline { vertices: vs, closed: false, constant_width: 0.0 })
-}
-
-/// MULTILEADER: the leader lines (10 points inside `LEADER_LINE{` groups) as paths, plus the landing
-/// points of each leader (10 inside `LEADER{`).
-pub fn mleader(body: &[Tag<'_>]) -> GeomResult {
-    let mut paths: Vec<Vec<Point>> = Vec::new();
-    let mut depth_line = false;
-    let mut in_leader = false;
-    let mut landing: Option<Point> = None;
-    for t in body {
-        match t.code {
-            302 => {
-                in_leader = true;
-                landing = None;
-            }
-            304 if t.trimmed() == b"LEADER_LINE{" => {
-                depth_line = true;
-                paths.push(landing.into_iter().collect());
-            }
-            305 => depth_line = false,
-            303 => in_leader = false,
-            10 | 20 | 30 if depth_line => {
-                if t.code == 10 {
-                    if let Some(p) = paths.last_mut() {
-                        p.push(Point::xy(num(t)?, 0.0));
-                    }
-                } else if let Some(p) = paths.last_mut().and_then(|p| p.last_mut()) {
-                    coord(p, t, 10)?;
-                }
-            }
-            10 | 20 | 30 if in_leader => {
-                coord(landing.get_or_insert(Point::ZERO), t, 10)?;
-            }
-            _ => {}
-        }
-    }
-    // Leader lines run from their arrow point to the landing: put the landing last.
-    for p in &mut paths {
-        if p.len() > 1 {
-            p.rotate_left(1);
-        }
-    }
-    paths.retain(|p| !p.is_empty());
-    Ok(Geom::Paths { paths })
 }
 
 pub fn viewport(body: &[Tag<'_>]) -> GeomResult {

@@ -4,9 +4,11 @@
 mod curves;
 mod hatch;
 mod misc;
+mod mleader;
 mod polyline;
 mod textual;
 
+pub use mleader::mleader;
 pub use polyline::{PolylineBuilder, vertex_from};
 pub use textual::attribute_tag;
 
@@ -216,7 +218,8 @@ pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         "SOLID" | "TRACE" => misc::solid(body)?,
         "3DFACE" => misc::face3d(body)?,
         "LEADER" => misc::leader(body)?,
-        "MULTILEADER" | "MLEADER" => misc::mleader(body)?,
+        // Without the document's block records (the builder reads MULTILEADERs itself, with them).
+        "MULTILEADER" | "MLEADER" => mleader::mleader(body, enc, &|_| None)?,
         "VIEWPORT" => misc::viewport(body)?,
         "IMAGE" | "WIPEOUT" => misc::image(body, kind == "WIPEOUT")?,
         "HATCH" => hatch::hatch(body, enc)?,

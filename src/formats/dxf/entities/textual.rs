@@ -112,6 +112,8 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
     let mut attach = 1i64;
     let mut in_columns = false;
     let mut cols = Columns::default();
+    // Background flags (90: 1 fill, 2 window colour, 16 text frame) and the fill box scale (45) of the height.
+    let (mut background, mut fill_scale) = (0i64, 1.5f64);
     for t in body {
         match t.code {
             // The embedded object (R2018) carries the column layout and reuses codes.
@@ -123,6 +125,8 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
             43 if in_columns => cols.total_height = t.f64().unwrap_or(0.0),
             _ if in_columns || t.code >= 1000 => {}
             46 => cols.defined_height = t.f64().unwrap_or(0.0),
+            90 => background = t.int().unwrap_or(0),
+            45 => fill_scale = t.f64().filter(|v| v.is_finite()).unwrap_or(1.5),
             10 | 20 | 30 => {
                 coord(&mut ins, t, 10)?;
             }
@@ -180,6 +184,10 @@ pub fn mtext(body: &[Tag<'_>], enc: Encoding) -> GeomResult {
         _ => VAlign::Bottom,
     };
     g.position = ins;
+    if background & 16 != 0 {
+        // The frame runs round the text box at the background's border: (scale − 1) heights out.
+        g.frame = Some(g.height * (fill_scale - 1.0)).filter(|f| f.is_finite());
+    }
     // The frame's y axis is extrusion × x direction: under a −Z extrusion (seen from below) the lines run
     // down the page mirrored, which the model carries as upside-down text.
     g.mirror_y = extrusion(body)?.z < 0.0;
