@@ -115,6 +115,17 @@ impl Handle {
         Handle { bytes, len: end as u8 }
     }
 
+    /// The handle for ASCII `bytes` in upper case (how readers store handles), when they fit.
+    pub fn from_ascii_upper(bytes: &[u8]) -> Option<Handle> {
+        if bytes.len() > Handle::CAPACITY || !bytes.is_ascii() {
+            return None;
+        }
+        let mut h = Handle { bytes: [0; Handle::CAPACITY], len: bytes.len() as u8 };
+        h.bytes[..bytes.len()].copy_from_slice(bytes);
+        h.bytes.make_ascii_uppercase();
+        Some(h)
+    }
+
     pub fn as_str(&self) -> &str {
         // `new` only stores a prefix of a `str` cut at a character boundary.
         std::str::from_utf8(&self.bytes[..usize::from(self.len)]).unwrap_or_default()

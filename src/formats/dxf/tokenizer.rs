@@ -19,8 +19,9 @@ pub struct Tag<'a> {
     /// Line of the group code (ASCII) or byte offset of the tag (binary).
     pub at: u64,
     pub binary: bool,
-    /// The ASCII value of a floating-point code already parsed by the tokenizer thread of a pipelined
-    /// read ([`Tag::with_number`]); NaN when nobody parsed it (the tokenizers never do).
+    /// The value of a floating-point code already decoded: by the binary tokenizer (the bytes are the
+    /// value), or for ASCII by the tokenizer thread of a pipelined read ([`Tag::with_number`]); NaN when
+    /// nobody decoded it.
     pub num: f64,
 }
 
@@ -483,7 +484,15 @@ impl<'a> BinaryTokens<'a> {
                 self.pos += n + 1;
                 s
             }
-            ValueType::Double | ValueType::Int64 => self.take(8).ok_or_else(|| self.truncated(at, code))?,
+            ValueType::Double => {
+                // The eight bytes are the value: keeping them decoded costs the tokenizer a move and
+                // spares every reader of the tag the code-range lookup.
+                let raw = self.take(8).ok_or_else(|| self.truncated(at, code))?;
+                let mut t = Tag::new(code, raw, at as u64, true);
+                t.num = le_f64(raw).unwrap_or(f64::NAN);
+                return Ok(Some(t));
+            }
+            ValueType::Int64 => self.take(8).ok_or_else(|| self.truncated(at, code))?,
             ValueType::Int32 => self.take(4).ok_or_else(|| self.truncated(at, code))?,
             ValueType::Int16 => self.take(2).ok_or_else(|| self.truncated(at, code))?,
             ValueType::Bool => self.take(1).ok_or_else(|| self.truncated(at, code))?,

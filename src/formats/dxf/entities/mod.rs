@@ -70,15 +70,7 @@ pub enum Space {
 
 /// A handle in upper case, without a heap allocation for the usual short ASCII hex.
 fn handle(raw: &[u8], enc: Encoding) -> Handle {
-    let mut buf = [0u8; Handle::CAPACITY];
-    match buf.get_mut(..raw.len()) {
-        Some(head) if raw.is_ascii() => {
-            head.copy_from_slice(raw);
-            head.make_ascii_uppercase();
-            Handle::new(std::str::from_utf8(head).unwrap_or_default())
-        }
-        _ => Handle::new(&decode(raw, enc).to_uppercase()),
-    }
+    Handle::from_ascii_upper(raw).unwrap_or_else(|| Handle::new(&decode(raw, enc).to_uppercase()))
 }
 
 /// Layer names decoded once and shared by every entity on the layer: a drawing has few layers and many
