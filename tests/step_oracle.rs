@@ -6,6 +6,11 @@
 //! oracle has solids. The per-file table goes to tests/data/step_oracle.tsv; files that do not agree yet are
 //! listed with the reason in tests/data/step_oracle_differences.tsv and the list is checked both ways, so a
 //! fix must shorten it and a regression must lengthen it. The agreement counts are printed and floored.
+//!
+//! A quick run: `STEP_ORACLE_ONLY=bug25013,trj5_k1` compares only the files whose names contain one of the
+//! comma-separated parts, prints their rows and checks only for panics (no table written, no floors, no
+//! list check). One file per process (a shell loop with `timeout`) caps a slow file's time, which the
+//! in-process guard cannot: a read past it keeps its thread busy until the whole run ends.
 
 mod common;
 
@@ -28,8 +33,8 @@ const FACES_MESHED: f64 = 0.99;
 const PER_FILE: Duration = Duration::from_secs(30);
 
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
-const FLOOR_FACES: usize = 118;
-const FLOOR_AREA: usize = 99;
+const FLOOR_FACES: usize = 124;
+const FLOOR_AREA: usize = 112;
 
 #[derive(Default)]
 struct Ours {
@@ -133,6 +138,9 @@ fn step_reader_agrees_with_opencascade() {
     let mut differing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let (mut compared, mut parts_ok, mut faces_ok, mut area_ok, mut bbox_ok) = (0, 0, 0, 0, 0);
     let (mut vol_ok, mut with_volume, mut fatal) = (0, 0, Vec::new());
+    let only: Option<Vec<String>> = std::env::var("STEP_ORACLE_ONLY")
+        .ok()
+        .map(|s| s.split(',').filter(|p| !p.is_empty()).map(str::to_owned).collect());
     for oracle_path in common::oracle_files(&corpus, "step") {
         let oracle: Value = serde_json::from_slice(&std::fs::read(&oracle_path).expect("oracle readable"))
             .expect("oracle files are JSON");
@@ -141,6 +149,9 @@ fn step_reader_agrees_with_opencascade() {
         }
         let Some(rel_path) = oracle["corpus_path"].as_str() else { continue };
         let name = Path::new(rel_path).file_name().and_then(|n| n.to_str()).unwrap_or(rel_path).to_owned();
+        if only.as_ref().is_some_and(|parts| !parts.iter().any(|p| name.contains(p.as_str()))) {
+            continue;
+        }
         let bytes = std::fs::read(corpus.join(rel_path)).unwrap_or_else(|e| panic!("corpus file {rel_path}: {e}"));
         compared += 1;
         let (doc, secs) = match read_guarded(bytes) {
@@ -231,6 +242,14 @@ fn step_reader_agrees_with_opencascade() {
             }
             differing.insert(name, diffs);
         }
+    }
+    if only.is_some() {
+        eprint!("{table}");
+        for (file, diffs) in &differing {
+            eprintln!("DIFF {file}: {}", diffs.join("; "));
+        }
+        assert!(fatal.is_empty(), "panics: {}", fatal.join("\n"));
+        return;
     }
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/step_oracle.tsv");
     std::fs::write(&out, &table).expect("the agreement table is writable");

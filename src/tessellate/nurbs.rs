@@ -32,6 +32,9 @@ pub struct NurbsSurface {
     /// Row-major: the point (i along u, j along v) is `ctrl[i * nv + j]` (STEP's list of lists order).
     pub ctrl: Vec<Point>,
     pub weights: Option<Vec<f64>>,
+    /// Whether the surface meets itself across its u (index 0) and v domain ends, decided once in `new`:
+    /// every evaluation and point inversion asks.
+    closed: [bool; 2],
 }
 
 /// Expands distinct knots and their multiplicities into a full knot vector, refusing a total that does not
@@ -250,9 +253,39 @@ impl NurbsSurface {
         ctrl: Vec<Point>,
         weights: Option<Vec<f64>>,
     ) -> Result<Self, TessError> {
-        let s = NurbsSurface { u_degree, v_degree, u_knots, v_knots, nu, nv, ctrl, weights };
+        let mut s = NurbsSurface { u_degree, v_degree, u_knots, v_knots, nu, nv, ctrl, weights, closed: [false; 2] };
         s.validate()?;
+        s.closed = [s.meets_itself(true), s.meets_itself(false)];
         Ok(s)
+    }
+
+    /// Whether the surface closes on itself along u (`along_u`) or v.
+    pub fn is_closed(&self, along_u: bool) -> bool {
+        self.closed[usize::from(!along_u)]
+    }
+
+    /// Whether the two boundary curves at the ends of the u (or v) domain coincide: sampled along the other
+    /// direction, within 1e-6 of the control net's size. Evaluated rather than read off the control net,
+    /// because a periodic (unclamped) B-spline closes without its first and last control rows being equal.
+    fn meets_itself(&self, along_u: bool) -> bool {
+        let mut lo = Point::new(f64::INFINITY, f64::INFINITY, f64::INFINITY);
+        let mut hi = Point::new(f64::NEG_INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for p in &self.ctrl {
+            lo = Point::new(lo.x.min(p.x), lo.y.min(p.y), lo.z.min(p.z));
+            hi = Point::new(hi.x.max(p.x), hi.y.max(p.y), hi.z.max(p.z));
+        }
+        let size = hi.distance(lo);
+        if !(size.is_finite() && size > 0.0) {
+            return false;
+        }
+        let (a, b) = if along_u { self.u_domain() } else { self.v_domain() };
+        let (c, d) = if along_u { self.v_domain() } else { self.u_domain() };
+        let at = |x: f64, y: f64| if along_u { self.eval_d1(x, y).0 } else { self.eval_d1(y, x).0 };
+        const SAMPLES: usize = 9;
+        (0..SAMPLES).all(|k| {
+            let y = c + (d - c) * k as f64 / (SAMPLES - 1) as f64;
+            at(a, y).distance(at(b, y)) <= 1e-6 * size
+        })
     }
 
     pub fn validate(&self) -> Result<(), TessError> {

@@ -381,17 +381,10 @@ fn wrap(x: f64, (a, b): (f64, f64), periodic: bool) -> f64 {
     if periodic && (x < a || x > b) { a + (x - a).rem_euclid(b - a) } else { x }
 }
 
-/// The domain length along u (`along_u`) or v when the first and last rows of the control net coincide.
+/// The domain length along u (`along_u`) or v when the surface closes on itself that way.
 fn nurbs_closed(s: &NurbsSurface, along_u: bool) -> Option<f64> {
-    let size = s.ctrl.iter().fold(0.0f64, |m, p| m.max(p.x.abs()).max(p.y.abs()).max(p.z.abs()));
-    let eps = 1e-9 * size.max(1e-300);
-    let same = if along_u {
-        (0..s.nv).all(|j| s.ctrl[j].distance(s.ctrl[(s.nu - 1) * s.nv + j]) <= eps)
-    } else {
-        (0..s.nu).all(|i| s.ctrl[i * s.nv].distance(s.ctrl[i * s.nv + s.nv - 1]) <= eps)
-    };
     let (a, b) = if along_u { s.u_domain() } else { s.v_domain() };
-    same.then_some(b - a)
+    s.is_closed(along_u).then_some(b - a)
 }
 
 /// The parameter range of a bounded curve.

@@ -444,3 +444,60 @@ fn hemisphere_between_two_meridians_through_both_poles() {
     let got = area(&m);
     assert!((got - exact).abs() / exact < 0.01, "area {got} vs {exact}");
 }
+
+/// A prism over a periodic (unclamped) cubic B-spline: closed along v although its first and last control
+/// columns differ (the last three repeat the first three). A face across the seam, v ∈ [0.8, 1.2], must be
+/// meshed as the one strip it is: before closure was decided by evaluation the loop jumped by a whole
+/// period at the seam and the face was refined to the triangle cap over the rest of the surface
+/// (bug24595_281390.stp: four such faces, 50 k triangles and 8–19 s each, 45× their area).
+#[test]
+fn face_across_the_seam_of_a_periodic_bspline_is_one_strip() {
+    let (r, h, n) = (5.0, 10.0, 5usize);
+    let corner = |k: usize| {
+        let a = std::f64::consts::TAU * (k % n) as f64 / n as f64;
+        (r * a.cos(), r * a.sin())
+    };
+    let mut ctrl = Vec::new();
+    for z in [0.0, h] {
+        for k in 0..n + 3 {
+            let (x, y) = corner(k);
+            ctrl.push(p(x, y, z));
+        }
+    }
+    let v_knots: Vec<f64> = (0..n + 7).map(|i| (i as f64 - 3.0) / n as f64).collect();
+    let s = NurbsSurface::new(1, 3, vec![0.0, 0.0, 1.0, 1.0], v_knots.clone(), 2, n + 3, ctrl.clone(), None)
+        .expect("valid surface");
+    assert!(s.is_closed(false) && !s.is_closed(true));
+    let surface = Surface::Nurbs(s);
+    // The loop counter-clockwise in (u, v): up at v = 0.8, across the seam at u = 1, down, back at u = 0.
+    let mut points = Vec::new();
+    let steps = 64;
+    for i in 0..steps {
+        points.push(surface.eval(i as f64 / steps as f64, 0.8));
+    }
+    for i in 0..steps {
+        points.push(surface.eval(1.0, 0.8 + 0.4 * i as f64 / steps as f64));
+    }
+    for i in 0..steps {
+        points.push(surface.eval(1.0 - i as f64 / steps as f64, 1.2));
+    }
+    for i in 0..steps {
+        points.push(surface.eval(0.0, 1.2 - 0.4 * i as f64 / steps as f64));
+    }
+    let m = mesh_face(&surface, true, &[FaceLoop { points }], &tol(17.0)).expect("strip");
+    // Two of the five congruent spans of the base curve, times the height; the curve's length by Simpson's
+    // rule on a separately built B-spline curve (the surface's column at z = 0).
+    let curve = NurbsCurve::new(3, v_knots, ctrl[..n + 3].to_vec(), None).expect("valid curve");
+    let k = 4000;
+    let speed = |t: f64| curve.eval_d1(t).1.length();
+    let simpson: f64 = (0..k)
+        .map(|i| {
+            let (a, b) = (0.4 * i as f64 / k as f64, 0.4 * (i + 1) as f64 / k as f64);
+            (b - a) / 6.0 * (speed(a) + 4.0 * speed(0.5 * (a + b)) + speed(b))
+        })
+        .sum();
+    let exact = h * simpson;
+    let a = area(&m);
+    assert!((a - exact).abs() / exact < 0.005, "area {a} vs {exact}");
+    assert!(m.indices.len() < 2000, "{} triangles", m.indices.len());
+}

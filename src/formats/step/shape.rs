@@ -487,6 +487,15 @@ pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
                 }
                 continue;
             }
+            // A face bounded by nothing or by vertex loops alone (a whole sphere or torus) has at most a
+            // vertex or two: its surface's box stands in, or a body made only of such faces would get a
+            // tolerance far finer than 0.1 % of its size and refine to the triangle cap (a sphere of radius
+            // 5 with one vertex loop: 50 k triangles, area −1.2 %).
+            "ADVANCED_FACE" | "FACE_SURFACE" if !has_edge_bounds(graph, inst) => {
+                if let Some(b) = inst.param(2).and_then(Param::reference).and_then(|s| closed_surface_box(graph, s)) {
+                    bbox.union(&b);
+                }
+            }
             // Geometry below a face or edge adds no vertices.
             "FACE_SURFACE" | "EDGE_CURVE" => {}
             _ if name.ends_with("_SURFACE") || name.ends_with("CURVE") => continue,
@@ -495,4 +504,30 @@ pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
         inst.for_each_ref(|r| stack.push(r));
     }
     bbox
+}
+
+/// Whether any bound of a face is a loop of edges or a polygon (not a vertex loop).
+fn has_edge_bounds(graph: &Graph<'_>, face: &Instance<'_>) -> bool {
+    list_refs(face.param(1)).into_iter().any(|b| {
+        let lp = graph.instances.get(&b).and_then(|i| i.param(1)).and_then(Param::reference);
+        lp.and_then(|l| graph.instances.get(&l)).is_some_and(|l| !l.is("VERTEX_LOOP"))
+    })
+}
+
+/// The box of a sphere or torus around its centre (a cube of its outer radius, which contains it).
+fn closed_surface_box(graph: &Graph<'_>, surface: u64) -> Option<BBox3> {
+    let inst = graph.instances.get(&surface)?;
+    let real = |i: usize| inst.param(i).and_then(Param::real).filter(|r| r.is_finite());
+    let outer = if inst.is("SPHERICAL_SURFACE") {
+        real(2)?.abs()
+    } else if inst.is("TOROIDAL_SURFACE") {
+        real(2)?.abs() + real(3)?.abs()
+    } else {
+        return None;
+    };
+    let centre = placement::axes(graph, inst.param(1).and_then(Param::reference)?)?.origin;
+    let mut b = BBox3::EMPTY;
+    b.add_point(Point::new(centre.x - outer, centre.y - outer, centre.z - outer));
+    b.add_point(Point::new(centre.x + outer, centre.y + outer, centre.z + outer));
+    Some(b)
 }
