@@ -399,7 +399,7 @@ mod tests {
     fn closed_means_watertight_consistent_and_outward_in_every_part() {
         // The pole triangles of this sphere are degenerate (two welded pole copies): they take no part.
         let ball = sphere(24, 12);
-        let edges = feature_edges(&[ball.clone()]);
+        let edges = feature_edges(std::slice::from_ref(&ball));
         assert!(edges.closed);
         assert!(edges.faces[0].is_empty(), "{:?}", edges.faces[0]);
         // Turned inside out: closed and consistent, but its volume is negative.
