@@ -1,11 +1,16 @@
-//! The z-buffer rasteriser of 3D previews: [`Scene3d`] → supersampled colour and depth buffers → box
-//! downsample → a tiny-skia [`Pixmap`] (premultiplied RGBA, encoded to PNG like the 2D previews).
+//! The z-buffer rasteriser of 3D previews: [`Scene3d`] → supersampled colour and depth, one strip of
+//! sample rows at a time → box downsample → a tiny-skia [`Pixmap`] (premultiplied RGBA, encoded to PNG
+//! like the 2D previews).
 //!
 //! Triangles are scan-converted with integer edge functions on vertices snapped to 1/16 sample, stepped
 //! incrementally over each triangle's bounding box, with the top-left rule: a pixel centre on an edge
 //! shared by two triangles belongs to exactly one of them, so meshes have no seams and no double hits.
-//! Depth is a plane evaluated per sample in f32. The image is cut into horizontal bands, one per thread;
-//! each band walks all triangles and rejects those outside it by their y range first.
+//! Depth is a plane evaluated per sample in f32. The image is cut into horizontal bands, one per thread.
+//! A band first sets up every triangle that reaches it once (snap, orient, bounding box, depth plane,
+//! colour; triangles that cover no sample centre, and back faces of closed solids, go no further) and
+//! sorts them into strips of [`STRIP_ROWS`] sample rows; then it paints strip by strip into buffers of
+//! one strip (they stay in the cache), draws the strip's feature edges over it and downsamples it into
+//! the picture. Within a strip the mesh order is kept, so ties in depth resolve as in a whole-image pass.
 //!
 //! Work is bounded: each band visits at most [`VISITS_PER_SAMPLE`] × its samples (samples tested, rows
 //! started, edge stamps); past that it stops drawing (a pathological scene of huge overlapping
@@ -28,8 +33,11 @@ const MAX_THREADS: usize = 8;
 /// Bounding boxes wider than this many samples are walked by inside spans (see [`inside_span`]).
 const WIDE_SPAN: i64 = 32;
 /// Sample rows per strip: at 2048 samples a row, a strip's colour and depth (256 KiB) stay in a core's
-/// L2 cache.
+/// L2 cache. A multiple of every supersampling factor, so that a strip downsamples to whole pixel rows.
 const STRIP_ROWS: usize = 16;
+/// Edge functions of a triangle whose box spans less than this (width × height in 1/16 samples) stay
+/// below 2²⁹ in magnitude over its box, so its rows are stepped in `i32`, which the compiler vectorises.
+const SMALL_BOX: i64 = 1 << 28;
 
 /// The three vertices of a triangle, `None` when an index is out of range.
 fn corners<'b>(batch: &'b Batch, tri: &[u32; 3]) -> Option<[&'b [f32; 3]; 3]> {
@@ -39,7 +47,7 @@ fn corners<'b>(batch: &'b Batch, tri: &[u32; 3]) -> Option<[&'b [f32; 3]; 3]> {
 /// Rasterises the scene; `truncated` is set when a band ran out of its work budget.
 pub fn to_pixmap(scene: &Scene3d) -> Result<Pixmap, RasterError> {
     let mut pixmap = Pixmap::new(scene.width, scene.height).ok_or(RasterError::Size(scene.width, scene.height))?;
-    let ss = scene.ss as usize;
+    let ss = scene.ss.max(1) as usize;
     let (w, h) = (scene.width as usize, scene.height as usize);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
     // Bands of whole pixel rows, so that each thread also downsamples its own band.
@@ -54,10 +62,9 @@ pub fn to_pixmap(scene: &Scene3d) -> Result<Pixmap, RasterError> {
     let run = |(row0, out): (usize, &mut [u8])| {
         let rows = out.len() / (w * 4);
         let mut band = Band::new(w * ss, row0 * ss, rows * ss, background);
-        if !band.draw(scene) {
+        if !band.draw(scene, ss, out) {
             truncated.store(true, Ordering::Relaxed);
         }
-        band.downsample(ss, out);
     };
     if jobs.len() == 1 {
         jobs.into_iter().for_each(run);
@@ -76,11 +83,12 @@ pub fn to_png(scene: &Scene3d) -> Result<Vec<u8>, RasterError> {
     to_pixmap(scene)?.encode_png().map_err(|e| RasterError::Png(e.to_string()))
 }
 
-/// A horizontal band of sample rows `y0 .. y0 + rows` with its buffers.
+/// A horizontal band of sample rows `y0 .. y0 + rows`, with the colour and depth of one strip.
 struct Band {
     width: usize,
     y0: i64,
     rows: usize,
+    background: u32,
     colour: Vec<u32>,
     depth: Vec<f32>,
     budget: u64,
@@ -96,84 +104,215 @@ struct Setup {
     swapped: bool,
 }
 
+/// A triangle ready to paint: snapped and oriented vertices, the sample box it may cover (within the
+/// image and the band), its depth plane from the box's first sample, and its colour.
+#[derive(Clone, Copy)]
+struct Tri {
+    x: [i32; 3],
+    y: [i32; 3],
+    /// First and last sample column, first and last sample row.
+    bbox: [i32; 4],
+    z: Plane,
+    /// The flat colour, or for a smooth triangle the index of its colour planes.
+    colour: u32,
+    smooth: bool,
+}
+
+/// A band's triangles after set-up, and which of them each strip draws.
+struct Prepared {
+    tris: Vec<Tri>,
+    /// Colour planes of smooth triangles.
+    rgb: Vec<[Plane; 3]>,
+    /// Per strip: indices into `tris`, in mesh order.
+    bins: Vec<Vec<u32>>,
+    /// Per strip: feature edges crossing it, as (batch, edge) indices.
+    edges: Vec<Vec<(u32, u32)>>,
+}
+
+/// Sample (px, py) has its centre at (px + ½, py + ½) samples = px·SUB + SUB/2 in fixed point: the first
+/// sample whose centre is at or after `v`, and the last at or before it.
+fn first_sample(v: i64) -> i64 {
+    (v - SUB / 2 + SUB - 1).div_euclid(SUB)
+}
+
+fn last_sample(v: i64) -> i64 {
+    (v - SUB / 2).div_euclid(SUB)
+}
+
 impl Band {
     fn new(width: usize, y0: usize, rows: usize, background: u32) -> Band {
+        let strip = width * STRIP_ROWS.min(rows.max(1));
         Band {
             width,
             y0: y0 as i64,
             rows,
-            colour: vec![background; width * rows],
-            depth: vec![f32::INFINITY; width * rows],
+            background,
+            colour: vec![background; strip],
+            depth: vec![f32::INFINITY; strip],
             budget: VISITS_PER_SAMPLE * (width * rows) as u64,
         }
     }
 
-    /// Draws every batch's triangles, then every batch's edges (over the finished depth buffer). `false`
-    /// when the work budget ran out.
-    fn draw(&mut self, scene: &Scene3d) -> bool {
-        self.triangles(scene) && scene.batches.iter().all(|b| self.edges(b, scene.ss))
+    /// Draws the band strip by strip into `out` (its premultiplied RGBA pixel rows): every batch's
+    /// triangles, then every batch's edges over the strip's finished depth. `false` when the work budget
+    /// ran out; the strips after that are background.
+    fn draw(&mut self, scene: &Scene3d, ss: usize, out: &mut [u8]) -> bool {
+        let strips = self.rows.div_ceil(STRIP_ROWS).max(1);
+        let prepared = self.prepare(scene, strips);
+        let out_row = self.width / ss * 4;
+        let mut ok = true;
+        for s in 0..strips {
+            let (r0, r1) = (s * STRIP_ROWS, ((s + 1) * STRIP_ROWS).min(self.rows));
+            if r0 >= r1 {
+                break;
+            }
+            let n = (r1 - r0) * self.width;
+            self.colour[..n].fill(self.background);
+            self.depth[..n].fill(f32::INFINITY);
+            let rows = (self.y0 + r0 as i64, self.y0 + r1 as i64);
+            if ok {
+                ok = self.strip_triangles(&prepared, s, rows) && self.strip_edges(scene, &prepared.edges[s], rows);
+            }
+            let out = out.get_mut(r0 / ss * out_row..r1 / ss * out_row).unwrap_or_default();
+            self.downsample(ss, r1 - r0, out);
+        }
+        ok
     }
 
-    /// Triangles are first sorted into strips of [`STRIP_ROWS`] sample rows by the rows they touch, then
-    /// drawn strip by strip: a strip's colour and depth rows stay in the cache while its triangles are
-    /// drawn, whatever order the mesh lists them in. Within a strip the mesh order is kept.
-    fn triangles(&mut self, scene: &Scene3d) -> bool {
-        let strips = self.rows.div_ceil(STRIP_ROWS).max(1);
-        let mut bins: Vec<Vec<(u32, u32)>> = vec![Vec::new(); strips];
+    /// Sets up every triangle that reaches the band, once, and sorts triangles and feature edges into
+    /// strips by the rows they touch.
+    fn prepare(&self, scene: &Scene3d, strips: usize) -> Prepared {
+        let mut p = Prepared {
+            tris: Vec::new(),
+            rgb: Vec::new(),
+            bins: vec![Vec::new(); strips],
+            edges: vec![Vec::new(); strips],
+        };
         let (lo, hi) = (self.y0 as f32, (self.y0 + self.rows as i64) as f32);
-        for (bi, batch) in scene.batches.iter().enumerate() {
-            for (ti, tri) in batch.indices.iter().enumerate() {
-                let Some([a, b, c]) = corners(batch, tri) else { continue };
+        let (first_row, last_row) = (self.y0, self.y0 + self.rows as i64 - 1);
+        let last_col = self.width as i64 - 1;
+        let strip = |y: i64| ((y - self.y0).max(0) as usize / STRIP_ROWS).min(strips - 1);
+        for batch in &scene.batches {
+            for tri in batch.indices {
+                let Some(v) = corners(batch, tri) else { continue };
                 // NaN fails both comparisons, and so does a triangle outside the band.
-                let (ymin, ymax) = (a[1].min(b[1]).min(c[1]), a[1].max(b[1]).max(c[1]));
+                let (ymin, ymax) = (v[0][1].min(v[1][1]).min(v[2][1]), v[0][1].max(v[1][1]).max(v[2][1]));
                 if !(ymax >= lo - 1.0 && ymin <= hi + 1.0) {
                     continue;
                 }
-                let strip = |y: f32| (((y - lo) as i64).max(0) as usize / STRIP_ROWS).min(strips - 1);
-                for bin in &mut bins[strip(ymin)..=strip(ymax)] {
-                    bin.push((bi as u32, ti as u32));
+                let Some(t) = Setup::new(v.map(|p| *p)) else { continue };
+                // The samples the box covers; none for a triangle between sample centres.
+                let x0 = first_sample(t.x[0].min(t.x[1]).min(t.x[2])).max(0);
+                let x1 = last_sample(t.x[0].max(t.x[1]).max(t.x[2])).min(last_col);
+                let y0 = first_sample(t.y[0].min(t.y[1]).min(t.y[2])).max(first_row);
+                let y1 = last_sample(t.y[0].max(t.y[1]).max(t.y[2])).min(last_row);
+                if x0 > x1 || y0 > y1 {
+                    continue;
+                }
+                let Some(colours) = triangle_colours(batch, tri, v) else { continue };
+                let planes = Planes::new(&t, &colours, x0, y0);
+                let (colour, smooth) = match colours {
+                    Colours::Flat(c) => (c, false),
+                    Colours::Smooth(_) => {
+                        p.rgb.push(planes.rgb);
+                        (p.rgb.len() as u32 - 1, true)
+                    }
+                };
+                // Setup::new bounds the coordinates by 1e7 samples: ×SUB still fits an i32.
+                p.tris.push(Tri {
+                    x: t.x.map(|c| c as i32),
+                    y: t.y.map(|c| c as i32),
+                    bbox: [x0, x1, y0, y1].map(|c| c as i32),
+                    z: planes.z,
+                    colour,
+                    smooth,
+                });
+                let index = p.tris.len() as u32 - 1;
+                for bin in &mut p.bins[strip(y0)..=strip(y1)] {
+                    bin.push(index);
                 }
             }
         }
-        for (s, bin) in bins.iter().enumerate() {
-            let rows = (self.y0 + (s * STRIP_ROWS) as i64, self.y0 + ((s + 1) * STRIP_ROWS).min(self.rows) as i64);
-            for &(bi, ti) in bin {
-                let batch = &scene.batches[bi as usize];
-                let tri = &batch.indices[ti as usize];
-                let Some(v) = corners(batch, tri) else { continue };
-                let Some(setup) = Setup::new(v.map(|p| *p)) else { continue };
-                if !self.fill(&setup, triangle_colours(batch, tri, v), rows) {
-                    return false;
+        let thick = scene.ss as f32;
+        for (bi, batch) in scene.batches.iter().enumerate() {
+            for (ei, e) in batch.edges().iter().enumerate() {
+                let (Some(p0), Some(q0)) = (batch.verts.get(e[0] as usize), batch.verts.get(e[1] as usize)) else {
+                    continue;
+                };
+                // A stamp reaches `thick` samples around the line; two more for rounding.
+                let (ymin, ymax) = (p0[1].min(q0[1]) - thick - 2.0, p0[1].max(q0[1]) + thick + 2.0);
+                if !(ymax >= lo && ymin <= hi && p0[0].is_finite() && q0[0].is_finite()) {
+                    continue;
                 }
+                let (a, b) = (strip((ymin.max(lo - 1.0)) as i64), strip((ymax.min(hi + 1.0)) as i64));
+                for bin in &mut p.edges[a..=b] {
+                    bin.push((bi as u32, ei as u32));
+                }
+            }
+        }
+        p
+    }
+
+    /// Paints strip `s`'s triangles (sample rows `rows.0 .. rows.1`); `false` when the budget is spent.
+    fn strip_triangles(&mut self, p: &Prepared, s: usize, rows: (i64, i64)) -> bool {
+        for &i in &p.bins[s] {
+            let t = &p.tris[i as usize];
+            let rgb = if t.smooth { p.rgb.get(t.colour as usize) } else { None };
+            if !self.fill(t, rgb, rows) {
+                return false;
             }
         }
         true
     }
 
-    /// Scan-converts one triangle within sample rows `rows.0 .. rows.1` of the band; `false` when the
-    /// budget is spent.
-    fn fill(&mut self, t: &Setup, colours: Colours, rows: (i64, i64)) -> bool {
-        let width = self.width as i64;
-        // Sample (px, py) has its centre at (px + ½, py + ½) samples = px·SUB + SUB/2 in fixed point.
-        let first = |v: i64| (v - SUB / 2 + SUB - 1).div_euclid(SUB);
-        let last = |v: i64| (v - SUB / 2).div_euclid(SUB);
-        let x0 = first(t.x[0].min(t.x[1]).min(t.x[2])).max(0);
-        let x1 = last(t.x[0].max(t.x[1]).max(t.x[2])).min(width - 1);
-        let y0 = first(t.y[0].min(t.y[1]).min(t.y[2])).max(rows.0);
-        let y1 = last(t.y[0].max(t.y[1]).max(t.y[2])).min(rows.1 - 1);
-        if x0 > x1 || y0 > y1 {
+    /// Scan-converts one triangle within sample rows `rows.0 .. rows.1` (the current strip); `false` when
+    /// the budget is spent.
+    fn fill(&mut self, t: &Tri, rgb: Option<&[Plane; 3]>, rows: (i64, i64)) -> bool {
+        let [x0, x1, by0, by1] = t.bbox.map(i64::from);
+        let (y0, y1) = (by0.max(rows.0), by1.min(rows.1 - 1));
+        if y0 > y1 {
             return true;
         }
-        let edges = [0, 1, 2].map(|k| Edge::new(t, k, x0, y0));
+        let (x, y) = (t.x.map(i64::from), t.y.map(i64::from));
+        let edges =
+            [Edge::new(&x, &y, 0, 1, x0, by0), Edge::new(&x, &y, 1, 2, x0, by0), Edge::new(&x, &y, 2, 0, x0, by0)];
         let steps = edges.map(|e| e.step_x);
-        let planes = Planes::new(t, &colours, x0, y0);
         let n = x1 - x0 + 1;
-        for row in 0..=(y1 - y0) {
+        let ext = (x[0].max(x[1]).max(x[2]) - x[0].min(x[1]).min(x[2]))
+            * (y[0].max(y[1]).max(y[2]) - y[0].min(y[1]).min(y[2]));
+        if n <= WIDE_SPAN && ext < SMALL_BOX {
+            // Small boxes test every sample, which is cheaper than three divisions per row; each row and
+            // each visited sample counts against the budget.
+            let visits = (n + 1) as u64 * (y1 - y0 + 1) as u64;
+            if visits > self.budget {
+                return false;
+            }
+            self.budget -= visits;
+            let steps = steps.map(|s| s as i32);
+            let len = n as usize;
+            for yy in y0..=y1 {
+                let row = yy - by0;
+                // Every sample of the box is inside the vertices' extent, where |E| < 2·ext (SMALL_BOX).
+                let e = edges.map(|e| (e.at_row_start + row * e.step_y) as i32);
+                let start = (yy - rows.0) as usize * self.width + x0 as usize;
+                let depth = &mut self.depth[start..start + len];
+                let colour = &mut self.colour[start..start + len];
+                let z_row = t.z.at(0.0, row as f32);
+                match rgb {
+                    None => span_flat(depth, colour, e, steps, z_row, t.z.dx, t.colour),
+                    Some(planes) => {
+                        let rgb_row = planes.map(|p| p.at(0.0, row as f32));
+                        span_smooth(depth, colour, e, steps, (z_row, t.z.dx), (rgb_row, planes.map(|p| p.dx)));
+                    }
+                }
+            }
+            return true;
+        }
+        for yy in y0..=y1 {
+            let row = yy - by0;
             let e: [i64; 3] = edges.map(|e| e.at_row_start + row * e.step_y);
-            // Wide boxes (long thin triangles across the picture) visit only the row's inside span;
-            // small ones test every sample of the box, which is cheaper than three divisions.
+            // Wide boxes (long thin triangles across the picture) visit only the row's inside span.
             let (lo, hi) = if n > WIDE_SPAN { inside_span(e, steps, n) } else { (0, n - 1) };
-            // Every visited sample and every row counts against the budget.
             let visits = (hi - lo + 2).max(1) as u64;
             if visits > self.budget {
                 return false;
@@ -183,40 +322,31 @@ impl Band {
                 continue;
             }
             let e = [0, 1, 2].map(|k| e[k] + steps[k] * lo);
-            let start = (y0 + row - self.y0) as usize * self.width + (x0 + lo) as usize;
+            let start = (yy - rows.0) as usize * self.width + (x0 + lo) as usize;
             let len = (hi - lo + 1) as usize;
             let depth = &mut self.depth[start..start + len];
             let colour = &mut self.colour[start..start + len];
-            let z_row = planes.z.at(lo as f32, row as f32);
-            match &colours {
-                Colours::Flat(c) => span_flat(depth, colour, e, steps, z_row, planes.z.dx, *c),
-                Colours::Smooth(_) => {
-                    let rgb_row = planes.rgb.map(|p| p.at(lo as f32, row as f32));
-                    let rgb_dx = planes.rgb.map(|p| p.dx);
-                    span_smooth(depth, colour, e, steps, (z_row, planes.z.dx), (rgb_row, rgb_dx));
+            let z_row = t.z.at(lo as f32, row as f32);
+            match rgb {
+                None => span_flat_wide(depth, colour, e, steps, z_row, t.z.dx, t.colour),
+                Some(planes) => {
+                    let rgb_row = planes.map(|p| p.at(lo as f32, row as f32));
+                    span_smooth_wide(depth, colour, e, steps, (z_row, t.z.dx), (rgb_row, planes.map(|p| p.dx)));
                 }
             }
         }
         true
     }
 
-    /// Draws the batch's feature edges one output pixel wide, in front of the surface they lie on.
-    fn edges(&mut self, batch: &Batch, ss: u32) -> bool {
-        let edges = batch.edges();
-        if edges.is_empty() {
-            return true;
-        }
-        let colour = shade::edge(batch.colour);
-        let (lo, hi) = ((self.y0 as f32) - 4.0, (self.y0 + self.rows as i64) as f32 + 4.0);
-        for e in edges {
+    /// Draws the strip's feature edges one output pixel wide, in front of the surface they lie on.
+    fn strip_edges(&mut self, scene: &Scene3d, edges: &[(u32, u32)], rows: (i64, i64)) -> bool {
+        for &(bi, ei) in edges {
+            let Some(batch) = scene.batches.get(bi as usize) else { continue };
+            let Some(e) = batch.edges().get(ei as usize) else { continue };
             let (Some(p), Some(q)) = (batch.verts.get(e[0] as usize), batch.verts.get(e[1] as usize)) else {
                 continue;
             };
-            let near_band = p[1].max(q[1]) >= lo && p[1].min(q[1]) <= hi;
-            if !(near_band && p[0].is_finite() && q[0].is_finite()) {
-                continue;
-            }
-            if !self.line(*p, *q, ss as usize, colour) {
+            if !self.line(*p, *q, scene.ss as usize, shade::edge(batch.colour), rows) {
                 return false;
             }
         }
@@ -224,25 +354,41 @@ impl Band {
     }
 
     /// A line of `thick`-sample squares stamped every sample along p → q, drawn where it is not behind the
-    /// surface by more than a few samples (the surface it lies on is at the same depth).
-    fn line(&mut self, p: [f32; 3], q: [f32; 3], thick: usize, colour: u32) -> bool {
+    /// surface by more than a few samples (the surface it lies on is at the same depth); only the stamps
+    /// that reach sample rows `rows.0 .. rows.1` (the current strip).
+    fn line(&mut self, p: [f32; 3], q: [f32; 3], thick: usize, colour: u32, rows: (i64, i64)) -> bool {
         let bias = 3.0 * thick as f32;
         let steps = (q[0] - p[0]).abs().max((q[1] - p[1]).abs()).ceil().max(1.0);
         // Both ends lie inside the image (the camera fits every vertex), so `steps` is at most its diagonal.
         let steps = steps.min(1.0e5) as usize;
-        let cost = (steps as u64 + 1) * (thick * thick) as u64;
+        // The stamps near the strip: y moves at most one sample per step, so the steps whose y is within
+        // `thick` + 2 samples of the strip (the rows test below decides exactly).
+        let (lo, hi) = (rows.0 as f32 - thick as f32 - 2.0, rows.1 as f32 + thick as f32 + 2.0);
+        let dy = q[1] - p[1];
+        let (i0, i1) = if dy == 0.0 {
+            (0, steps)
+        } else {
+            let (ta, tb) = ((lo - p[1]) / dy, (hi - p[1]) / dy);
+            let (t0, t1) = (ta.min(tb), ta.max(tb));
+            let at = |t: f32| (t * steps as f32).clamp(0.0, steps as f32);
+            (at(t0).floor() as usize, at(t1).ceil() as usize)
+        };
+        if i0 > i1 {
+            return true;
+        }
+        let cost = (i1 - i0 + 1) as u64 * (thick * thick) as u64;
         if cost > self.budget {
             return false;
         }
         self.budget -= cost;
         let half = thick as f32 / 2.0;
-        for i in 0..=steps {
+        for i in i0..=i1 {
             let t = i as f32 / steps as f32;
             let at = |k: usize| p[k] + (q[k] - p[k]) * t;
             let (x, y, z) = (at(0), at(1), at(2) - bias);
             let (sx, sy) = ((x - half + 0.5).floor() as i64, (y - half + 0.5).floor() as i64);
-            for yy in sy.max(self.y0)..(sy + thick as i64).min(self.y0 + self.rows as i64) {
-                let row = (yy - self.y0) as usize * self.width;
+            for yy in sy.max(rows.0)..(sy + thick as i64).min(rows.1) {
+                let row = (yy - rows.0) as usize * self.width;
                 for xx in sx.max(0)..(sx + thick as i64).min(self.width as i64) {
                     let i = row + xx as usize;
                     if z <= self.depth[i] {
@@ -254,23 +400,51 @@ impl Band {
         true
     }
 
-    /// Box-filters `ss`×`ss` samples into each pixel of `out` (premultiplied RGBA rows of this band).
-    fn downsample(&self, ss: usize, out: &mut [u8]) {
+    /// Box-filters `ss`×`ss` samples of the strip's first `rows` rows into each pixel of `out`
+    /// (premultiplied RGBA rows).
+    fn downsample(&self, ss: usize, rows: usize, out: &mut [u8]) {
         let w = self.width / ss;
-        let n = (ss * ss) as u32;
-        for (py, out_row) in out.chunks_mut(w * 4).enumerate() {
-            for (px, pixel) in out_row.chunks_mut(4).enumerate() {
-                let mut sum = [0u32; 4];
-                for sy in 0..ss {
-                    let row = (py * ss + sy) * self.width + px * ss;
-                    for &s in &self.colour[row..row + ss] {
-                        for (acc, byte) in sum.iter_mut().zip(s.to_le_bytes()) {
-                            *acc += u32::from(byte);
-                        }
+        let samples = &self.colour[..rows * self.width];
+        match ss {
+            1 => {
+                for (px, s) in out.chunks_exact_mut(4).zip(samples) {
+                    px.copy_from_slice(&s.to_le_bytes());
+                }
+            }
+            2 => {
+                // Four samples at once per pair of channels: bytes 0 and 2, then 1 and 3, each sum in its
+                // own 16 bits (at most 4 × 255), rounded as (sum + 2) / 4.
+                const LOW: u32 = 0x00FF_00FF;
+                for (out_row, pair) in out.chunks_exact_mut(w * 4).zip(samples.chunks_exact(2 * self.width)) {
+                    let (top, bottom) = pair.split_at(self.width);
+                    for ((px, t), b) in out_row.chunks_exact_mut(4).zip(top.chunks_exact(2)).zip(bottom.chunks_exact(2))
+                    {
+                        let s = [t[0], t[1], b[0], b[1]];
+                        let even: u32 = s.iter().map(|v| v & LOW).sum();
+                        let odd: u32 = s.iter().map(|v| (v >> 8) & LOW).sum();
+                        let even = ((even + 0x0002_0002) >> 2) & LOW;
+                        let odd = ((odd + 0x0002_0002) >> 2) & LOW;
+                        px.copy_from_slice(&(even | (odd << 8)).to_le_bytes());
                     }
                 }
-                for (dst, acc) in pixel.iter_mut().zip(sum) {
-                    *dst = ((acc + n / 2) / n) as u8;
+            }
+            _ => {
+                let n = (ss * ss) as u32;
+                for (py, out_row) in out.chunks_mut(w * 4).enumerate() {
+                    for (px, pixel) in out_row.chunks_mut(4).enumerate() {
+                        let mut sum = [0u32; 4];
+                        for sy in 0..ss {
+                            let row = (py * ss + sy) * self.width + px * ss;
+                            for &s in &samples[row..row + ss] {
+                                for (acc, byte) in sum.iter_mut().zip(s.to_le_bytes()) {
+                                    *acc += u32::from(byte);
+                                }
+                            }
+                        }
+                        for (dst, acc) in pixel.iter_mut().zip(sum) {
+                            *dst = ((acc + n / 2) / n) as u8;
+                        }
+                    }
                 }
             }
         }
@@ -286,7 +460,9 @@ impl Setup {
         }
         // Round half up by adding ½ and truncating: `f32::round` is a library call on baseline x86-64, and
         // the snap only has to be the same function of a vertex for every triangle that shares it.
-        let snap = |v: f32| (v * SUB as f32 + 0.5) as i64;
+        // Through `i32`: |v| ≤ 1e7 samples is 1.6e8 sixteenths, and the `i32` conversion is one instruction
+        // fewer than the `i64` one on x86-64.
+        let snap = |v: f32| i64::from((v * SUB as f32 + 0.5) as i32);
         let mut x = f.map(|v| snap(v[0]));
         let mut y = f.map(|v| snap(v[1]));
         let area = (x[1] - x[0]) * (y[2] - y[0]) - (x[2] - x[0]) * (y[1] - y[0]);
@@ -313,12 +489,13 @@ struct Edge {
 }
 
 impl Edge {
-    fn new(t: &Setup, k: usize, x0: i64, y0: i64) -> Edge {
-        let (a, b) = (k, (k + 1) % 3);
-        let (dx, dy) = (t.x[b] - t.x[a], t.y[b] - t.y[a]);
+    /// Edge a→b of the oriented triangle (`x`, `y` in 1/16 samples), at the centre of sample (x0, y0).
+    #[inline(always)]
+    fn new(x: &[i64; 3], y: &[i64; 3], a: usize, b: usize, x0: i64, y0: i64) -> Edge {
+        let (dx, dy) = (x[b] - x[a], y[b] - y[a]);
         // E(p) = dx·(p.y − a.y) − dy·(p.x − a.x); with y down and positive area the inside is E > 0.
         let (px, py) = (x0 * SUB + SUB / 2, y0 * SUB + SUB / 2);
-        let e = dx * (py - t.y[a]) - dy * (px - t.x[a]);
+        let e = dx * (py - y[a]) - dy * (px - x[a]);
         let top_left = dy < 0 || (dy == 0 && dx > 0);
         Edge { at_row_start: if top_left { e } else { e - 1 }, step_x: -dy * SUB, step_y: dx * SUB }
     }
@@ -332,19 +509,23 @@ enum Colours {
 }
 
 /// The lit colour(s) of a triangle: its face normal (from the sample-space winding), or the vertex normals
-/// when the batch has them.
-fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Colours {
+/// when the batch has them. `None` for a back face of a batch whose back faces are hidden (a closed solid).
+fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Option<Colours> {
     let u = [v[1][0] - v[0][0], v[1][1] - v[0][1], v[1][2] - v[0][2]];
     let w = [v[2][0] - v[0][0], v[2][1] - v[0][1], v[2][2] - v[0][2]];
     let c = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]];
     // Sample space flips y against view space and the view basis is left-handed: the view normal is
     // (c.x, −c.y, c.z), reversed again for a mirroring instance.
     let sign = if batch.mirrored { -1.0 } else { 1.0 };
+    // The test `shade::facing` makes below, without the division: NaN is not a back face.
+    if batch.cull_back && sign * c[2] > 0.0 {
+        return None;
+    }
     let len = (c[0] * c[0] + c[1] * c[1] + c[2] * c[2]).sqrt();
     let n = [c[0], -c[1], c[2]].map(|x| sign * x / len);
     let (n, back) = shade::facing(n);
     let Some(normals) = &batch.normals else {
-        return Colours::Flat(shade::lit(batch.colour, shade::intensity(n, back)));
+        return Some(Colours::Flat(shade::lit(batch.colour, shade::intensity(n, back))));
     };
     let vertex = |i: u32| {
         let m = normals.get(i as usize).copied().unwrap_or(n);
@@ -352,7 +533,7 @@ fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Colours
         let i = shade::intensity(m, back);
         batch.colour.map(|c| c * i * 255.0)
     };
-    Colours::Smooth(tri.map(vertex))
+    Some(Colours::Smooth(tri.map(vertex)))
 }
 
 /// A linear function over the triangle in samples, relative to the bounding box's first sample centre.
@@ -418,8 +599,47 @@ fn inside_span(e: [i64; 3], steps: [i64; 3], n: i64) -> (i64, i64) {
     (lo, hi)
 }
 
-/// One row of a flat-shaded triangle.
-fn span_flat(depth: &mut [f32], colour: &mut [u32], mut e: [i64; 3], step: [i64; 3], z0: f32, dz: f32, c: u32) {
+/// One row of a small flat-shaded triangle's box. Branch-free (every sample is read and written back,
+/// changed or not) with the edge functions in `i32`, so the compiler runs it four samples at a time.
+fn span_flat(depth: &mut [f32], colour: &mut [u32], e: [i32; 3], step: [i32; 3], z0: f32, dz: f32, c: u32) {
+    let n = depth.len().min(colour.len());
+    let (depth, colour) = (&mut depth[..n], &mut colour[..n]);
+    for k in 0..n {
+        let ki = k as i32;
+        let inside = ((e[0] + step[0] * ki) | (e[1] + step[1] * ki) | (e[2] + step[2] * ki)) >= 0;
+        let z = z0 + dz * ki as f32;
+        let hit = inside & (z < depth[k]);
+        depth[k] = if hit { z } else { depth[k] };
+        colour[k] = if hit { c } else { colour[k] };
+    }
+}
+
+/// One row of a small smooth-shaded triangle's box: the colour planes are evaluated per sample too.
+fn span_smooth(
+    depth: &mut [f32],
+    colour: &mut [u32],
+    e: [i32; 3],
+    step: [i32; 3],
+    (z0, dz): (f32, f32),
+    (rgb0, drgb): ([f32; 3], [f32; 3]),
+) {
+    let n = depth.len().min(colour.len());
+    let (depth, colour) = (&mut depth[..n], &mut colour[..n]);
+    for k in 0..n {
+        let ki = k as i32;
+        let inside = ((e[0] + step[0] * ki) | (e[1] + step[1] * ki) | (e[2] + step[2] * ki)) >= 0;
+        let kf = ki as f32;
+        let z = z0 + dz * kf;
+        let hit = inside & (z < depth[k]);
+        let ch = |i: usize| (rgb0[i] + drgb[i] * kf).clamp(0.0, 255.0) as u8;
+        let c = u32::from_le_bytes([ch(0), ch(1), ch(2), 255]);
+        depth[k] = if hit { z } else { depth[k] };
+        colour[k] = if hit { c } else { colour[k] };
+    }
+}
+
+/// One row span of a wide flat-shaded triangle.
+fn span_flat_wide(depth: &mut [f32], colour: &mut [u32], mut e: [i64; 3], step: [i64; 3], z0: f32, dz: f32, c: u32) {
     for (k, (d, out)) in depth.iter_mut().zip(colour.iter_mut()).enumerate() {
         if (e[0] | e[1] | e[2]) >= 0 {
             let z = z0 + dz * k as f32;
@@ -434,8 +654,8 @@ fn span_flat(depth: &mut [f32], colour: &mut [u32], mut e: [i64; 3], step: [i64;
     }
 }
 
-/// One row of a smooth-shaded triangle: the colour planes are evaluated per sample too.
-fn span_smooth(
+/// One row span of a wide smooth-shaded triangle.
+fn span_smooth_wide(
     depth: &mut [f32],
     colour: &mut [u32],
     mut e: [i64; 3],

@@ -38,12 +38,14 @@ pub struct Batch<'a> {
     pub mirrored: bool,
     /// The feature edges of the part's solid (shared by its instances) and which face this batch is.
     pub edges: Option<(Arc<FaceEdges>, usize)>,
+    /// Back faces cannot show (the solid is closed and outward oriented): the rasteriser skips them.
+    pub cull_back: bool,
 }
 
 impl Batch<'_> {
     /// Feature edges as vertex index pairs into `verts`.
     pub fn edges(&self) -> &[[u32; 2]] {
-        self.edges.as_ref().and_then(|(all, face)| all.get(*face)).map_or(&[], Vec::as_slice)
+        self.edges.as_ref().and_then(|(all, face)| all.faces.get(*face)).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -192,7 +194,16 @@ impl SampleMap {
 fn batch<'a>(p: Placed<'a>, map: &SampleMap) -> Batch<'a> {
     let verts = p.face.positions.iter().map(|v| map.map(apply(&p.view, v))).collect();
     let normals = smooth_normals(p.face).then(|| view_normals(p.face, &p.view));
-    Batch { verts, indices: &p.face.indices, normals, colour: p.colour, mirrored: p.mirrored, edges: p.edges }
+    let cull_back = p.edges.as_ref().is_some_and(|(e, _)| e.closed);
+    Batch {
+        verts,
+        indices: &p.face.indices,
+        normals,
+        colour: p.colour,
+        mirrored: p.mirrored,
+        edges: p.edges,
+        cull_back,
+    }
 }
 
 /// Whether the mesh's vertex normals say more than its face normals: present, and differing at the
