@@ -128,7 +128,7 @@ fn step_reader_agrees_with_opencascade() {
     if cfg!(debug_assertions) {
         // Meshing the whole corpus unoptimised takes far longer than the 30 s per file this test guards.
         eprintln!(
-            "SKIP: step_oracle meshes the whole STEP corpus; run it optimised: cargo test --release --test step_oracle"
+            "SKIP: step_oracle meshes the whole STEP corpus; run it optimised (.ci/run does): cargo test --release --test step_oracle"
         );
         return;
     }
