@@ -238,17 +238,38 @@ fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Opti
 
 /// The box of what is drawn. Text counts by its real glyph outlines (coarsely flattened), not the
 /// 0.6 × height estimate of the JSON extents, so wide fonts and width factors are not cut at the edge.
+///
+/// Flattening every glyph was most of the scene's time on a drawing of many labels, and nearly all of it
+/// changed nothing: a label inside the other geometry does not move the extents. So everything but text
+/// is boxed first, and a text whose glyph control boxes ([`TextEngine::outline_bounds`]), frame and
+/// estimate all lie inside the box so far is skipped; only the others are flattened. The union is the
+/// same (a skipped box lies inside it), and the glyph cap is spent in the same order, so the result is
+/// the one of flattening every text.
 fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
     const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
-    let mut glyphs = TextEngine::new(MAX_GLYPHS);
     let mut extents = BBox2::EMPTY;
+    for p in prims.iter().filter(|p| !matches!(p.geom, Geom::Text(_))) {
+        extents.union(&geom_bbox(&p.geom));
+    }
+    let mut glyphs = TextEngine::new(MAX_GLYPHS);
     for p in prims {
-        let mut b = BBox2::EMPTY;
-        if let Geom::Text(t) = &p.geom {
-            for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
-                b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
-            }
-            frame_corners(t).into_iter().flatten().for_each(|q| b.add_point(q));
+        let Geom::Text(t) = &p.geom else { continue };
+        let mut frame = BBox2::EMPTY;
+        frame_corners(t).into_iter().flatten().for_each(|q| frame.add_point(q));
+        let cap_before = glyphs.glyphs_drawn;
+        let skip = glyphs.outline_bounds(t, &UNIT).is_some_and(|[x0, y0, x1, y1]| {
+            let glyph_box = BBox2 { min_x: x0, min_y: y0, max_x: x1, max_y: y1 };
+            // Whatever the flattening gives (glyph points and frame, or the estimate when it gives none)
+            // then lies inside. (No glyph at all, `None`: the cheap frame or estimate below is the box.)
+            holds(&extents, &glyph_box) && holds(&extents, &frame) && holds(&extents, &geom_bbox(&p.geom))
+        });
+        if skip {
+            continue;
+        }
+        glyphs.glyphs_drawn = cap_before;
+        let mut b = frame;
+        for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
+            b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
         }
         if b.is_empty() {
             b = geom_bbox(&p.geom);
@@ -256,6 +277,15 @@ fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
         extents.union(&b);
     }
     extents
+}
+
+/// Whether adding `inner` to `outer` would leave `outer` as it is (an empty box adds nothing).
+fn holds(outer: &BBox2, inner: &BBox2) -> bool {
+    inner.is_empty()
+        || (outer.min_x <= inner.min_x
+            && outer.min_y <= inner.min_y
+            && inner.max_x <= outer.max_x
+            && inner.max_y <= outer.max_y)
 }
 
 /// Flattens the sheet into drawable primitives (visible layers, visible entities, attributes of inserts).
@@ -1015,6 +1045,57 @@ mod tests {
         let scene = build_scene(&doc_with(many), &RenderOptions { width: 64, height: 64, ..RenderOptions::default() })
             .expect("a scene");
         assert!(scene.truncated, "200 000 glyphs is the cap, 300 000 were asked for");
+    }
+
+    #[test]
+    fn text_extents_skip_only_texts_that_change_nothing() {
+        // Every text flattened, as the extents were computed before texts inside the drawing were skipped.
+        fn flatten_all(prims: &[Prim<'_>]) -> BBox2 {
+            const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
+            let mut glyphs = TextEngine::new(MAX_GLYPHS);
+            let mut extents = BBox2::EMPTY;
+            for p in prims {
+                let mut b = BBox2::EMPTY;
+                if let Geom::Text(t) = &p.geom {
+                    for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
+                        b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
+                    }
+                    frame_corners(t).into_iter().flatten().for_each(|q| b.add_point(q));
+                }
+                if b.is_empty() {
+                    b = geom_bbox(&p.geom);
+                }
+                extents.union(&b);
+            }
+            extents
+        }
+        let text = |x: f64, y: f64, rotation_deg: f64, value: &str| {
+            let t = crate::model::TextGeom {
+                value: value.into(),
+                height: 2.0,
+                position: Point::xy(x, y),
+                rotation_deg,
+                ..Default::default()
+            };
+            Entity::new("TEXT", Geom::Text(Box::new(t)))
+        };
+        // A 100 × 100 square; labels well inside, labels over its right and top edges (turned), an empty one.
+        let mut entities =
+            vec![Entity::new("LINE", Geom::Line { start: Point::xy(0.0, 0.0), end: Point::xy(100.0, 100.0) })];
+        for i in 0..40 {
+            let k = f64::from(i);
+            entities.push(text(10.0 + k, 10.0 + k, k * 9.0, "Wg"));
+        }
+        entities.push(text(97.0, 50.0, 0.0, "Wide"));
+        entities.push(text(50.0, 99.0, 30.0, "jQ"));
+        entities.push(text(20.0, 20.0, 0.0, "  "));
+        let doc = doc_with(entities);
+        let layers = Layers::new(&doc, None);
+        let (prims, _) = collect(&doc, &doc.sheets[0].entities, &layers, &HashMap::new());
+        let extents = drawn_extents(&prims);
+        assert_eq!(extents, flatten_all(&prims));
+        // The edge labels grew it: "Wide" past x = 100 by its glyphs, "jQ" above y = 100.
+        assert!(extents.max_x > 103.0 && extents.max_y > 101.5 && extents.min_x == 0.0, "{extents:?}");
     }
 
     #[test]
