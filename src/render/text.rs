@@ -127,6 +127,9 @@ pub struct TextEngine {
     font: Option<FontRef<'static>>,
     cap_height: f64,
     descent: f64,
+    /// Glyphs of U+0000–U+00FF by code point, loaded on first use.
+    latin: Vec<Option<Glyph>>,
+    /// Glyphs of other characters.
     cache: HashMap<char, Glyph>,
     /// Glyphs drawn so far and the cap on them: hostile drawings hold millions of characters.
     pub glyphs_drawn: u64,
@@ -154,6 +157,7 @@ impl TextEngine {
             font,
             cap_height,
             descent,
+            latin: std::iter::repeat_with(|| None).take(256).collect(),
             cache: HashMap::new(),
             glyphs_drawn: 0,
             max_glyphs,
@@ -168,23 +172,37 @@ impl TextEngine {
     }
 
     fn glyph(&mut self, ch: char) -> Option<&Glyph> {
-        if !self.cache.contains_key(&ch) {
-            let font = self.font.as_ref()?;
-            let gid = font.charmap().map(ch).unwrap_or(GlyphId::NOTDEF);
-            let advance =
-                font.glyph_metrics(Size::unscaled(), LocationRef::default()).advance_width(gid).unwrap_or(0.0);
-            let mut rec = Recorder::default();
-            if !ch.is_whitespace() {
-                if let Some(g) = font.outline_glyphs().get(gid) {
-                    let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
-                    if g.draw(settings, &mut rec).is_err() {
-                        rec.0.clear();
-                    }
-                }
+        // Latin-1 in a table, the rest hashed: two lookups per character (advance, then outline), and a
+        // SipHash per lookup was a tenth of the scene time of a drawing of many labels.
+        if let Some(slot) = self.latin.get(ch as usize) {
+            if slot.is_none() {
+                let g = self.load(ch)?;
+                self.latin[ch as usize] = Some(g);
             }
-            self.cache.insert(ch, Glyph::new(f64::from(advance), rec.0));
+            return self.latin[ch as usize].as_ref();
+        }
+        if !self.cache.contains_key(&ch) {
+            let g = self.load(ch)?;
+            self.cache.insert(ch, g);
         }
         self.cache.get(&ch)
+    }
+
+    /// Reads a glyph from the font; `None` without a font.
+    fn load(&self, ch: char) -> Option<Glyph> {
+        let font = self.font.as_ref()?;
+        let gid = font.charmap().map(ch).unwrap_or(GlyphId::NOTDEF);
+        let advance = font.glyph_metrics(Size::unscaled(), LocationRef::default()).advance_width(gid).unwrap_or(0.0);
+        let mut rec = Recorder::default();
+        if !ch.is_whitespace() {
+            if let Some(g) = font.outline_glyphs().get(gid) {
+                let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+                if g.draw(settings, &mut rec).is_err() {
+                    rec.0.clear();
+                }
+            }
+        }
+        Some(Glyph::new(f64::from(advance), rec.0))
     }
 
     /// Advance of a string in font units.
