@@ -3,6 +3,7 @@
 //! error, all in pixel coordinates (y down) fitted to the drawn extents with a [`MARGIN`] each side.
 //! Fills come before strokes (hatches never hide lines); within each, file order.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::f64::consts::TAU;
 
@@ -149,16 +150,46 @@ impl Fit {
 
 /// One entity to draw, in sheet coordinates with its properties resolved.
 struct Prim<'a> {
-    geom: Geom,
+    /// Borrowed from the document when the entity is not transformed (most are): no copy of its vertices
+    /// or text per render.
+    geom: Cow<'a, Geom>,
     paint: Paint,
     /// 1/100 mm, ≥ 0.
     lineweight: i16,
     linetype: Option<&'a Linetype>,
 }
 
+/// FNV-1a, for the per-entity lookups of layer and linetype names: a name of a few bytes hashes in a few
+/// instructions, where the default SipHash's set-up dominated (a lookup or two per entity, 300 000 entities).
+/// The keys come from the drawing, but the tables are the drawing's own few layers and linetypes: a
+/// crafted collision costs that file alone some time, no more than its own size allows.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        for b in bytes {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type NameMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Layers by name (exact, then case-insensitive) and the `--layers` filter.
 struct Layers<'a> {
-    exact: HashMap<&'a str, &'a Layer>,
+    exact: NameMap<&'a str, &'a Layer>,
     upper: HashMap<String, &'a Layer>,
     only: Option<HashSet<String>>,
 }
@@ -209,7 +240,7 @@ pub fn build_scene_fitted(doc: &Document, opts: &RenderOptions, extents: Option<
 fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Option<BBox2>) -> Option<Scene> {
     let sheet = doc.sheets.get(index)?;
     let layers = Layers::new(doc, opts.layers.as_deref());
-    let linetypes: HashMap<String, &Linetype> =
+    let linetypes: NameMap<String, &Linetype> =
         doc.linetypes.iter().rev().map(|l| (l.name.to_ascii_uppercase(), l)).collect();
     let (prims, expansion_truncated) = collect(doc, &sheet.entities, &layers, &linetypes);
     let usable = |b: &BBox2| !b.is_empty() && [b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite());
@@ -238,17 +269,38 @@ fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Opti
 
 /// The box of what is drawn. Text counts by its real glyph outlines (coarsely flattened), not the
 /// 0.6 × height estimate of the JSON extents, so wide fonts and width factors are not cut at the edge.
+///
+/// Flattening every glyph was most of the scene's time on a drawing of many labels, and nearly all of it
+/// changed nothing: a label inside the other geometry does not move the extents. So everything but text
+/// is boxed first, and a text whose glyph control boxes ([`TextEngine::outline_bounds`]), frame and
+/// estimate all lie inside the box so far is skipped; only the others are flattened. The union is the
+/// same (a skipped box lies inside it), and the glyph cap is spent in the same order, so the result is
+/// the one of flattening every text.
 fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
     const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
-    let mut glyphs = TextEngine::new(MAX_GLYPHS);
     let mut extents = BBox2::EMPTY;
+    for p in prims.iter().filter(|p| !matches!(*p.geom, Geom::Text(_))) {
+        extents.union(&geom_bbox(&p.geom));
+    }
+    let mut glyphs = TextEngine::new(MAX_GLYPHS);
     for p in prims {
-        let mut b = BBox2::EMPTY;
-        if let Geom::Text(t) = &p.geom {
-            for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
-                b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
-            }
-            frame_corners(t).into_iter().flatten().for_each(|q| b.add_point(q));
+        let Geom::Text(t) = &*p.geom else { continue };
+        let mut frame = BBox2::EMPTY;
+        frame_corners(t).into_iter().flatten().for_each(|q| frame.add_point(q));
+        let cap_before = glyphs.glyphs_drawn;
+        let skip = glyphs.outline_bounds(t, &UNIT).is_some_and(|[x0, y0, x1, y1]| {
+            let glyph_box = BBox2 { min_x: x0, min_y: y0, max_x: x1, max_y: y1 };
+            // Whatever the flattening gives (glyph points and frame, or the estimate when it gives none)
+            // then lies inside. (No glyph at all, `None`: the cheap frame or estimate below is the box.)
+            holds(&extents, &glyph_box) && holds(&extents, &frame) && holds(&extents, &geom_bbox(&p.geom))
+        });
+        if skip {
+            continue;
+        }
+        glyphs.glyphs_drawn = cap_before;
+        let mut b = frame;
+        for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
+            b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
         }
         if b.is_empty() {
             b = geom_bbox(&p.geom);
@@ -258,12 +310,21 @@ fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
     extents
 }
 
+/// Whether adding `inner` to `outer` would leave `outer` as it is (an empty box adds nothing).
+fn holds(outer: &BBox2, inner: &BBox2) -> bool {
+    inner.is_empty()
+        || (outer.min_x <= inner.min_x
+            && outer.min_y <= inner.min_y
+            && inner.max_x <= outer.max_x
+            && inner.max_y <= outer.max_y)
+}
+
 /// Flattens the sheet into drawable primitives (visible layers, visible entities, attributes of inserts).
 fn collect<'a>(
     doc: &'a Document,
     entities: &'a [Entity],
     layers: &Layers<'a>,
-    linetypes: &HashMap<String, &'a Linetype>,
+    linetypes: &NameMap<String, &'a Linetype>,
 ) -> (Vec<Prim<'a>>, bool) {
     let blocks = doc.block_table();
     let limits = FlattenLimits { budget: MAX_VISITED, expand_annotations: true, ..FlattenLimits::default() };
@@ -275,11 +336,15 @@ fn collect<'a>(
                 let Some(ent) = a.entity.as_deref() else { continue };
                 let layer_name = if &*ent.layer == "0" { item.layer } else { &*ent.layer };
                 let colour = if ent.colour == ColourSpec::ByBlock { item.colour } else { ent.colour };
-                let geom =
-                    if item.xform.is_identity() { ent.geom.clone() } else { transform_geom(&ent.geom, &item.xform) };
                 let style =
                     Style { layer: layer_name, colour, linetype: ent.linetype.as_deref(), lineweight: ent.lineweight };
-                push_prim(&mut prims, ent, geom, &style, layers, linetypes);
+                push_prim(&mut prims, ent, &style, layers, linetypes, || {
+                    if item.xform.is_identity() {
+                        Cow::Borrowed(&ent.geom)
+                    } else {
+                        Cow::Owned(transform_geom(&ent.geom, &item.xform))
+                    }
+                });
             }
             return;
         }
@@ -289,10 +354,13 @@ fn collect<'a>(
         }
         let style =
             Style { layer: item.layer, colour: item.colour, linetype: item.linetype, lineweight: item.lineweight };
-        if e.invisible || !layers.shows(style.layer, layers.get(style.layer)) {
-            return;
-        }
-        push_prim(&mut prims, e, item.world_geom(), &style, layers, linetypes);
+        push_prim(&mut prims, e, &style, layers, linetypes, || {
+            if item.xform.is_identity() {
+                Cow::Borrowed(&e.geom)
+            } else {
+                Cow::Owned(transform_geom(&e.geom, &item.xform))
+            }
+        });
     });
     (prims, report.truncated)
 }
@@ -305,20 +373,21 @@ struct Style<'s> {
     lineweight: Option<i16>,
 }
 
+/// Adds `e` with its geometry (made only when the entity is drawn) unless it is invisible or its layer hidden.
 fn push_prim<'a>(
     prims: &mut Vec<Prim<'a>>,
     e: &Entity,
-    geom: Geom,
     style: &Style<'_>,
     layers: &Layers<'a>,
-    linetypes: &HashMap<String, &'a Linetype>,
+    linetypes: &NameMap<String, &'a Linetype>,
+    geom: impl FnOnce() -> Cow<'a, Geom>,
 ) {
     let layer = layers.get(style.layer);
     if e.invisible || !layers.shows(style.layer, layer) {
         return;
     }
     prims.push(Prim {
-        geom,
+        geom: geom(),
         paint: resolve(style.colour, layer),
         lineweight: resolve_lineweight(style.lineweight, layer),
         linetype: resolve_linetype(style.linetype, layer, linetypes),
@@ -340,14 +409,24 @@ pub fn lineweight_px(lw: i16) -> f64 {
 fn resolve_linetype<'a>(
     own: Option<&str>,
     layer: Option<&Layer>,
-    linetypes: &HashMap<String, &'a Linetype>,
+    linetypes: &NameMap<String, &'a Linetype>,
 ) -> Option<&'a Linetype> {
     let name = match own {
         None => layer.map(|l| l.linetype.as_str())?,
         Some(n) if n.eq_ignore_ascii_case("BYLAYER") => layer.map(|l| l.linetype.as_str())?,
         Some(n) => n,
     };
-    let lt = linetypes.get(&name.to_ascii_uppercase())?;
+    // Upper-cased on the stack: this runs per entity, and nearly every name is short.
+    let mut buf = [0u8; 64];
+    let lt = match buf.get_mut(..name.len()) {
+        Some(upper) => {
+            upper.copy_from_slice(name.as_bytes());
+            upper.make_ascii_uppercase();
+            // ASCII upper-casing keeps UTF-8 valid; the fallback is never taken.
+            linetypes.get(std::str::from_utf8(upper).unwrap_or(name))?
+        }
+        None => linetypes.get(&name.to_ascii_uppercase())?,
+    };
     let total: f64 = lt.pattern.iter().map(|d| d.abs()).sum();
     (lt.pattern.len() >= 2 && total.is_finite() && total > 0.0).then_some(*lt)
 }
@@ -415,7 +494,7 @@ impl<'d> Builder<'d> {
     fn draw(&mut self, p: &Prim<'_>) {
         let colour = display(p.paint, self.bg);
         let width = lineweight_px(p.lineweight);
-        match &p.geom {
+        match &*p.geom {
             Geom::Point { position } => {
                 let [x, y] = self.fit.px(*position);
                 let r = (width as f32 / 2.0).max(0.75);
@@ -1015,6 +1094,57 @@ mod tests {
         let scene = build_scene(&doc_with(many), &RenderOptions { width: 64, height: 64, ..RenderOptions::default() })
             .expect("a scene");
         assert!(scene.truncated, "200 000 glyphs is the cap, 300 000 were asked for");
+    }
+
+    #[test]
+    fn text_extents_skip_only_texts_that_change_nothing() {
+        // Every text flattened, as the extents were computed before texts inside the drawing were skipped.
+        fn flatten_all(prims: &[Prim<'_>]) -> BBox2 {
+            const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
+            let mut glyphs = TextEngine::new(MAX_GLYPHS);
+            let mut extents = BBox2::EMPTY;
+            for p in prims {
+                let mut b = BBox2::EMPTY;
+                if let Geom::Text(t) = &*p.geom {
+                    for q in glyphs.outline(t, &UNIT, t.height.abs() / 8.0).iter().flatten() {
+                        b.add_point(Point::xy(f64::from(q[0]), f64::from(q[1])));
+                    }
+                    frame_corners(t).into_iter().flatten().for_each(|q| b.add_point(q));
+                }
+                if b.is_empty() {
+                    b = geom_bbox(&p.geom);
+                }
+                extents.union(&b);
+            }
+            extents
+        }
+        let text = |x: f64, y: f64, rotation_deg: f64, value: &str| {
+            let t = crate::model::TextGeom {
+                value: value.into(),
+                height: 2.0,
+                position: Point::xy(x, y),
+                rotation_deg,
+                ..Default::default()
+            };
+            Entity::new("TEXT", Geom::Text(Box::new(t)))
+        };
+        // A 100 × 100 square; labels well inside, labels over its right and top edges (turned), an empty one.
+        let mut entities =
+            vec![Entity::new("LINE", Geom::Line { start: Point::xy(0.0, 0.0), end: Point::xy(100.0, 100.0) })];
+        for i in 0..40 {
+            let k = f64::from(i);
+            entities.push(text(10.0 + k, 10.0 + k, k * 9.0, "Wg"));
+        }
+        entities.push(text(97.0, 50.0, 0.0, "Wide"));
+        entities.push(text(50.0, 99.0, 30.0, "jQ"));
+        entities.push(text(20.0, 20.0, 0.0, "  "));
+        let doc = doc_with(entities);
+        let layers = Layers::new(&doc, None);
+        let (prims, _) = collect(&doc, &doc.sheets[0].entities, &layers, &NameMap::default());
+        let extents = drawn_extents(&prims);
+        assert_eq!(extents, flatten_all(&prims));
+        // The edge labels grew it: "Wide" past x = 100 by its glyphs, "jQ" above y = 100.
+        assert!(extents.max_x > 103.0 && extents.max_y > 101.5 && extents.min_x == 0.0, "{extents:?}");
     }
 
     #[test]

@@ -86,6 +86,40 @@ impl OutlinePen for Recorder {
 struct Glyph {
     advance: f64,
     outline: Vec<Cmd>,
+    /// The box of every point of `outline`, control points too (font units): a flattened curve stays in
+    /// its control points' hull, so this bounds the glyph at any tolerance.
+    control_box: [f32; 4],
+}
+
+impl Glyph {
+    fn new(advance: f64, outline: Vec<Cmd>) -> Glyph {
+        let mut b = [f32::INFINITY, f32::INFINITY, f32::NEG_INFINITY, f32::NEG_INFINITY];
+        let mut add = |x: f32, y: f32| {
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        };
+        for cmd in &outline {
+            match *cmd {
+                Cmd::Move(x, y) | Cmd::Line(x, y) => add(x, y),
+                Cmd::Quad(x1, y1, x, y) => {
+                    add(x1, y1);
+                    add(x, y);
+                }
+                Cmd::Cubic(x1, y1, x2, y2, x, y) => {
+                    add(x1, y1);
+                    add(x2, y2);
+                    add(x, y);
+                }
+                Cmd::Close => {}
+            }
+        }
+        Glyph { advance, outline, control_box: b }
+    }
+}
+
+/// Where the layout puts something: a greeked line's box (pixels) or a glyph with its font units → pixels map.
+enum Mark<'g> {
+    Greek([[f32; 2]; 4]),
+    Glyph(&'g Glyph, Map2),
 }
 
 /// The bundled font with a per-render cache of glyph outlines (font units).
@@ -93,6 +127,9 @@ pub struct TextEngine {
     font: Option<FontRef<'static>>,
     cap_height: f64,
     descent: f64,
+    /// Glyphs of U+0000–U+00FF by code point, loaded on first use.
+    latin: Vec<Option<Glyph>>,
+    /// Glyphs of other characters.
     cache: HashMap<char, Glyph>,
     /// Glyphs drawn so far and the cap on them: hostile drawings hold millions of characters.
     pub glyphs_drawn: u64,
@@ -120,6 +157,7 @@ impl TextEngine {
             font,
             cap_height,
             descent,
+            latin: std::iter::repeat_with(|| None).take(256).collect(),
             cache: HashMap::new(),
             glyphs_drawn: 0,
             max_glyphs,
@@ -134,23 +172,37 @@ impl TextEngine {
     }
 
     fn glyph(&mut self, ch: char) -> Option<&Glyph> {
-        if !self.cache.contains_key(&ch) {
-            let font = self.font.as_ref()?;
-            let gid = font.charmap().map(ch).unwrap_or(GlyphId::NOTDEF);
-            let advance =
-                font.glyph_metrics(Size::unscaled(), LocationRef::default()).advance_width(gid).unwrap_or(0.0);
-            let mut rec = Recorder::default();
-            if !ch.is_whitespace() {
-                if let Some(g) = font.outline_glyphs().get(gid) {
-                    let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
-                    if g.draw(settings, &mut rec).is_err() {
-                        rec.0.clear();
-                    }
-                }
+        // Latin-1 in a table, the rest hashed: two lookups per character (advance, then outline), and a
+        // SipHash per lookup was a tenth of the scene time of a drawing of many labels.
+        if let Some(slot) = self.latin.get(ch as usize) {
+            if slot.is_none() {
+                let g = self.load(ch)?;
+                self.latin[ch as usize] = Some(g);
             }
-            self.cache.insert(ch, Glyph { advance: f64::from(advance), outline: rec.0 });
+            return self.latin[ch as usize].as_ref();
+        }
+        if !self.cache.contains_key(&ch) {
+            let g = self.load(ch)?;
+            self.cache.insert(ch, g);
         }
         self.cache.get(&ch)
+    }
+
+    /// Reads a glyph from the font; `None` without a font.
+    fn load(&self, ch: char) -> Option<Glyph> {
+        let font = self.font.as_ref()?;
+        let gid = font.charmap().map(ch).unwrap_or(GlyphId::NOTDEF);
+        let advance = font.glyph_metrics(Size::unscaled(), LocationRef::default()).advance_width(gid).unwrap_or(0.0);
+        let mut rec = Recorder::default();
+        if !ch.is_whitespace() {
+            if let Some(g) = font.outline_glyphs().get(gid) {
+                let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default());
+                if g.draw(settings, &mut rec).is_err() {
+                    rec.0.clear();
+                }
+            }
+        }
+        Some(Glyph::new(f64::from(advance), rec.0))
     }
 
     /// Advance of a string in font units.
@@ -191,8 +243,56 @@ impl TextEngine {
     /// for a non-zero fill. Returns nothing once the glyph cap is reached.
     pub fn outline(&mut self, t: &TextGeom, to_px: &Map2, tol: f64) -> Vec<Vec<[f32; 2]>> {
         let mut rings = Vec::new();
+        self.layout(t, to_px, |mark| match mark {
+            Mark::Greek(ring) => rings.push(ring.to_vec()),
+            Mark::Glyph(g, m) => flatten_cmds(&g.outline, &m, tol, &mut rings),
+        });
+        rings
+    }
+
+    /// A box (`[min x, min y, max x, max y]`, pixels) holding every point [`TextEngine::outline`] gives for
+    /// `t` at any tolerance, from each glyph's control box, without flattening a curve: a few affine maps
+    /// per glyph instead of dozens of curve points. Counts glyphs against the cap exactly as `outline`
+    /// does, so the two can stand in for each other in a sequence. `None` when `outline` marks nothing
+    /// (no glyph, no greeked line); an unbounded box when a corner is not finite (a huge or broken
+    /// placement), which no caller can take for small.
+    pub fn outline_bounds(&mut self, t: &TextGeom, to_px: &Map2) -> Option<[f64; 4]> {
+        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+        let (mut finite, mut marked) = (true, false);
+        let mut add = |x: f64, y: f64| {
+            marked = true;
+            finite &= x.is_finite() && y.is_finite();
+            b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
+        };
+        self.layout(t, to_px, |mark| match mark {
+            Mark::Greek(ring) => ring.iter().for_each(|p| add(f64::from(p[0]), f64::from(p[1]))),
+            Mark::Glyph(g, m) => {
+                let [x0, y0, x1, y1] = g.control_box.map(f64::from);
+                // The image of a box under an affine map is a parallelogram: its four corners bound it.
+                for (x, y) in [(x0, y0), (x1, y0), (x1, y1), (x0, y1)] {
+                    let (px, py) = m.apply(x, y);
+                    add(px, py);
+                }
+            }
+        });
+        if !marked {
+            return None;
+        }
+        if !finite {
+            return Some([f64::NEG_INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::INFINITY]);
+        }
+        // `outline` evaluates curves in f64 and rounds each point to f32 (half an f32 ulp, 2⁻²⁴ relative):
+        // a margin of 2⁻²⁰ of the largest coordinate keeps such a point inside.
+        let m = b.iter().fold(0.0f64, |a, v| a.max(v.abs())) * (2.0f64).powi(-20);
+        Some([b[0] - m, b[1] - m, b[2] + m, b[3] + m])
+    }
+
+    /// Lays `t` out through `to_px` and hands each greeked line box and each drawn glyph to `mark`, counting
+    /// glyphs against the cap; the one layout that [`TextEngine::outline`] and
+    /// [`TextEngine::outline_bounds`] share.
+    fn layout(&mut self, t: &TextGeom, to_px: &Map2, mut mark: impl FnMut(Mark<'_>)) {
         if !(t.height.is_finite() && t.height > 0.0) || self.font.is_none() {
-            return rings;
+            return;
         }
         let s = t.height / self.cap_height; // world units per font unit
         let wf = if t.width_factor.is_finite() && t.width_factor > 0.0 { t.width_factor } else { 1.0 };
@@ -232,32 +332,30 @@ impl TextEngine {
             if greek {
                 // A greeked character still counts against the cap: the work per character is bounded alike.
                 if self.glyphs_drawn >= self.max_glyphs {
-                    return rings;
+                    return;
                 }
                 self.glyphs_drawn = (self.glyphs_drawn + line.chars().count() as u64).min(self.max_glyphs);
                 let corners =
                     [(column_x, y), (column_x + width, y), (column_x + width, y + t.height), (column_x, y + t.height)];
-                let ring = corners.map(|(x, y)| frame_px.apply(x, y)).map(|(x, y)| [x as f32, y as f32]);
-                rings.push(ring.to_vec());
+                mark(Mark::Greek(corners.map(|(x, y)| frame_px.apply(x, y)).map(|(x, y)| [x as f32, y as f32])));
                 continue;
             }
             let mut pen_x = column_x;
             for ch in line.chars() {
                 if self.glyphs_drawn >= self.max_glyphs {
-                    return rings;
+                    return;
                 }
                 let Some(g) = self.glyph(ch) else { continue };
                 let advance = g.advance * sx;
                 if !g.outline.is_empty() {
                     // Font units → text frame: scale, oblique shear, then place at the pen.
                     let glyph = Map2 { a: sx, b: 0.0, c: sy * shear, d: sy, e: pen_x + y * shear, f: y };
-                    flatten_cmds(&g.outline, &frame_px.then_after(&glyph), tol, &mut rings);
+                    mark(Mark::Glyph(g, frame_px.then_after(&glyph)));
                     self.glyphs_drawn += 1;
                 }
                 pen_x += advance;
             }
         }
-        rings
     }
 }
 
@@ -506,6 +604,53 @@ mod tests {
         let (_, y0, _, y1) = bounds(&rings);
         // Two rows hanging from the top: down to one pitch plus a height below the point.
         assert!(y1.abs() < 0.02 && (f64::from(y0) + 10.0 + 10.0 * TEXT_LINE_PITCH).abs() < 0.05, "{y0}..{y1}");
+    }
+
+    #[test]
+    fn outline_bounds_hold_every_outline_point_and_spend_the_cap_alike() {
+        let base = TextGeom {
+            value: "Qg Ø@ jy".into(),
+            height: 2.5,
+            position: Point::xy(100.0, -40.0),
+            ..TextGeom::default()
+        };
+        let texts = [
+            base.clone(),
+            TextGeom { rotation_deg: 33.0, oblique_deg: 15.0, width_factor: 0.7, ..base.clone() },
+            TextGeom { mirror_x: true, halign: HAlign::Right, valign: VAlign::Middle, ..base.clone() },
+            TextGeom { multiline: true, box_width: Some(4.0), valign: VAlign::Top, ..base.clone() },
+            TextGeom { halign: HAlign::Aligned, width_factor: 2.0, rotation_deg: -120.0, ..base.clone() },
+        ];
+        // World → pixels as a fit gives: scale, y flipped, offset.
+        let to_px = Map2 { a: 3.0, b: 0.0, c: 0.0, d: -3.0, e: 10.0, f: 500.0 };
+        for t in &texts {
+            let (mut exact, mut quick) = (TextEngine::new(1000), TextEngine::new(1000));
+            let rings = exact.outline(t, &to_px, 0.05);
+            let [x0, y0, x1, y1] = quick.outline_bounds(t, &to_px).expect("glyphs were drawn");
+            assert_eq!(exact.glyphs_drawn, 6, "{t:?}");
+            assert_eq!(quick.glyphs_drawn, 6, "{t:?}");
+            let (px0, py0, px1, py1) = bounds(&rings);
+            assert!(
+                x0 <= f64::from(px0) && y0 <= f64::from(py0) && f64::from(px1) <= x1 && f64::from(py1) <= y1,
+                "{t:?}: points {px0} {py0} {px1} {py1} outside {x0} {y0} {x1} {y1}"
+            );
+            // Control boxes hug the glyphs: each side within a tenth of the text's drawn size (turned boxes
+            // stick out at their corners, so the slack is largest for rotated text).
+            let slack = [f64::from(px0) - x0, f64::from(py0) - y0, x1 - f64::from(px1), y1 - f64::from(py1)];
+            let size = f64::from((px1 - px0).max(py1 - py0));
+            assert!(slack.iter().all(|s| *s < size / 10.0), "{t:?}: {slack:?} of {size}");
+        }
+        // The cap is spent glyph for glyph alike, greeked or not; nothing drawn is `None`.
+        let (mut exact, mut quick) = (TextEngine::new(3), TextEngine::new(3));
+        assert!(!exact.outline(&base, &to_px, 0.05).is_empty());
+        assert!(quick.outline_bounds(&base, &to_px).is_some());
+        assert_eq!((exact.glyphs_drawn, quick.glyphs_drawn), (3, 3));
+        assert_eq!(quick.outline_bounds(&base, &to_px), None);
+        let mut greek = TextEngine::new(1000).greeking_below(GREEK_PX);
+        let tiny = Map2 { a: 0.1, d: -0.1, ..to_px };
+        assert!(greek.outline_bounds(&base, &tiny).is_some());
+        assert_eq!(greek.glyphs_drawn, 8, "every character of a greeked line counts, the space too");
+        assert_eq!(TextEngine::new(10).outline_bounds(&TextGeom { value: "   ".into(), ..base }, &to_px), None);
     }
 
     #[test]
