@@ -17,6 +17,9 @@ use crate::model::FaceMesh;
 
 /// Faces meeting at more than this angle (degrees) make a crease.
 pub const CREASE_DEG: f32 = 30.0;
+/// Meshes from this many triangles up split the per-triangle normals and the sorting of the edge lists
+/// over two threads (below it, starting a thread costs more than it saves).
+const PARALLEL_FROM: usize = 1 << 16;
 /// Marks a triangle that takes part in no edge (an index out of range, or degenerate).
 const UNUSABLE: u32 = u32::MAX;
 /// The direction bit of an edge list entry: the half-edge runs from the lower welded vertex to the higher.
@@ -43,7 +46,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
         return FaceEdges { faces: vec![Vec::new(); faces.len()], closed: false };
     }
     let welded = Welded::new(faces, positions, triangles);
-    let mut lists = EdgeLists::new(&welded);
+    let lists = &mut EdgeLists::new(&welded);
     let cos_crease = CREASE_DEG.to_radians().cos();
     // Where each face's triangles start in the numbering over all faces (those left out keep their
     // number, so the lowest triangle on an edge is in the same face whatever was left out).
@@ -55,10 +58,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
     let mut out: Vec<Vec<[u32; 2]>> = vec![Vec::new(); faces.len()];
     let mut closed = true;
     let mut parts = Parts::new(welded.ids.len());
-    for v in 0..welded.keys.len() {
-        // Sorted by other end, then triangle: each run is one edge, its lowest triangle first.
-        let list = lists.of_mut(v as u32);
-        list.sort_unstable();
+    let mut visit = |v: u32, list: &[u64]| {
         for run in list.chunk_by(|x, y| x >> 32 == y >> 32) {
             let (end, first) = ((run[0] >> 32) as u32, run[0]);
             let lowest = triangle(first);
@@ -81,7 +81,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
                 continue;
             }
             // Drawn in the lowest triangle's face, as that triangle runs the edge.
-            let (lo, hi) = if first & UP != 0 { (v as u32, end) } else { (end, v as u32) };
+            let (lo, hi) = if first & UP != 0 { (v, end) } else { (end, v) };
             let t = lowest as usize;
             let f = first_tri.partition_point(|&start| start <= t).saturating_sub(1);
             let (Some(face), Some(ids)) = (faces.get(f), welded.ids.get(t)) else { continue };
@@ -89,6 +89,40 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
             if let Some(k) = (0..3).find(|&k| ids[k] == lo && ids[(k + 1) % 3] == hi) {
                 out[f].push([local[k], local[(k + 1) % 3]]);
             }
+        }
+    };
+    // Each list sorted by other end, then triangle: each run is one edge, its lowest triangle first. On
+    // large meshes a second thread sorts the upper half of the lists while this one sorts and visits the
+    // lower half; the visits (union–find, output) stay on one thread, in vertex order.
+    let vertices = welded.keys.len();
+    let mid = if parallel(welded.ids.len()) { vertices / 2 } else { vertices };
+    let start = &lists.start;
+    let split = start[mid] as usize;
+    let (lower, upper) = lists.entries.split_at_mut(split);
+    let list_range = |v: usize, base: usize| start[v] as usize - base..start[v + 1] as usize - base;
+    std::thread::scope(|scope| {
+        let helper = (mid < vertices).then(|| {
+            scope.spawn(|| {
+                for v in mid..vertices {
+                    if let Some(list) = upper.get_mut(list_range(v, split)) {
+                        list.sort_unstable();
+                    }
+                }
+            })
+        });
+        for v in 0..mid {
+            if let Some(list) = lower.get_mut(list_range(v, 0)) {
+                list.sort_unstable();
+                visit(v as u32, list);
+            }
+        }
+        if let Some(helper) = helper {
+            helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    for v in mid..vertices {
+        if let Some(list) = upper.get(list_range(v, split)) {
+            visit(v as u32, list);
         }
     }
     let closed = closed && welded.usable > 0 && parts.volumes_positive(&welded);
@@ -184,7 +218,6 @@ impl Welded {
         let mut table = vec![0u64; slots];
         let mut keys: Vec<[u32; 3]> = Vec::with_capacity(positions);
         let mut ids = Vec::with_capacity(triangles);
-        let mut usable = 0;
         for face in faces {
             let welded: Vec<u32> = face
                 .positions
@@ -219,26 +252,36 @@ impl Welded {
                 ids.push(tri_ids);
             }
         }
-        let mut w = Welded { ids, normals: Vec::new(), keys, usable: 0 };
-        w.normals = w
-            .ids
-            .iter_mut()
-            .map(|ids| {
-                let p = ids.map(|i| w.keys.get(i as usize).map_or([f32::NAN; 3], |k| k.map(f32::from_bits)));
+        // Normals (and which triangles are degenerate) per triangle, in two halves on two threads when
+        // the mesh is large.
+        let mut normals = vec![[0.0f32; 3]; ids.len()];
+        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| {
+            let mut usable = 0;
+            for (ids, normal) in ids.iter_mut().zip(normals.iter_mut()) {
+                let p = ids.map(|i| keys.get(i as usize).map_or([f32::NAN; 3], |k| k.map(f32::from_bits)));
                 match unit_normal(p).filter(|_| ids[0] != UNUSABLE) {
                     Some(n) => {
+                        *normal = n;
                         usable += 1;
-                        n
                     }
-                    None => {
-                        *ids = [UNUSABLE; 3];
-                        [0.0; 3]
-                    }
+                    None => *ids = [UNUSABLE; 3],
                 }
+            }
+            usable
+        };
+        let usable = if parallel(ids.len()) {
+            let mid = ids.len() / 2;
+            let (ids_lo, ids_hi) = ids.split_at_mut(mid);
+            let (normals_lo, normals_hi) = normals.split_at_mut(mid);
+            std::thread::scope(|scope| {
+                let helper = scope.spawn(|| fill(ids_hi, normals_hi));
+                let lower = fill(ids_lo, normals_lo);
+                lower + helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
             })
-            .collect();
-        w.usable = usable;
-        w
+        } else {
+            fill(&mut ids, &mut normals)
+        };
+        Welded { ids, normals, keys, usable }
     }
 
     fn position(&self, id: u32) -> [f32; 3] {
@@ -275,6 +318,11 @@ struct EdgeLists {
     entries: Vec<u64>,
 }
 
+/// Whether a mesh of `triangles` is worth two threads (and the machine has two cores).
+fn parallel(triangles: usize) -> bool {
+    triangles >= PARALLEL_FROM && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
+}
+
 /// The triangle of an edge list entry.
 fn triangle(entry: u64) -> u32 {
     ((entry & 0xFFFF_FFFF) >> 1) as u32
@@ -306,12 +354,6 @@ impl EdgeLists {
             }
         }
         EdgeLists { start, entries }
-    }
-
-    /// The entries of welded vertex `v`.
-    fn of_mut(&mut self, v: u32) -> &mut [u64] {
-        let (from, to) = (self.start[v as usize] as usize, self.start[v as usize + 1] as usize);
-        &mut self.entries[from..to]
     }
 }
 
