@@ -4,22 +4,26 @@
 //! continue smoothly draw nothing, while real B-rep edges do. The same pass says whether the solid is
 //! closed and outward (its back faces cannot show, see [`FaceEdges::closed`]).
 //!
-//! No sorting and no general hashing of edges: one weld pass (a hash map on position bits with a
-//! multiplicative hash), then a table of the half-edges leaving each welded vertex. Each half-edge a→b
-//! counts the half-edges b→a; one that has exactly one, which in turn has exactly one, is a manifold edge
-//! with a consistently oriented neighbour (almost every edge of a real mesh). Only the others look at
-//! every triangle on the edge. The lists are short and contiguous, and all searching shares one budget.
-
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+//! The pass is sized for million-triangle meshes, where memory touched for the first time (page faults)
+//! costs as much as the arithmetic: one weld into a flat open-addressing table of `u32` ids with hash tags,
+//! then every half-edge a→b filed once under its lower welded vertex as (other end, triangle, direction)
+//! in one compressed table. Sorting each vertex's short list by other end then triangle makes every run
+//! one edge with all its triangles, the lowest (which decides in which face the edge is drawn) first:
+//! exactly one each way is a manifold edge with a consistently oriented neighbour (almost every edge of a
+//! real mesh). Each edge is looked at once, and the work is O(n log n) even for a fan of a million
+//! triangles round one vertex.
 
 use crate::model::FaceMesh;
 
 /// Faces meeting at more than this angle (degrees) make a crease.
 pub const CREASE_DEG: f32 = 30.0;
-/// Half-edge list entries searched per half-edge on average at most (bounded work on pathological fans);
-/// past it the remaining edges are not drawn and the solid does not count as closed.
-const SEARCH_PER_EDGE: u64 = 64;
+/// Meshes from this many triangles up split the per-triangle normals and the sorting of the edge lists
+/// over two threads (below it, starting a thread costs more than it saves).
+const PARALLEL_FROM: usize = 1 << 16;
+/// Marks a triangle that takes part in no edge (an index out of range, or degenerate).
+const UNUSABLE: u32 = u32::MAX;
+/// The direction bit of an edge list entry: the half-edge runs from the lower welded vertex to the higher.
+const UP: u64 = 1;
 
 /// The feature edges of a solid, and whether its back faces can show.
 #[derive(Debug, Clone, Default)]
@@ -34,64 +38,94 @@ pub struct FaceEdges {
 
 /// The feature edges of the faces of one solid.
 pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
-    let welded = Welded::new(faces);
-    let out_edges = OutEdges::new(&welded);
+    let positions: usize = faces.iter().map(|f| f.positions.len()).sum();
+    let triangles: usize = faces.iter().map(|f| f.indices.len()).sum();
+    // Welded ids are `u32` and list entries keep 31 bits of triangle number: far beyond any mesh that
+    // fits in memory, but the numbering must not wrap.
+    if positions >= u32::MAX as usize || triangles >= 1 << 31 {
+        return FaceEdges { faces: vec![Vec::new(); faces.len()], closed: false };
+    }
+    let welded = Welded::new(faces, positions, triangles);
+    let lists = &mut EdgeLists::new(&welded);
     let cos_crease = CREASE_DEG.to_radians().cos();
-    let mut budget = SEARCH_PER_EDGE * 3 * welded.tris.len() as u64 + 1024;
-    // Per half-edge 3t + k (edge k of triangle t): how many half-edges run it backwards (saturating), and
-    // the last of them.
-    let half = 3 * welded.tris.len();
-    let mut reverse = vec![0u8; half];
-    let mut twin = vec![u32::MAX; half];
-    for (t, tri) in welded.tris.iter().enumerate() {
-        if welded.normals[t].is_none() {
-            continue;
-        }
-        for k in 0..3 {
-            let (a, b) = (tri.ids[k], tri.ids[(k + 1) % 3]);
-            let list = out_edges.of(b);
-            budget = budget.saturating_sub(list.len() as u64);
-            for &(to, h) in list {
-                if to == a {
-                    reverse[3 * t + k] = reverse[3 * t + k].saturating_add(1);
-                    twin[3 * t + k] = h;
-                }
-            }
-        }
+    // Where each face's triangles start in the numbering over all faces (those left out keep their
+    // number, so the lowest triangle on an edge is in the same face whatever was left out).
+    let mut first_tri = Vec::with_capacity(faces.len() + 1);
+    first_tri.push(0usize);
+    for face in faces {
+        first_tri.push(first_tri.last().copied().unwrap_or(0) + face.indices.len());
     }
     let mut out: Vec<Vec<[u32; 2]>> = vec![Vec::new(); faces.len()];
-    // Closed: every half-edge is paired; the parts are the classes of triangles joined through pairs.
-    let mut closed = budget > 0;
-    let mut parts = Parts::new(welded.tris.len());
-    for (t, tri) in welded.tris.iter().enumerate() {
-        let Some(normal) = welded.normals[t] else { continue };
-        for k in 0..3 {
-            let h = 3 * t + k;
-            let paired = reverse[h] == 1 && reverse.get(twin[h] as usize) == Some(&1);
-            let neighbours = if paired {
-                Neighbours::One(twin[h] / 3)
-            } else {
-                closed = false;
-                out_edges.on_edge(tri.ids[k], tri.ids[(k + 1) % 3], h as u32, &mut budget)
-            };
-            let draw = match neighbours {
-                Neighbours::None => true,
-                // Each two-triangle edge is decided once, by its lower-numbered triangle.
-                Neighbours::One(u) => {
-                    if paired && u > t as u32 {
-                        parts.join(t as u32, u);
+    let mut closed = true;
+    let mut parts = Parts::new(welded.ids.len());
+    let mut visit = |v: u32, list: &[u64]| {
+        for run in list.chunk_by(|x, y| x >> 32 == y >> 32) {
+            let (end, first) = ((run[0] >> 32) as u32, run[0]);
+            let lowest = triangle(first);
+            // One triangle each way is a manifold edge with consistent orientation.
+            let paired = run.len() == 2 && (first ^ run[1]) & UP != 0;
+            closed &= paired;
+            let draw = match run {
+                [_] => true,
+                [_, second] => {
+                    let other = triangle(*second);
+                    if paired {
+                        parts.join(lowest, other);
                     }
-                    u > t as u32 && welded.normals[u as usize].is_none_or(|m| dot(normal, m) < cos_crease)
+                    let normal = |t: u32| welded.normals.get(t as usize).copied().unwrap_or([0.0; 3]);
+                    dot(normal(lowest), normal(other)) < cos_crease
                 }
-                Neighbours::Many(lowest) => lowest > t as u32,
-                Neighbours::Unsearched => false,
+                _ => true,
             };
-            if draw {
-                out[tri.face as usize].push([tri.local[k], tri.local[(k + 1) % 3]]);
+            if !draw {
+                continue;
+            }
+            // Drawn in the lowest triangle's face, as that triangle runs the edge.
+            let (lo, hi) = if first & UP != 0 { (v, end) } else { (end, v) };
+            let t = lowest as usize;
+            let f = first_tri.partition_point(|&start| start <= t).saturating_sub(1);
+            let (Some(face), Some(ids)) = (faces.get(f), welded.ids.get(t)) else { continue };
+            let Some(local) = face.indices.get(t - first_tri[f]) else { continue };
+            if let Some(k) = (0..3).find(|&k| ids[k] == lo && ids[(k + 1) % 3] == hi) {
+                out[f].push([local[k], local[(k + 1) % 3]]);
             }
         }
+    };
+    // Each list sorted by other end, then triangle: each run is one edge, its lowest triangle first. On
+    // large meshes a second thread sorts the upper half of the lists while this one sorts and visits the
+    // lower half; the visits (union–find, output) stay on one thread, in vertex order.
+    let vertices = welded.keys.len();
+    let mid = if parallel(welded.ids.len()) { vertices / 2 } else { vertices };
+    let start = &lists.start;
+    let split = start[mid] as usize;
+    let (lower, upper) = lists.entries.split_at_mut(split);
+    let list_range = |v: usize, base: usize| start[v] as usize - base..start[v + 1] as usize - base;
+    std::thread::scope(|scope| {
+        let helper = (mid < vertices).then(|| {
+            scope.spawn(|| {
+                for v in mid..vertices {
+                    if let Some(list) = upper.get_mut(list_range(v, split)) {
+                        list.sort_unstable();
+                    }
+                }
+            })
+        });
+        for v in 0..mid {
+            if let Some(list) = lower.get_mut(list_range(v, 0)) {
+                list.sort_unstable();
+                visit(v as u32, list);
+            }
+        }
+        if let Some(helper) = helper {
+            helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        }
+    });
+    for v in mid..vertices {
+        if let Some(list) = upper.get(list_range(v, split)) {
+            visit(v as u32, list);
+        }
     }
-    let closed = closed && !welded.tris.is_empty() && parts.volumes_positive(&welded, faces);
+    let closed = closed && welded.usable > 0 && parts.volumes_positive(&welded);
     FaceEdges { faces: out, closed }
 }
 
@@ -122,27 +156,39 @@ impl Parts {
     }
 
     /// Whether the signed volume of every part with usable triangles is positive (outward normals).
-    fn volumes_positive(&mut self, w: &Welded, faces: &[FaceMesh]) -> bool {
-        let mut volume = vec![0.0f64; w.tris.len()];
+    fn volumes_positive(&mut self, w: &Welded) -> bool {
+        // A root is the lowest triangle of its part, so walking the triangles in order meets each root
+        // before the rest of its part: the parts' volumes are a short list in root order.
+        let mut volumes: Vec<(u32, f64)> = Vec::new();
         // Relative to one vertex of the solid: the volume does not depend on the origin for a closed
         // part, and small coordinates keep the sum accurate.
-        let origin = faces.iter().find_map(|f| f.positions.first()).copied().unwrap_or([0.0; 3]).map(f64::from);
-        for (t, tri) in w.tris.iter().enumerate() {
-            if w.normals[t].is_none() {
+        let origin = w.keys.first().map_or([0.0; 3], |k| k.map(|c| f64::from(f32::from_bits(c))));
+        for t in 0..w.ids.len() {
+            let ids = w.ids[t];
+            if ids[0] == UNUSABLE {
                 continue;
             }
-            let Some(face) = faces.get(tri.face as usize) else { return false };
             let p = |k: usize| {
-                let q = face.positions.get(tri.local[k] as usize).copied().unwrap_or([0.0; 3]);
+                let q = w.position(ids[k]);
                 [0, 1, 2].map(|i| f64::from(q[i]) - origin[i])
             };
             let (a, b, c) = (p(0), p(1), p(2));
             let det = a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
                 + a[2] * (b[0] * c[1] - b[1] * c[0]);
             let r = self.root(t as u32);
-            volume[r as usize] += det;
+            let slot = match volumes.last() {
+                Some(&(last, _)) if last == r => volumes.len() - 1,
+                _ => match volumes.binary_search_by_key(&r, |v| v.0) {
+                    Ok(i) => i,
+                    Err(i) => {
+                        volumes.insert(i, (r, 0.0));
+                        i
+                    }
+                },
+            };
+            volumes[slot].1 += det;
         }
-        (0..w.tris.len()).all(|t| w.normals[t].is_none() || self.parent[t] != t as u32 || volume[t] > 0.0)
+        volumes.iter().all(|v| v.1 > 0.0)
     }
 }
 
@@ -150,53 +196,110 @@ fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
-/// A triangle with welded vertex ids and where it came from.
-struct Tri {
-    ids: [u32; 3],
-    local: [u32; 3],
-    face: u32,
-}
-
-/// The triangles of a solid over welded vertices, with unit normals (`None` for degenerate triangles,
-/// which take part in no edge).
+/// The triangles of a solid over welded vertices: per triangle (numbered over all faces) its three
+/// welded ids, or [`UNUSABLE`] for one with an index out of range or no area (it takes part in no edge).
 struct Welded {
-    tris: Vec<Tri>,
-    normals: Vec<Option<[f32; 3]>>,
-    vertices: usize,
+    ids: Vec<[u32; 3]>,
+    /// Unit normals of the usable triangles (computed once: a crease test needs both sides').
+    normals: Vec<[f32; 3]>,
+    /// The position bits of each welded vertex (−0 made +0).
+    keys: Vec<[u32; 3]>,
+    /// Triangles that are not [`UNUSABLE`].
+    usable: usize,
 }
 
 impl Welded {
-    fn new(faces: &[FaceMesh]) -> Welded {
-        let positions: usize = faces.iter().map(|f| f.positions.len()).sum();
-        let mut ids: HashMap<u128, u32, BuildHasherDefault<MixHasher>> =
-            HashMap::with_capacity_and_hasher(positions.min(1 << 24), BuildHasherDefault::default());
-        let mut tris = Vec::new();
-        let mut normals = Vec::new();
-        for (f, face) in faces.iter().enumerate() {
+    fn new(faces: &[FaceMesh], positions: usize, triangles: usize) -> Welded {
+        // Open addressing with linear probing at most half full: each slot holds a welded id + 1 (0 is
+        // empty) in its low half and 32 bits of the key's hash in its high half, so a probe compares keys
+        // only when the tags agree.
+        let slots = (2 * positions).next_power_of_two().max(16);
+        let mask = slots - 1;
+        let mut table = vec![0u64; slots];
+        let mut keys: Vec<[u32; 3]> = Vec::with_capacity(positions);
+        let mut ids = Vec::with_capacity(triangles);
+        for face in faces {
             let welded: Vec<u32> = face
                 .positions
                 .iter()
                 .map(|p| {
-                    let next = ids.len() as u32;
-                    *ids.entry(position_key(p)).or_insert(next)
+                    let key = position_key(p);
+                    let hash = mix(key);
+                    let tag = hash >> 32;
+                    let mut i = hash as usize & mask;
+                    loop {
+                        let slot = table[i];
+                        if slot == 0 {
+                            keys.push(key);
+                            let id = keys.len() as u64;
+                            table[i] = (tag << 32) | id;
+                            break (id - 1) as u32;
+                        }
+                        let id = (slot & 0xFFFF_FFFF) as usize - 1;
+                        if slot >> 32 == tag && keys[id] == key {
+                            break id as u32;
+                        }
+                        i = (i + 1) & mask;
+                    }
                 })
                 .collect();
             for tri in &face.indices {
                 let id = |i: u32| welded.get(i as usize).copied();
-                let (Some(a), Some(b), Some(c)) = (id(tri[0]), id(tri[1]), id(tri[2])) else { continue };
-                let p = tri.map(|i| face.positions[i as usize]);
-                normals.push(unit_normal(p));
-                tris.push(Tri { ids: [a, b, c], local: *tri, face: f as u32 });
+                let tri_ids = match (id(tri[0]), id(tri[1]), id(tri[2])) {
+                    (Some(a), Some(b), Some(c)) => [a, b, c],
+                    _ => [UNUSABLE; 3],
+                };
+                ids.push(tri_ids);
             }
         }
-        Welded { tris, normals, vertices: ids.len() }
+        // Normals (and which triangles are degenerate) per triangle, in two halves on two threads when
+        // the mesh is large.
+        let mut normals = vec![[0.0f32; 3]; ids.len()];
+        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| {
+            let mut usable = 0;
+            for (ids, normal) in ids.iter_mut().zip(normals.iter_mut()) {
+                let p = ids.map(|i| keys.get(i as usize).map_or([f32::NAN; 3], |k| k.map(f32::from_bits)));
+                match unit_normal(p).filter(|_| ids[0] != UNUSABLE) {
+                    Some(n) => {
+                        *normal = n;
+                        usable += 1;
+                    }
+                    None => *ids = [UNUSABLE; 3],
+                }
+            }
+            usable
+        };
+        let usable = if parallel(ids.len()) {
+            let mid = ids.len() / 2;
+            let (ids_lo, ids_hi) = ids.split_at_mut(mid);
+            let (normals_lo, normals_hi) = normals.split_at_mut(mid);
+            std::thread::scope(|scope| {
+                let helper = scope.spawn(|| fill(ids_hi, normals_hi));
+                let lower = fill(ids_lo, normals_lo);
+                lower + helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            })
+        } else {
+            fill(&mut ids, &mut normals)
+        };
+        Welded { ids, normals, keys, usable }
+    }
+
+    fn position(&self, id: u32) -> [f32; 3] {
+        self.keys.get(id as usize).map_or([f32::NAN; 3], |k| k.map(f32::from_bits))
     }
 }
 
 /// Exact position bits (−0 and +0 are one vertex).
-fn position_key(p: &[f32; 3]) -> u128 {
-    let bits = |c: f32| u128::from(if c == 0.0 { 0 } else { c.to_bits() });
-    bits(p[0]) | (bits(p[1]) << 32) | (bits(p[2]) << 64)
+fn position_key(p: &[f32; 3]) -> [u32; 3] {
+    p.map(|c| if c == 0.0 { 0 } else { c.to_bits() })
+}
+
+/// A multiply-xorshift mix of the position bits: they are already well spread, so one multiplication
+/// per coordinate and a final fold spread them over the table.
+fn mix(k: [u32; 3]) -> u64 {
+    let h = (u64::from(k[0]) | (u64::from(k[1]) << 32)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let h = (h ^ (h >> 29) ^ u64::from(k[2])).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 32)
 }
 
 fn unit_normal(p: [[f32; 3]; 3]) -> Option<[f32; 3]> {
@@ -207,98 +310,50 @@ fn unit_normal(p: [[f32; 3]; 3]) -> Option<[f32; 3]> {
     (len > 0.0 && len.is_finite()).then(|| c.map(|x| x / len))
 }
 
-/// Welded vertex → the half-edges of non-degenerate triangles leaving it, as (end vertex, half-edge
-/// index 3t + k), in a compressed table: offsets, then entries.
-struct OutEdges {
+/// Welded vertex v → every half-edge of a usable triangle whose lower end is v, as one `u64`: the higher
+/// end in the high 32 bits, then the triangle, then [`UP`] when it runs from v to the higher end (so a
+/// plain sort orders a list by edge, then triangle); in a compressed table: offsets, then entries.
+struct EdgeLists {
     start: Vec<u32>,
-    entries: Vec<(u32, u32)>,
+    entries: Vec<u64>,
 }
 
-enum Neighbours {
-    None,
-    One(u32),
-    /// Two or more: a non-manifold edge, with the lowest other triangle.
-    Many(u32),
-    Unsearched,
+/// Whether a mesh of `triangles` is worth two threads (and the machine has two cores).
+fn parallel(triangles: usize) -> bool {
+    triangles >= PARALLEL_FROM && std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2)
 }
 
-impl OutEdges {
-    fn new(w: &Welded) -> OutEdges {
-        let mut start = vec![0u32; w.vertices + 1];
-        let usable = || w.tris.iter().enumerate().filter(|(t, _)| w.normals[*t].is_some());
-        for (_, tri) in usable() {
-            for &v in &tri.ids {
-                start[v as usize + 1] += 1;
-            }
-        }
-        for i in 1..start.len() {
-            start[i] += start[i - 1];
-        }
-        let mut fill = start.clone();
-        let mut entries = vec![(0u32, 0u32); start[w.vertices] as usize];
-        for (t, tri) in usable() {
+/// The triangle of an edge list entry.
+fn triangle(entry: u64) -> u32 {
+    ((entry & 0xFFFF_FFFF) >> 1) as u32
+}
+
+impl EdgeLists {
+    fn new(w: &Welded) -> EdgeLists {
+        let mut start = vec![0u32; w.keys.len() + 1];
+        let usable = || w.ids.iter().enumerate().filter(|(_, ids)| ids[0] != UNUSABLE);
+        for (_, ids) in usable() {
             for k in 0..3 {
-                let (a, b) = (tri.ids[k] as usize, tri.ids[(k + 1) % 3]);
-                entries[fill[a] as usize] = (b, (3 * t + k) as u32);
-                fill[a] += 1;
+                start[ids[k].min(ids[(k + 1) % 3]) as usize] += 1;
             }
         }
-        OutEdges { start, entries }
-    }
-
-    fn of(&self, v: u32) -> &[(u32, u32)] {
-        let (a, b) = (self.start[v as usize] as usize, self.start[v as usize + 1] as usize);
-        &self.entries[a..b]
-    }
-
-    /// The other triangles on edge (a, b) of half-edge `h`: those running it either way.
-    fn on_edge(&self, a: u32, b: u32, h: u32, budget: &mut u64) -> Neighbours {
-        let (forward, backward) = (self.of(a), self.of(b));
-        let cost = (forward.len() + backward.len()) as u64;
-        if cost > *budget {
-            return Neighbours::Unsearched;
+        // Inclusive prefix sums: `start[v]` is the end of v's list; filling counts it down to the start.
+        let mut total = 0;
+        for s in &mut start {
+            total += *s;
+            *s = total;
         }
-        *budget -= cost;
-        let same = forward.iter().filter(|&&(to, g)| to == b && g != h);
-        let reverse = backward.iter().filter(|&&(to, _)| to == a);
-        let mut found = Neighbours::None;
-        for &(_, g) in same.chain(reverse) {
-            let u = g / 3;
-            found = match found {
-                Neighbours::None => Neighbours::One(u),
-                Neighbours::One(v) | Neighbours::Many(v) => Neighbours::Many(v.min(u)),
-                Neighbours::Unsearched => Neighbours::Unsearched,
-            };
+        let mut entries = vec![0u64; total as usize];
+        for (t, ids) in usable() {
+            for k in 0..3 {
+                let (a, b) = (ids[k], ids[(k + 1) % 3]);
+                let (lo, hi, up) = if a < b { (a, b, UP) } else { (b, a, 0) };
+                let s = &mut start[lo as usize];
+                *s -= 1;
+                entries[*s as usize] = (u64::from(hi) << 32) | ((t as u64) << 1) | up;
+            }
         }
-        found
-    }
-}
-
-/// A multiply-rotate hasher for the weld map: position bits are already well spread, and SipHash would
-/// take most of the weld time on million-triangle meshes.
-#[derive(Default)]
-struct MixHasher(u64);
-
-impl Hasher for MixHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(26) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn write_u128(&mut self, v: u128) {
-        self.write_u64(v as u64);
-        self.write_u64((v >> 64) as u64);
+        EdgeLists { start, entries }
     }
 }
 

@@ -118,13 +118,14 @@ struct Tri {
     smooth: bool,
 }
 
-/// A band's triangles after set-up, and which of them each strip draws.
+/// A band's triangles after set-up, sorted into the strips they reach.
 struct Prepared {
-    tris: Vec<Tri>,
     /// Colour planes of smooth triangles.
     rgb: Vec<[Plane; 3]>,
-    /// Per strip: indices into `tris`, in mesh order.
-    bins: Vec<Vec<u32>>,
+    /// Per strip: its triangles, in mesh order. Copies rather than indices into one list: a strip then
+    /// reads its triangles front to back, where indices would scatter its reads over the whole band's
+    /// list (a cache miss per triangle); the few triangles that straddle strips are copied twice.
+    bins: Vec<Vec<Tri>>,
     /// Per strip: feature edges crossing it, as (batch, edge) indices.
     edges: Vec<Vec<(u32, u32)>>,
 }
@@ -182,12 +183,7 @@ impl Band {
     /// Sets up every triangle that reaches the band, once, and sorts triangles and feature edges into
     /// strips by the rows they touch.
     fn prepare(&self, scene: &Scene3d, strips: usize) -> Prepared {
-        let mut p = Prepared {
-            tris: Vec::new(),
-            rgb: Vec::new(),
-            bins: vec![Vec::new(); strips],
-            edges: vec![Vec::new(); strips],
-        };
+        let mut p = Prepared { rgb: Vec::new(), bins: vec![Vec::new(); strips], edges: vec![Vec::new(); strips] };
         let (lo, hi) = (self.y0 as f32, (self.y0 + self.rows as i64) as f32);
         let (first_row, last_row) = (self.y0, self.y0 + self.rows as i64 - 1);
         let last_col = self.width as i64 - 1;
@@ -198,6 +194,10 @@ impl Band {
                 // NaN fails both comparisons, and so does a triangle outside the band.
                 let (ymin, ymax) = (v[0][1].min(v[1][1]).min(v[2][1]), v[0][1].max(v[1][1]).max(v[2][1]));
                 if !(ymax >= lo - 1.0 && ymin <= hi + 1.0) {
+                    continue;
+                }
+                // Hidden back faces (half of a closed solid) go before any set-up.
+                if batch.cull_back && hidden_back_face(batch, v) {
                     continue;
                 }
                 let Some(t) = Setup::new(v.map(|p| *p)) else { continue };
@@ -219,17 +219,16 @@ impl Band {
                     }
                 };
                 // Setup::new bounds the coordinates by 1e7 samples: ×SUB still fits an i32.
-                p.tris.push(Tri {
+                let tri = Tri {
                     x: t.x.map(|c| c as i32),
                     y: t.y.map(|c| c as i32),
                     bbox: [x0, x1, y0, y1].map(|c| c as i32),
                     z: planes.z,
                     colour,
                     smooth,
-                });
-                let index = p.tris.len() as u32 - 1;
+                };
                 for bin in &mut p.bins[strip(y0)..=strip(y1)] {
-                    bin.push(index);
+                    bin.push(tri);
                 }
             }
         }
@@ -255,8 +254,7 @@ impl Band {
 
     /// Paints strip `s`'s triangles (sample rows `rows.0 .. rows.1`); `false` when the budget is spent.
     fn strip_triangles(&mut self, p: &Prepared, s: usize, rows: (i64, i64)) -> bool {
-        for &i in &p.bins[s] {
-            let t = &p.tris[i as usize];
+        for t in &p.bins[s] {
             let rgb = if t.smooth { p.rgb.get(t.colour as usize) } else { None };
             if !self.fill(t, rgb, rows) {
                 return false;
@@ -517,8 +515,7 @@ fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Option<
     // Sample space flips y against view space and the view basis is left-handed: the view normal is
     // (c.x, −c.y, c.z), reversed again for a mirroring instance.
     let sign = if batch.mirrored { -1.0 } else { 1.0 };
-    // The test `shade::facing` makes below, without the division: NaN is not a back face.
-    if batch.cull_back && sign * c[2] > 0.0 {
+    if batch.cull_back && hidden_back_face(batch, v) {
         return None;
     }
     let len = (c[0] * c[0] + c[1] * c[1] + c[2] * c[2]).sqrt();
@@ -534,6 +531,15 @@ fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Option<
         batch.colour.map(|c| c * i * 255.0)
     };
     Some(Colours::Smooth(tri.map(vertex)))
+}
+
+/// Whether a triangle of a batch whose back faces are hidden shows its back: the test `shade::facing`
+/// makes on the view normal's z, without the normalisation (NaN is not a back face).
+fn hidden_back_face(batch: &Batch, v: [&[f32; 3]; 3]) -> bool {
+    let (u, w) = ([v[1][0] - v[0][0], v[1][1] - v[0][1]], [v[2][0] - v[0][0], v[2][1] - v[0][1]]);
+    let z = u[0] * w[1] - u[1] * w[0];
+    let sign = if batch.mirrored { -1.0 } else { 1.0 };
+    sign * z > 0.0
 }
 
 /// A linear function over the triangle in samples, relative to the bounding box's first sample centre.
