@@ -9,7 +9,7 @@
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use super::error::{DxfError, Pos};
-use super::tokenizer::{Tag, Tokens};
+use super::tokenizer::{EndPos, Tag, TagSource, Tokens};
 
 /// Tags per batch: large enough that a channel hand-over (~1 µs) is noise, small enough to stay in cache.
 const BATCH: usize = 4096;
@@ -35,14 +35,26 @@ pub(super) struct TokenizerEnds<'a> {
 
 /// The tokenizer side: runs over `bytes` until the end, an error, or the builder hanging up.
 pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
+    // One loop per encoding, so the per-tag work is not behind a match on the encoding. Binary reals come
+    // out of the binary tokenizer decoded already; ASCII ones are parsed here, which balances the two
+    // threads (the builder is the slower side).
+    match Tokens::new(bytes) {
+        Tokens::Ascii(t) => produce_from(t, ends, Tag::with_number),
+        Tokens::Binary(t) => produce_from(t, ends, |t| t),
+    }
+}
+
+fn produce_from<'a, S: TagSource<'a> + EndPos>(
+    mut tokens: S,
+    ends: TokenizerEnds<'a>,
+    prepare: fn(Tag<'a>) -> Tag<'a>,
+) {
     let TokenizerEnds { tx, recycled } = ends;
-    let mut tokens = Tokens::new(bytes);
     let mut batch = Vec::with_capacity(BATCH);
     loop {
         match tokens.next_tag() {
             Ok(Some(t)) => {
-                // Parsing ASCII reals here balances the two threads: the builder is the slower side.
-                batch.push(t.with_number());
+                batch.push(prepare(t));
                 if batch.len() == BATCH {
                     let next = match recycled.try_recv() {
                         Ok(mut v) => {
