@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use super::blocks::check_cycles;
-use super::entities::{self, BadValue, Common, PolylineBuilder, Read, vertex_from};
+use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, vertex_from};
 use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{LayoutInfo, layout};
@@ -220,25 +220,25 @@ impl<'a> Builder<'a> {
         follow: &mut Vec<Tag<'a>>,
     ) -> Result<Option<Tag<'a>>, DxfError> {
         let enc = self.r.enc;
-        let kind_bytes = head.trimmed();
-        match kind_bytes {
-            b"BLOCK" => {
+        let (kind, known, exact) = entity_kind(head.trimmed(), enc);
+        // The structural records are recognised as spelled (upper case), as they always were.
+        match known.filter(|_| exact) {
+            Some(Kind::Block) => {
                 self.open_block(body);
                 return Ok(None);
             }
-            b"ENDBLK" => {
+            Some(Kind::EndBlk) => {
                 self.close_block();
                 return Ok(None);
             }
-            b"SEQEND" | b"VERTEX" | b"ATTRIB" => {
+            Some(Kind::SeqEnd | Kind::Vertex | Kind::Attrib) => {
                 self.warn(format!("{}: {} without its POLYLINE/INSERT skipped", head.pos(), Reader::name_of(head)));
                 return Ok(None);
             }
             _ => {}
         }
-        let kind = entity_kind(kind_bytes, enc);
         let common = Common::parse(body, enc);
-        if kind == "MTEXT" {
+        if known == Some(Kind::Mtext) {
             self.collect_mtext_parts(body);
         }
         if !self.mtext_parts.is_empty()
@@ -247,10 +247,10 @@ impl<'a> Builder<'a> {
             self.mtext_parts_merged += 1;
             return Ok(None);
         }
-        let (geom, pending) = match kind.as_ref() {
-            "POLYLINE" => self.polyline(body, follow)?,
-            "INSERT" => self.insert(body, follow)?,
-            "MULTILEADER" | "MLEADER" => {
+        let (geom, pending) = match known {
+            Some(Kind::Polyline) => self.polyline(body, follow)?,
+            Some(Kind::Insert) => self.insert(body, follow)?,
+            Some(Kind::MultiLeader | Kind::MLeader) => {
                 let records = &self.block_records;
                 let block_name = |h: &[u8]| {
                     records.iter().find_map(|(handle, name)| {
@@ -259,7 +259,8 @@ impl<'a> Builder<'a> {
                 };
                 (entities::mleader(body, enc, &block_name).map(|g| Some(Read::Geom(g))), None)
             }
-            _ => (entities::read_geom(&kind, body, enc).map(Some), None),
+            Some(k) => (entities::read_kind(k, body, enc).map(Some), None),
+            None => (Ok(Some(Read::Skipped { three_d: false })), None),
         };
         let geom = match geom {
             Ok(Some(Read::Geom(g))) => g,
@@ -353,7 +354,7 @@ impl<'a> Builder<'a> {
 
     fn insert(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
         let enc = self.r.enc;
-        let mut geom = entities::read_geom("INSERT", body, enc);
+        let mut geom = entities::read_kind(Kind::Insert, body, enc);
         let has_attribs = body.iter().any(|t| t.code == 66 && t.int() == Some(1));
         if !has_attribs {
             return Ok((geom.map(Some), None));
@@ -364,7 +365,7 @@ impl<'a> Builder<'a> {
                 b"ATTRIB" => {
                     let common = Common::parse(follow, enc);
                     let tag = entities::attribute_tag(follow, enc);
-                    match entities::read_geom("ATTRIB", follow, enc) {
+                    match entities::read_kind(Kind::Attrib, follow, enc) {
                         Ok(Read::Geom(g)) => {
                             let value = match &g {
                                 Geom::Text(t) => t.value.clone(),
@@ -471,7 +472,11 @@ impl<'a> Builder<'a> {
         for w in check_cycles(&self.doc.blocks) {
             self.warn(w);
         }
-        self.doc.add_undefined_layers();
+        // Every entity's layer name came from the interner: when each interned name is a defined layer,
+        // none is missing and the walk over every entity can be spared.
+        if !self.layer_names.all_defined(&self.doc.layers) {
+            self.doc.add_undefined_layers();
+        }
         self.doc
     }
 
@@ -526,29 +531,16 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// The upper-case type name of an entity record; the common names without an allocation.
-fn entity_kind(raw: &[u8], enc: Encoding) -> Cow<'static, str> {
-    const KNOWN: [&str; 16] = [
-        "LINE",
-        "LWPOLYLINE",
-        "CIRCLE",
-        "ARC",
-        "TEXT",
-        "MTEXT",
-        "INSERT",
-        "POLYLINE",
-        "POINT",
-        "SPLINE",
-        "HATCH",
-        "ELLIPSE",
-        "SOLID",
-        "DIMENSION",
-        "ATTDEF",
-        "3DFACE",
-    ];
-    match KNOWN.iter().find(|k| k.as_bytes() == raw) {
-        Some(k) => Cow::Borrowed(k),
-        None => Cow::Owned(decode(raw, enc).to_ascii_uppercase()),
+/// The upper-case type name of an entity record and its kind when the reader knows it; the known names
+/// without an allocation; and whether the name was stored exactly so (not in another case).
+fn entity_kind(raw: &[u8], enc: Encoding) -> (Cow<'static, str>, Option<Kind>, bool) {
+    if let Some(k) = Kind::classify(raw) {
+        return (Cow::Borrowed(k.name()), Some(k), true);
+    }
+    let upper = decode(raw, enc).to_ascii_uppercase();
+    match Kind::classify(upper.as_bytes()) {
+        Some(k) => (Cow::Borrowed(k.name()), Some(k), false),
+        None => (Cow::Owned(upper), None, false),
     }
 }
 

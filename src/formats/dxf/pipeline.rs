@@ -6,15 +6,20 @@
 //! are the same as without the thread (`tests` below checks both on damaged inputs). Memory in flight is
 //! bounded: [`IN_FLIGHT`] batches of [`BATCH`] tags, and emptied batches go back to the tokenizer for reuse.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use super::error::{DxfError, Pos};
-use super::tokenizer::{Tag, Tokens};
+use super::tokenizer::{EndPos, Tag, TagSource, Tokens};
 
 /// Tags per batch: large enough that a channel hand-over (~1 µs) is noise, small enough to stay in cache.
 const BATCH: usize = 4096;
 /// Batches queued between the threads at most.
 const IN_FLIGHT: usize = 4;
+/// Batches queued for the builder from which the tokenizer thread starts taking the parsing of ASCII
+/// reals off the builder: at this depth the builder is the slower side and the tokenizer has time to spare.
+const HELP_AT_QUEUED: usize = 2;
 /// Inputs below this size are tokenized in place: a thread costs more than it saves on small files.
 pub(super) const MIN_PIPELINED_BYTES: usize = 4 << 20;
 
@@ -31,18 +36,32 @@ pub(super) enum Msg<'a> {
 pub(super) struct TokenizerEnds<'a> {
     tx: SyncSender<Msg<'a>>,
     recycled: Receiver<Vec<Tag<'a>>>,
+    /// Batches sent and not yet taken by the builder.
+    queued: Arc<AtomicUsize>,
 }
 
 /// The tokenizer side: runs over `bytes` until the end, an error, or the builder hanging up.
 pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
-    let TokenizerEnds { tx, recycled } = ends;
-    let mut tokens = Tokens::new(bytes);
+    // One loop per encoding, so the per-tag work is not behind a match on the encoding. Binary reals come
+    // out of the binary tokenizer decoded already; ASCII ones are parsed here, which balances the two
+    // threads (the builder is the slower side).
+    match Tokens::new(bytes) {
+        Tokens::Ascii(t) => produce_from(t, ends, true),
+        Tokens::Binary(t) => produce_from(t, ends, false),
+    }
+}
+
+/// `parse_reals`: ASCII, whose reals the builder would otherwise parse itself. They are parsed here for
+/// a batch only while the builder is behind (batches queue up): which side parses a real changes no value,
+/// and so the work of the two threads balances itself, whatever else the machine runs.
+fn produce_from<'a, S: TagSource<'a> + EndPos>(mut tokens: S, ends: TokenizerEnds<'a>, parse_reals: bool) {
+    let TokenizerEnds { tx, recycled, queued } = ends;
     let mut batch = Vec::with_capacity(BATCH);
+    let mut parse = parse_reals;
     loop {
         match tokens.next_tag() {
             Ok(Some(t)) => {
-                // Parsing ASCII reals here balances the two threads: the builder is the slower side.
-                batch.push(t.with_number());
+                batch.push(if parse { t.with_number() } else { t });
                 if batch.len() == BATCH {
                     let next = match recycled.try_recv() {
                         Ok(mut v) => {
@@ -51,22 +70,30 @@ pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
                         }
                         Err(TryRecvError::Empty | TryRecvError::Disconnected) => Vec::with_capacity(BATCH),
                     };
+                    queued.fetch_add(1, Ordering::Relaxed);
                     if tx.send(Msg::Tags(std::mem::replace(&mut batch, next))).is_err() {
                         return; // the builder is done (it met `0 EOF` or an error of its own)
                     }
+                    parse = parse_reals && queued.load(Ordering::Relaxed) >= HELP_AT_QUEUED;
                 }
             }
             Ok(None) => {
                 let end = tokens.end_pos();
-                if !batch.is_empty() && tx.send(Msg::Tags(batch)).is_err() {
-                    return;
+                if !batch.is_empty() {
+                    queued.fetch_add(1, Ordering::Relaxed);
+                    if tx.send(Msg::Tags(batch)).is_err() {
+                        return;
+                    }
                 }
                 let _ = tx.send(Msg::End(end));
                 return;
             }
             Err(e) => {
-                if !batch.is_empty() && tx.send(Msg::Tags(batch)).is_err() {
-                    return;
+                if !batch.is_empty() {
+                    queued.fetch_add(1, Ordering::Relaxed);
+                    if tx.send(Msg::Tags(batch)).is_err() {
+                        return;
+                    }
                 }
                 let _ = tx.send(Msg::Failed(e));
                 return;
@@ -78,6 +105,7 @@ pub(super) fn produce<'a>(bytes: &'a [u8], ends: TokenizerEnds<'a>) {
 /// The builder side: the tags of the tokenizer thread, one at a time or up to the next `0` tag.
 pub(super) struct PipedTags<'a> {
     rx: Receiver<Msg<'a>>,
+    queued: Arc<AtomicUsize>,
     recycle: SyncSender<Vec<Tag<'a>>>,
     current: Vec<Tag<'a>>,
     next: usize,
@@ -94,9 +122,11 @@ impl<'a> PipedTags<'a> {
     pub fn channel(bytes: &'a [u8]) -> (PipedTags<'a>, TokenizerEnds<'a>) {
         let (tx, rx) = sync_channel(IN_FLIGHT);
         let (recycle, recycled) = sync_channel(IN_FLIGHT + 2);
+        let queued = Arc::new(AtomicUsize::new(0));
         let probe = Tokens::new(bytes);
         let piped = PipedTags {
             rx,
+            queued: Arc::clone(&queued),
             recycle,
             current: Vec::new(),
             next: 0,
@@ -104,7 +134,7 @@ impl<'a> PipedTags<'a> {
             binary: probe.is_binary(),
             start_pos: probe.end_pos(),
         };
-        (piped, TokenizerEnds { tx, recycled })
+        (piped, TokenizerEnds { tx, recycled, queued })
     }
 
     pub fn is_binary(&self) -> bool {
@@ -124,6 +154,7 @@ impl<'a> PipedTags<'a> {
             };
             match msg {
                 Msg::Tags(v) => {
+                    self.queued.fetch_sub(1, Ordering::Relaxed);
                     let old = std::mem::replace(&mut self.current, v);
                     self.next = 0;
                     if old.capacity() > 0 {

@@ -321,10 +321,27 @@ impl<'a> Tokens<'a> {
     /// Where the tokenizer stands (for end-of-file errors).
     pub fn end_pos(&self) -> Pos {
         match self {
-            // The line that should have come next (line 1 of an empty file).
-            Tokens::Ascii(t) => Pos::Line(t.line + 1),
-            Tokens::Binary(t) => Pos::Offset(t.pos as u64),
+            Tokens::Ascii(t) => t.end_pos(),
+            Tokens::Binary(t) => t.end_pos(),
         }
+    }
+}
+
+/// Where a tokenizer stands (for end-of-file errors).
+pub trait EndPos {
+    fn end_pos(&self) -> Pos;
+}
+
+impl EndPos for AsciiTokens<'_> {
+    /// The line that should have come next (line 1 of an empty file).
+    fn end_pos(&self) -> Pos {
+        Pos::Line(self.line + 1)
+    }
+}
+
+impl EndPos for BinaryTokens<'_> {
+    fn end_pos(&self) -> Pos {
+        Pos::Offset(self.pos as u64)
     }
 }
 

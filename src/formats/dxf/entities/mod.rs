@@ -104,6 +104,12 @@ impl<'a> LayerNames<'a> {
         }
         name
     }
+
+    /// Whether every name handed out is one of `layers` (compared as layer names are: ignoring ASCII case).
+    pub fn all_defined(&self, layers: &[crate::model::Layer]) -> bool {
+        let defined = |name: &Arc<str>| layers.iter().any(|l| l.name.eq_ignore_ascii_case(name));
+        self.few.iter().all(|(_, n)| defined(n)) && self.by_raw.values().all(defined)
+    }
 }
 
 /// AcDbEntity properties, plus the owner handle for the paper-space test.
@@ -189,37 +195,266 @@ pub enum Read {
     Dropped,
 }
 
+/// The entity type names the reader knows, classified once per record from the type-name bytes, so the
+/// dispatch of a record costs one length switch and a compare or two, not a chain of string compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Line,
+    Line3d,
+    Point,
+    Circle,
+    Arc,
+    Ellipse,
+    Spline,
+    Helix,
+    Xline,
+    Ray,
+    LwPolyline,
+    Polyline,
+    Text,
+    Attrib,
+    Attdef,
+    Mtext,
+    Insert,
+    AcadTable,
+    Dimension,
+    ArcDimension,
+    LargeRadialDimension,
+    Solid,
+    Trace,
+    Face3d,
+    Leader,
+    MultiLeader,
+    MLeader,
+    Viewport,
+    Image,
+    Wipeout,
+    Hatch,
+    Solid3d,
+    Region,
+    Body,
+    Surface,
+    PlaneSurface,
+    ExtrudedSurface,
+    LoftedSurface,
+    RevolvedSurface,
+    SweptSurface,
+    NurbSurface,
+    Mesh,
+    Repeat,
+    EndRep,
+    // Records of the entity stream that are not entities of their own.
+    Block,
+    EndBlk,
+    Vertex,
+    SeqEnd,
+}
+
+impl Kind {
+    /// The kind named by the upper-case type name `raw` (exactly as stored; other spellings are
+    /// upper-cased by the caller first).
+    #[inline]
+    pub fn classify(raw: &[u8]) -> Option<Kind> {
+        use Kind::*;
+        // By length first: most lengths hold one or two names, so a record costs one or two compares.
+        Some(match raw.len() {
+            3 => match raw {
+                b"ARC" => Arc,
+                b"RAY" => Ray,
+                _ => return None,
+            },
+            4 => match raw {
+                b"LINE" => Line,
+                b"TEXT" => Text,
+                b"BODY" => Body,
+                b"MESH" => Mesh,
+                _ => return None,
+            },
+            5 => match raw {
+                b"POINT" => Point,
+                b"MTEXT" => Mtext,
+                b"HATCH" => Hatch,
+                b"SOLID" => Solid,
+                b"HELIX" => Helix,
+                b"XLINE" => Xline,
+                b"TRACE" => Trace,
+                b"IMAGE" => Image,
+                b"BLOCK" => Block,
+                _ => return None,
+            },
+            6 => match raw {
+                b"CIRCLE" => Circle,
+                b"INSERT" => Insert,
+                b"SPLINE" => Spline,
+                b"ATTRIB" => Attrib,
+                b"ATTDEF" => Attdef,
+                b"3DFACE" => Face3d,
+                b"LEADER" => Leader,
+                b"3DLINE" => Line3d,
+                b"REGION" => Region,
+                b"REPEAT" => Repeat,
+                b"ENDREP" => EndRep,
+                b"ENDBLK" => EndBlk,
+                b"VERTEX" => Vertex,
+                b"SEQEND" => SeqEnd,
+                _ => return None,
+            },
+            7 => match raw {
+                b"ELLIPSE" => Ellipse,
+                b"MLEADER" => MLeader,
+                b"WIPEOUT" => Wipeout,
+                b"3DSOLID" => Solid3d,
+                b"SURFACE" => Surface,
+                _ => return None,
+            },
+            8 => match raw {
+                b"POLYLINE" => Polyline,
+                b"VIEWPORT" => Viewport,
+                _ => return None,
+            },
+            9 => match raw {
+                b"DIMENSION" => Dimension,
+                _ => return None,
+            },
+            10 => match raw {
+                b"LWPOLYLINE" => LwPolyline,
+                b"ACAD_TABLE" => AcadTable,
+                _ => return None,
+            },
+            11 => match raw {
+                b"MULTILEADER" => MultiLeader,
+                b"NURBSURFACE" => NurbSurface,
+                _ => return None,
+            },
+            12 => match raw {
+                b"PLANESURFACE" => PlaneSurface,
+                b"SWEPTSURFACE" => SweptSurface,
+                _ => return None,
+            },
+            13 => match raw {
+                b"ARC_DIMENSION" => ArcDimension,
+                b"LOFTEDSURFACE" => LoftedSurface,
+                _ => return None,
+            },
+            15 => match raw {
+                b"EXTRUDEDSURFACE" => ExtrudedSurface,
+                b"REVOLVEDSURFACE" => RevolvedSurface,
+                _ => return None,
+            },
+            22 => match raw {
+                b"LARGE_RADIAL_DIMENSION" => LargeRadialDimension,
+                _ => return None,
+            },
+            _ => return None,
+        })
+    }
+
+    /// The type name, as stored.
+    pub fn name(self) -> &'static str {
+        use Kind::*;
+        match self {
+            Line => "LINE",
+            Line3d => "3DLINE",
+            Point => "POINT",
+            Circle => "CIRCLE",
+            Arc => "ARC",
+            Ellipse => "ELLIPSE",
+            Spline => "SPLINE",
+            Helix => "HELIX",
+            Xline => "XLINE",
+            Ray => "RAY",
+            LwPolyline => "LWPOLYLINE",
+            Polyline => "POLYLINE",
+            Text => "TEXT",
+            Attrib => "ATTRIB",
+            Attdef => "ATTDEF",
+            Mtext => "MTEXT",
+            Insert => "INSERT",
+            AcadTable => "ACAD_TABLE",
+            Dimension => "DIMENSION",
+            ArcDimension => "ARC_DIMENSION",
+            LargeRadialDimension => "LARGE_RADIAL_DIMENSION",
+            Solid => "SOLID",
+            Trace => "TRACE",
+            Face3d => "3DFACE",
+            Leader => "LEADER",
+            MultiLeader => "MULTILEADER",
+            MLeader => "MLEADER",
+            Viewport => "VIEWPORT",
+            Image => "IMAGE",
+            Wipeout => "WIPEOUT",
+            Hatch => "HATCH",
+            Solid3d => "3DSOLID",
+            Region => "REGION",
+            Body => "BODY",
+            Surface => "SURFACE",
+            PlaneSurface => "PLANESURFACE",
+            ExtrudedSurface => "EXTRUDEDSURFACE",
+            LoftedSurface => "LOFTEDSURFACE",
+            RevolvedSurface => "REVOLVEDSURFACE",
+            SweptSurface => "SWEPTSURFACE",
+            NurbSurface => "NURBSURFACE",
+            Mesh => "MESH",
+            Repeat => "REPEAT",
+            EndRep => "ENDREP",
+            Block => "BLOCK",
+            EndBlk => "ENDBLK",
+            Vertex => "VERTEX",
+            SeqEnd => "SEQEND",
+        }
+    }
+}
+
 /// Reads the geometry of a single-record entity of type `kind` (POLYLINE and the followers of INSERT are
 /// handled by the section walker, which owns the following records).
 pub fn read_geom(kind: &str, body: &[Tag<'_>], enc: Encoding) -> Result<Read, BadValue> {
+    match Kind::classify(kind.as_bytes()) {
+        Some(k) => read_kind(k, body, enc),
+        None => Ok(Read::Skipped { three_d: false }),
+    }
+}
+
+/// [`read_geom`] for a type already classified.
+pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, BadValue> {
+    use Kind as K;
     let g = match kind {
         // 3DLINE: the R9–R10 name of a line with Z (obsolete since R11, same codes).
-        "LINE" | "3DLINE" => curves::line(body)?,
-        "POINT" => curves::point(body)?,
-        "CIRCLE" => curves::circle(body)?,
-        "ARC" => curves::arc(body)?,
-        "ELLIPSE" => curves::ellipse(body)?,
-        "SPLINE" | "HELIX" => curves::spline(body)?,
-        "XLINE" | "RAY" => curves::infinite(body, kind == "XLINE")?,
-        "LWPOLYLINE" => polyline::lwpolyline(body)?,
-        "TEXT" | "ATTRIB" | "ATTDEF" => textual::text(body, enc, kind != "TEXT", kind == "ATTDEF")?,
-        "MTEXT" => textual::mtext(body, enc)?,
-        "INSERT" => misc::insert(body, enc)?,
-        "ACAD_TABLE" => misc::table(body, enc)?,
-        "DIMENSION" | "ARC_DIMENSION" | "LARGE_RADIAL_DIMENSION" => misc::dimension(body, enc)?,
-        "SOLID" | "TRACE" => misc::solid(body)?,
-        "3DFACE" => misc::face3d(body)?,
-        "LEADER" => misc::leader(body)?,
+        K::Line | K::Line3d => curves::line(body)?,
+        K::Point => curves::point(body)?,
+        K::Circle => curves::circle(body)?,
+        K::Arc => curves::arc(body)?,
+        K::Ellipse => curves::ellipse(body)?,
+        K::Spline | K::Helix => curves::spline(body)?,
+        K::Xline | K::Ray => curves::infinite(body, kind == K::Xline)?,
+        K::LwPolyline => polyline::lwpolyline(body)?,
+        K::Text | K::Attrib | K::Attdef => textual::text(body, enc, kind != K::Text, kind == K::Attdef)?,
+        K::Mtext => textual::mtext(body, enc)?,
+        K::Insert => misc::insert(body, enc)?,
+        K::AcadTable => misc::table(body, enc)?,
+        K::Dimension | K::ArcDimension | K::LargeRadialDimension => misc::dimension(body, enc)?,
+        K::Solid | K::Trace => misc::solid(body)?,
+        K::Face3d => misc::face3d(body)?,
+        K::Leader => misc::leader(body)?,
         // Without the document's block records (the builder reads MULTILEADERs itself, with them).
-        "MULTILEADER" | "MLEADER" => mleader::mleader(body, enc, &|_| None)?,
-        "VIEWPORT" => misc::viewport(body)?,
-        "IMAGE" | "WIPEOUT" => misc::image(body, kind == "WIPEOUT")?,
-        "HATCH" => hatch::hatch(body, enc)?,
-        "3DSOLID" | "REGION" | "BODY" | "SURFACE" | "PLANESURFACE" | "EXTRUDEDSURFACE" | "LOFTEDSURFACE"
-        | "REVOLVEDSURFACE" | "SWEPTSURFACE" | "NURBSURFACE" | "MESH" => return Ok(Read::Skipped { three_d: true }),
+        K::MultiLeader | K::MLeader => mleader::mleader(body, enc, &|_| None)?,
+        K::Viewport => misc::viewport(body)?,
+        K::Image | K::Wipeout => misc::image(body, kind == K::Wipeout)?,
+        K::Hatch => hatch::hatch(body, enc)?,
+        K::Solid3d
+        | K::Region
+        | K::Body
+        | K::Surface
+        | K::PlaneSurface
+        | K::ExtrudedSurface
+        | K::LoftedSurface
+        | K::RevolvedSurface
+        | K::SweptSurface
+        | K::NurbSurface
+        | K::Mesh => return Ok(Read::Skipped { three_d: true }),
         // Not entities: the repeat markers of AutoCAD 2.x files.
-        "REPEAT" | "ENDREP" => return Ok(Read::Dropped),
-        _ => return Ok(Read::Skipped { three_d: false }),
+        K::Repeat | K::EndRep => return Ok(Read::Dropped),
+        // POLYLINE is read with its followers by the section walker; the rest are no entities.
+        K::Polyline | K::Block | K::EndBlk | K::Vertex | K::SeqEnd => return Ok(Read::Skipped { three_d: false }),
     };
     Ok(Read::Geom(g))
 }
@@ -280,6 +515,82 @@ mod tests {
         let c = Common::parse(&body, Encoding::Utf8);
         assert_eq!(c.owner, Some(b"1F".as_slice()));
         assert_eq!(c.colour, ColourSpec::ByBlock);
+    }
+
+    #[test]
+    fn type_names_classify_both_ways() {
+        let names = [
+            "LINE",
+            "3DLINE",
+            "POINT",
+            "CIRCLE",
+            "ARC",
+            "ELLIPSE",
+            "SPLINE",
+            "HELIX",
+            "XLINE",
+            "RAY",
+            "LWPOLYLINE",
+            "POLYLINE",
+            "TEXT",
+            "ATTRIB",
+            "ATTDEF",
+            "MTEXT",
+            "INSERT",
+            "ACAD_TABLE",
+            "DIMENSION",
+            "ARC_DIMENSION",
+            "LARGE_RADIAL_DIMENSION",
+            "SOLID",
+            "TRACE",
+            "3DFACE",
+            "LEADER",
+            "MULTILEADER",
+            "MLEADER",
+            "VIEWPORT",
+            "IMAGE",
+            "WIPEOUT",
+            "HATCH",
+            "3DSOLID",
+            "REGION",
+            "BODY",
+            "SURFACE",
+            "PLANESURFACE",
+            "EXTRUDEDSURFACE",
+            "LOFTEDSURFACE",
+            "REVOLVEDSURFACE",
+            "SWEPTSURFACE",
+            "NURBSURFACE",
+            "MESH",
+            "REPEAT",
+            "ENDREP",
+            "BLOCK",
+            "ENDBLK",
+            "VERTEX",
+            "SEQEND",
+        ];
+        for name in names {
+            let k = Kind::classify(name.as_bytes()).unwrap_or_else(|| panic!("{name} is known"));
+            assert_eq!(k.name(), name);
+        }
+        assert_eq!(Kind::classify(b"LWPOLYLINE"), Some(Kind::LwPolyline));
+        // As stored only: other spellings are upper-cased by the caller; unknown names stay unknown.
+        assert_eq!(Kind::classify(b"line"), None);
+        assert_eq!(Kind::classify(b"LINES"), None);
+        assert_eq!(Kind::classify(b"ACAD_PROXY_ENTITY"), None);
+        assert_eq!(Kind::classify(b""), None);
+    }
+
+    #[test]
+    fn interned_layers_report_whether_all_are_defined() {
+        let mut names = LayerNames::default();
+        let walls = names.get(Some(b"Walls"), Encoding::Utf8);
+        assert_eq!(&*walls, "Walls");
+        assert_eq!(&*names.get(None, Encoding::Utf8), "0");
+        let mut layers = vec![crate::model::Layer::new("WALLS".to_owned())];
+        assert!(!names.all_defined(&layers));
+        layers.push(crate::model::Layer::new("0".to_owned()));
+        assert!(names.all_defined(&layers));
     }
 
     #[test]
