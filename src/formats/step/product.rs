@@ -174,7 +174,7 @@ fn linked_reps(index: &Index, start: &[u64]) -> Vec<u64> {
 
 fn has_body(graph: &Graph<'_>, rep: u64) -> bool {
     rep_items(graph, rep).iter().any(|p| {
-        p.reference().and_then(|id| graph.instances.get(&id)).is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n)))
+        p.reference().and_then(|id| graph.instances.get(&id)).is_some_and(|i| super::shape::is_body_item(graph, i))
     })
 }
 
