@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use cadlens::formats::step;
 use cadlens::model::mesh::measure_faces;
-use cadlens::model::{BBox3, Document};
+use cadlens::model::{BBox3, Document, SolidKind};
 use serde_json::Value;
 
 const BBOX_OF_DIAGONAL: f64 = 0.005;
@@ -33,8 +33,8 @@ const FACES_MESHED: f64 = 0.99;
 const PER_FILE: Duration = Duration::from_secs(30);
 
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
-const FLOOR_FACES: usize = 124;
-const FLOOR_AREA: usize = 112;
+const FLOOR_FACES: usize = 129;
+const FLOOR_AREA: usize = 118;
 
 #[derive(Default)]
 struct Ours {
@@ -59,7 +59,10 @@ fn measure(doc: &Document) -> Ours {
             o.faces += s.faces.len() as u64 + u64::from(s.faces_without_mesh);
             o.meshed += s.faces.len() as u64;
             o.area += mm.area;
-            o.volume += mm.signed_volume;
+            // OCCT's volume is that of its solids (TopAbs_SOLID); a shell or a surface patch encloses nothing.
+            if s.kind == SolidKind::Solid {
+                o.volume += mm.signed_volume;
+            }
             if mm.triangles > 0 {
                 o.bbox.union(&mm.bbox);
             }

@@ -11,6 +11,7 @@ mod geometry;
 mod graph;
 mod lexer;
 mod parser;
+mod patch;
 mod placement;
 mod product;
 mod shape;

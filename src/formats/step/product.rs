@@ -56,6 +56,11 @@ pub const BODY_ITEMS: &[&str] = &[
     "COMPLEX_TRIANGULATED_SURFACE_SET",
 ];
 
+/// Wireframe and geometric-set items: not meshed, but a representation holding them is a component of
+/// its product as OpenCASCADE counts them (a "WIRE" or "COMPOUND" part beside the solid).
+const WIREFRAME_ITEMS: &[&str] =
+    &["GEOMETRIC_SET", "GEOMETRIC_CURVE_SET", "EDGE_BASED_WIREFRAME_MODEL", "SHELL_BASED_WIREFRAME_MODEL"];
+
 /// Most nodes of the expanded tree (a shared sub-assembly used many times at many levels multiplies).
 const MAX_NODES: usize = 1_000_000;
 
@@ -122,7 +127,12 @@ fn build_index(graph: &Graph<'_>) -> Index {
         }
     }
     // Simple SHAPE_REPRESENTATION_RELATIONSHIP instances (not complex) carry the same four attributes.
-    for rel in graph.all_of("SHAPE_REPRESENTATION_RELATIONSHIP") {
+    // Supplemental geometry (AP242 CONSTRUCTIVE_GEOMETRY_REPRESENTATION_RELATIONSHIP) is linked the same
+    // way: OpenCASCADE adds the bodies it holds (a tessellated shell) to the product as a component;
+    // its placements and points are no bodies and add nothing.
+    let mut simple = graph.all_of("SHAPE_REPRESENTATION_RELATIONSHIP");
+    simple.extend(graph.all_of("CONSTRUCTIVE_GEOMETRY_REPRESENTATION_RELATIONSHIP"));
+    for rel in simple {
         let inst = &graph.instances[&rel];
         if inst.is_complex() {
             continue;
@@ -174,7 +184,7 @@ fn linked_reps(index: &Index, start: &[u64]) -> Vec<u64> {
 
 fn has_body(graph: &Graph<'_>, rep: u64) -> bool {
     rep_items(graph, rep).iter().any(|p| {
-        p.reference().and_then(|id| graph.instances.get(&id)).is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n)))
+        p.reference().and_then(|id| graph.instances.get(&id)).is_some_and(|i| super::shape::is_body_item(graph, i))
     })
 }
 
@@ -264,6 +274,11 @@ pub fn build(graph: &Graph<'_>, fallback_mm: Option<f64>, budget: &Budget) -> Re
         any_body |= subtree_has_part(&node);
         tree.roots.push(node);
     }
+    // A root product with no shape at all (no representation, no occurrences: a raw material named by a
+    // MAKE_FROM_USAGE_OPTION, a document) is no part: OpenCASCADE makes shapes only of products with a
+    // shape representation.
+    let shapeless = |pd: u64| !index.pd_reps.contains_key(&pd) && !index.children.contains_key(&pd);
+    let kept: Vec<bool> = pds.iter().filter(|pd| !children_ids.contains(pd)).map(|&pd| !shapeless(pd)).collect();
     if !any_body {
         // Geometry no product owns (some AP242 files, bare shape representations): all representations with
         // bodies form one part — that of the only root product when there is one, as OpenCASCADE reads it.
@@ -282,6 +297,13 @@ pub fn build(graph: &Graph<'_>, fallback_mm: Option<f64>, budget: &Budget) -> Re
             }
         }
     }
+    let mut i = 0;
+    tree.roots.retain(|n| {
+        // Roots added by the fallback above are past the end of `kept` and stay.
+        let keep = kept.get(i).is_none_or(|&k| k || n.part.is_some() || !n.children.is_empty());
+        i += 1;
+        keep
+    });
     Ok(tree)
 }
 
@@ -366,9 +388,10 @@ fn components(graph: &Graph<'_>, index: &Index, pd: u64) -> Vec<u64> {
         .into_iter()
         .filter(|&r| {
             has_body(graph, r)
-                || rep_items(graph, r).iter().filter_map(Param::reference).any(|i| {
-                    graph.instances.get(&i).is_some_and(|i| i.is("GEOMETRIC_SET") || i.is("GEOMETRIC_CURVE_SET"))
-                })
+                || rep_items(graph, r)
+                    .iter()
+                    .filter_map(Param::reference)
+                    .any(|i| graph.instances.get(&i).is_some_and(|i| WIREFRAME_ITEMS.iter().any(|n| i.is(n))))
         })
         .collect()
 }

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use super::geometry::{Geometry, Unsupported};
 use super::graph::Graph;
 use super::parser::{Instance, Param};
+use super::patch;
 use super::placement;
 use super::product::{BODY_ITEMS, PartSource};
 use crate::model::{BBox3, FaceMesh, PartDef, Point, Rgba, Solid, SolidKind};
@@ -126,6 +127,32 @@ impl<'g, 'a> Mesher<'g, 'a> {
             "ADVANCED_FACE" | "FACE_SURFACE" => {
                 let mut solid = Solid { name, kind: SolidKind::Shell, ..Solid::default() };
                 self.face_into(item, false, tol, &mut solid);
+                return Some(solid);
+            }
+            // Surfaces listed in a set are each a face of one open shell (as OpenCASCADE reads them);
+            // the set's curves and points are wireframe, not meshed.
+            "GEOMETRIC_SET" => {
+                let members: Vec<u64> = list_refs(inst.param(1))
+                    .into_iter()
+                    .filter(|m| self.graph().instances.get(m).is_some_and(patch::is_patch))
+                    .collect();
+                if members.is_empty() {
+                    return None;
+                }
+                let mut solid = Solid { name, kind: SolidKind::Shell, ..Solid::default() };
+                solid.colour = self.colours.get(&item).copied();
+                for m in members {
+                    let patches = patch::Patches { geo: &self.geo };
+                    match patches.mesh(m, tol) {
+                        Ok(mut mesh) => {
+                            self.faces += 1;
+                            self.faces_meshed += 1;
+                            mesh.colour = self.colours.get(&m).copied();
+                            solid.faces.push(mesh);
+                        }
+                        Err(e) => self.count_failure(&e, 1, &mut solid),
+                    }
+                }
                 return Some(solid);
             }
             _ => return None,
@@ -448,8 +475,17 @@ pub fn body_items(graph: &Graph<'_>, rep: u64) -> Vec<u64> {
     items
         .iter()
         .filter_map(Param::reference)
-        .filter(|id| graph.instances.get(id).is_some_and(|i| BODY_ITEMS.iter().any(|n| i.is(n))))
+        .filter(|id| graph.instances.get(id).is_some_and(|i| is_body_item(graph, i)))
         .collect()
+}
+
+/// Whether a representation item is a body: a solid, shell, face or triangulation, or a geometric set
+/// with at least one surface among its members (a set of curves alone is wireframe).
+pub fn is_body_item(graph: &Graph<'_>, inst: &Instance<'_>) -> bool {
+    if inst.is("GEOMETRIC_SET") {
+        return list_refs(inst.param(1)).into_iter().any(|m| graph.instances.get(&m).is_some_and(patch::is_patch));
+    }
+    BODY_ITEMS.iter().any(|n| inst.is(n))
 }
 
 /// The box of a part's vertices, polygon points and triangulation coordinates (part units), from a bounded
@@ -496,6 +532,16 @@ pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
                     bbox.union(&b);
                 }
             }
+            // A surface patch has no vertices: the 3D points below it (control points, boundary curves'
+            // points, placement origins) stand in; 2D points of pcurves are parameters, not positions.
+            "GEOMETRIC_SET" => {
+                for m in list_refs(inst.param(1)) {
+                    if graph.instances.get(&m).is_some_and(patch::is_patch) {
+                        patch_points(graph, m, &mut bbox, &mut seen);
+                    }
+                }
+                continue;
+            }
             // Geometry below a face or edge adds no vertices.
             "FACE_SURFACE" | "EDGE_CURVE" => {}
             _ if name.ends_with("_SURFACE") || name.ends_with("CURVE") => continue,
@@ -504,6 +550,28 @@ pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
         inst.for_each_ref(|r| stack.push(r));
     }
     bbox
+}
+
+/// Adds every 3D `CARTESIAN_POINT` below a surface patch to `bbox` (bounded by [`MAX_BBOX_VISITS`]).
+fn patch_points(graph: &Graph<'_>, start: u64, bbox: &mut BBox3, seen: &mut HashSet<u64>) {
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        if seen.len() > MAX_BBOX_VISITS || !seen.insert(id) {
+            continue;
+        }
+        let Some(inst) = graph.instances.get(&id) else { continue };
+        if let Some(rec) = inst.record("CARTESIAN_POINT") {
+            let coords = rec.params.get(1).and_then(Param::list).unwrap_or(&[]);
+            if let Some(p) = (coords.len() == 3).then(|| placement::triple(coords)).flatten() {
+                bbox.add_point(p);
+            }
+            continue;
+        }
+        if inst.is("DEFINITIONAL_REPRESENTATION") || inst.is("REPRESENTATION_CONTEXT") {
+            continue;
+        }
+        inst.for_each_ref(|r| stack.push(r));
+    }
 }
 
 /// Whether any bound of a face is a loop of edges or a polygon (not a vertex loop).

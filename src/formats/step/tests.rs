@@ -83,3 +83,97 @@ fn assembly_placements_units_names_and_colour() {
     // Turned 90° about z: x' = −y, y' = x.
     assert!(near(&boxes[1], [-25.4, 200.0, 0.0], [0.0, 225.4, 25.4]), "{:?}", boxes[1]);
 }
+
+/// One product whose shape is a geometric set (a GEOMETRICALLY_BOUNDED_SURFACE_SHAPE_REPRESENTATION's
+/// content) in a degree context: a 500 × 250 square of a plane bounded by four pcurves, every segment
+/// written `.F.` although the chain runs forward (as Pro/ENGINEER writes it) and every 3D curve an
+/// unbounded line; a quarter of a cylinder of radius 10 and height 20 trimmed in degrees; and a wireframe
+/// B-spline curve, which is not a face.
+const SURFACE_SET: &str = "ISO-10303-21;HEADER;FILE_DESCRIPTION((''),'2;1');\
+FILE_NAME('s.stp','',(''),(''),'pre','Hand','');FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));ENDSEC;DATA;
+#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+#2=(NAMED_UNIT(*)PLANE_ANGLE_UNIT()SI_UNIT($,.RADIAN.));
+#3=PLANE_ANGLE_MEASURE_WITH_UNIT(PLANE_ANGLE_MEASURE(0.0174532925199433),#2);
+#4=(CONVERSION_BASED_UNIT('DEGREE',#3)NAMED_UNIT(#5)PLANE_ANGLE_UNIT());
+#5=DIMENSIONAL_EXPONENTS(0.,0.,0.,0.,0.,0.,0.);
+#6=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#1,#4))REPRESENTATION_CONTEXT('',''));
+#7=(GEOMETRIC_REPRESENTATION_CONTEXT(2)PARAMETRIC_REPRESENTATION_CONTEXT()REPRESENTATION_CONTEXT('',''));
+#10=PRODUCT('p','Patches','',());#11=PRODUCT_DEFINITION_FORMATION('','',#10);
+#12=PRODUCT_DEFINITION('','',#11,$);#13=PRODUCT_DEFINITION_SHAPE('','',#12);
+#14=GEOMETRICALLY_BOUNDED_SURFACE_SHAPE_REPRESENTATION('',(#15),#6);#16=SHAPE_DEFINITION_REPRESENTATION(#13,#14);
+#15=GEOMETRIC_SET('',(#20,#60,#70));
+#20=CURVE_BOUNDED_SURFACE('',#21,(#22),.F.);
+#21=PLANE('',#23);#23=AXIS2_PLACEMENT_3D('',#24,$,$);#24=CARTESIAN_POINT('',(0.,0.,0.));
+#22=OUTER_BOUNDARY_CURVE('',(#30,#31,#32,#33),.F.);
+#30=COMPOSITE_CURVE_SEGMENT(.CONTINUOUS.,.F.,#34);#31=COMPOSITE_CURVE_SEGMENT(.CONTINUOUS.,.F.,#35);
+#32=COMPOSITE_CURVE_SEGMENT(.CONTINUOUS.,.F.,#36);#33=COMPOSITE_CURVE_SEGMENT(.CONTINUOUS.,.F.,#37);
+#34=SURFACE_CURVE('',#80,(#40),.PCURVE_S1.);#35=SURFACE_CURVE('',#80,(#41),.PCURVE_S1.);
+#36=SURFACE_CURVE('',#80,(#42),.PCURVE_S1.);#37=SURFACE_CURVE('',#80,(#43),.PCURVE_S1.);
+#80=LINE('',#24,#81);#81=VECTOR('',#82,1.);#82=DIRECTION('',(1.,0.,0.));
+#40=PCURVE('',#21,#44);#44=DEFINITIONAL_REPRESENTATION('',(#50),#7);
+#41=PCURVE('',#21,#45);#45=DEFINITIONAL_REPRESENTATION('',(#51),#7);
+#42=PCURVE('',#21,#46);#46=DEFINITIONAL_REPRESENTATION('',(#52),#7);
+#43=PCURVE('',#21,#47);#47=DEFINITIONAL_REPRESENTATION('',(#53),#7);
+#50=TRIMMED_CURVE('',#54,(0.),(1.),.T.,.UNSPECIFIED.);#54=LINE('',#90,#94);
+#51=TRIMMED_CURVE('',#55,(0.),(1.),.T.,.UNSPECIFIED.);#55=LINE('',#91,#95);
+#52=TRIMMED_CURVE('',#56,(0.),(1.),.T.,.UNSPECIFIED.);#56=LINE('',#92,#96);
+#53=TRIMMED_CURVE('',#57,(0.),(1.),.T.,.UNSPECIFIED.);#57=LINE('',#93,#97);
+#90=CARTESIAN_POINT('',(0.,0.));#91=CARTESIAN_POINT('',(500.,0.));
+#92=CARTESIAN_POINT('',(500.,250.));#93=CARTESIAN_POINT('',(0.,250.));
+#94=VECTOR('',#98,500.);#95=VECTOR('',#99,250.);#96=VECTOR('',#100,500.);#97=VECTOR('',#101,250.);
+#98=DIRECTION('',(1.,0.));#99=DIRECTION('',(0.,1.));#100=DIRECTION('',(-1.,0.));#101=DIRECTION('',(0.,-1.));
+#60=RECTANGULAR_TRIMMED_SURFACE('',#61,0.,90.,0.,20.,.T.,.T.);
+#61=CYLINDRICAL_SURFACE('',#62,10.);#62=AXIS2_PLACEMENT_3D('',#63,$,$);#63=CARTESIAN_POINT('',(0.,0.,100.));
+#70=B_SPLINE_CURVE_WITH_KNOTS('',1,(#71,#72),.UNSPECIFIED.,.F.,.F.,(2,2),(0.,1.),.UNSPECIFIED.);
+#71=CARTESIAN_POINT('',(0.,0.,0.));#72=CARTESIAN_POINT('',(0.,0.,900.));
+ENDSEC;END-ISO-10303-21;";
+
+#[test]
+fn surfaces_of_a_geometric_set_are_faces_of_an_open_shell() {
+    let doc = read(SURFACE_SET.as_bytes()).expect("reads");
+    let m = doc.model3d.expect("3D");
+    assert_eq!(m.parts.len(), 1);
+    let solids = &m.parts[0].solids;
+    assert_eq!(solids.len(), 1);
+    assert_eq!(solids[0].kind, crate::model::SolidKind::Shell);
+    assert_eq!((solids[0].faces.len(), solids[0].faces_without_mesh), (2, 0), "two surfaces; the curve is no face");
+    let area = |i: usize| measure_faces(&solids[0].faces[i..=i], &crate::model::Affine::IDENTITY).area;
+    // A plane meshes exactly from its corners (f32 positions).
+    assert!((area(0) / 125_000.0 - 1.0).abs() < 1e-6, "square {}", area(0));
+    // A quarter cylinder: r·(π/2)·h, chords inside the arc lose a little.
+    let quarter = 10.0 * std::f64::consts::FRAC_PI_2 * 20.0;
+    assert!((area(1) / quarter - 1.0).abs() < 5e-3, "quarter cylinder {}", area(1));
+    let b = measure_faces(&solids[0].faces[1..=1], &crate::model::Affine::IDENTITY).bbox;
+    assert!((b.min.z - 100.0).abs() < 1e-4 && (b.max.z - 120.0).abs() < 1e-4, "{b:?}");
+    assert!((b.max.x - 10.0).abs() < 1e-4 && (b.max.y - 10.0).abs() < 1e-4, "{b:?}");
+}
+
+#[test]
+fn a_root_product_without_shape_is_no_part() {
+    // A raw-material product (named by a MAKE_FROM_USAGE_OPTION in CAx-IF files) has no representation.
+    let text = ASSEMBLY.replace(
+        "ENDSEC;END-ISO-10303-21;",
+        "#200=PRODUCT('m','Material','',());#201=PRODUCT_DEFINITION_FORMATION('','',#200);\
+         #202=PRODUCT_DEFINITION('','',#201,$);ENDSEC;END-ISO-10303-21;",
+    );
+    let m = read(text.as_bytes()).expect("reads").model3d.expect("3D");
+    assert_eq!(m.roots.len(), 1);
+    assert_eq!(m.roots[0].name, "Assembly");
+}
+
+#[test]
+fn a_linked_wireframe_model_is_a_component_of_its_product() {
+    // The pin's shape also links an edge-based wireframe: OpenCASCADE makes the pin an assembly of the
+    // solid and the wire, so each of the two pins has two leaves.
+    let text = ASSEMBLY.replace(
+        "ENDSEC;END-ISO-10303-21;",
+        "#210=EDGE_BASED_WIREFRAME_MODEL('',(#211));#211=CONNECTED_EDGE_SET('',());\
+         #212=EDGE_BASED_WIREFRAME_SHAPE_REPRESENTATION('',(#210),#6);\
+         #213=SHAPE_REPRESENTATION_RELATIONSHIP('','',#24,#212);ENDSEC;END-ISO-10303-21;",
+    );
+    let m = read(text.as_bytes()).expect("reads").model3d.expect("3D");
+    let pins = &m.roots[0].children;
+    assert_eq!(pins.len(), 2);
+    assert!(pins.iter().all(|p| p.kind == NodeKind::Assembly && p.children.len() == 2), "{pins:?}");
+    assert_eq!(pins[0].children.iter().filter(|c| c.part.is_some()).count(), 1, "the wire has no mesh");
+}
