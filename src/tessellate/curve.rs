@@ -232,6 +232,10 @@ pub(crate) fn discretise(
     same_sense: bool,
     tol: &Tolerance,
 ) -> Result<Vec<Point>, TessError> {
+    // Edges are cut at half the face tolerance, as OpenCASCADE's BRepMesh does (its curve tessellator
+    // halves both deflections): a face's area is mostly decided by its boundary polygon, and at the full
+    // 0.5 rad a disc bounded by a 15-gon is 4 % short (eight_cyl.stp: −1.27 % overall, OCCT's mesh −0.42 %).
+    let tol = &Tolerance { chord: 0.5 * tol.chord, angle: 0.5 * tol.angle };
     let closed = start == end;
     let mut out = vec![start];
     match curve {
