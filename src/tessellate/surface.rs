@@ -289,10 +289,10 @@ impl Surface {
                 if hint.is_some() && da > 1e-7 * (1.0 + p.length()) && !self.is_foot(p, a) {
                     let b = self.gauss_newton(p, self.seed(p));
                     if self.eval(b[0], b[1]).distance(p) < da {
-                        return (self.into_window(b), self.eval(b[0], b[1]).distance(p));
+                        return (self.in_base_window(b), self.eval(b[0], b[1]).distance(p));
                     }
                 }
-                return (self.into_window(a), da);
+                return (self.in_base_window(a), da);
             }
         };
         (uv, self.eval(uv[0], uv[1]).distance(p))
@@ -302,7 +302,7 @@ impl Surface {
     /// is huge and the iteration can end hundreds of periods away; a loop point right after a pole keeps
     /// its u as inverted, so that drift would lay the loop out hundreds of turns wide (trj5_k1-tc-203's
     /// quarter sphere of revolution: 715 turns, refined to 45 k triangles and 500 times its area).
-    fn into_window(&self, mut uv: [f64; 2]) -> [f64; 2] {
+    fn in_base_window(&self, mut uv: [f64; 2]) -> [f64; 2] {
         let limits = [self.u_limits(), self.v_limits()];
         for (axis, period) in [self.u_period(), self.v_period()].into_iter().enumerate() {
             if let (Some(p), Some((lo, _))) = (period, limits[axis])
