@@ -323,6 +323,21 @@ impl Builder<'_> {
         None
     }
 
+    /// Whether the surface normals at a and b differ by at most the angle tolerance (true where either is
+    /// undefined). A cut is a boundary the refinement cannot split: a chord that turns further than the
+    /// refinement's normal test allows leaves its triangle failing that test for ever, and the face
+    /// refines to the triangle cap (11752.stp: 23 cylinder bands at 50 k triangles each).
+    fn normals_within_angle(&self, a: [f64; 2], b: [f64; 2]) -> bool {
+        let n = |q: [f64; 2]| {
+            let (_, su, sv) = self.surface.eval_d1(q[0], q[1]);
+            su.cross(sv).normalized()
+        };
+        match (n(a), n(b)) {
+            (Some(x), Some(y)) => x.dot(y) >= self.tol.angle.cos(),
+            _ => true,
+        }
+    }
+
     /// Points along the straight (u, v) segment a → b (both excluded), fine enough for the chord tolerance.
     fn cut_points(&mut self, a: [f64; 2], b: [f64; 2]) -> Vec<([f64; 2], Point)> {
         let at = |t: f64| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
@@ -334,6 +349,7 @@ impl Builder<'_> {
                 let (p0, p1) = (self.surface.eval(at(t0)[0], at(t0)[1]), self.surface.eval(at(t1)[0], at(t1)[1]));
                 let m = at(0.5 * (t0 + t1));
                 self.surface.eval(m[0], m[1]).distance(p0.plus(p1).scale(0.5)) <= self.tol.chord
+                    && self.normals_within_angle(at(t0), at(t1))
             });
             if ok {
                 break;
@@ -402,7 +418,17 @@ impl Builder<'_> {
         let top = argmax_by(&lower, |q| q.0[1]);
         let lower = start_at(lower, top, period);
         let l0 = lower[0];
-        let bottom = argmax_by(&upper, |q| -q.0[1]);
+        // Of the upper loop's lowest points (a circle has them all) the one nearest the lower point in u,
+        // so the cut is short and turns little.
+        let vmin = upper.iter().map(|q| q.0[1]).fold(f64::INFINITY, f64::min);
+        let flat = 1e-9 * (1.0 + vmin.abs());
+        let bottom = argmax_by(&upper, |q| {
+            if q.0[1] <= vmin + flat {
+                -(nearest_rep(q.0[0], l0.0[0], period) - l0.0[0]).abs()
+            } else {
+                f64::NEG_INFINITY
+            }
+        });
         let mut upper = start_at(upper, bottom, period);
         upper.reverse();
         upper.rotate_right(1);

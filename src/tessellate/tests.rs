@@ -259,8 +259,8 @@ fn circle_edge_against_its_sense_runs_clockwise() {
     let pts = discretise_edge(&c, p(1.0, 0.0, 0.0), p(0.0, 1.0, 0.0), false, &t).expect("edge");
     // Clockwise from 0 to π/2 is three quarters of a turn: every interior point has y < 0 or x < 0.
     assert!(pts[1..pts.len() - 1].iter().all(|q| q.y < 0.0 || q.x < 0.0));
-    // 3π/2 at min(0.5 rad, 2 acos(0.9) = 0.902) per chord: 10 chords.
-    assert_eq!(pts.len(), 11);
+    // Edges are cut at half the tolerance: 3π/2 at min(0.25 rad, 2 acos(0.95) = 0.635) per chord: 19 chords.
+    assert_eq!(pts.len(), 20);
 }
 
 #[test]
@@ -500,4 +500,42 @@ fn face_across_the_seam_of_a_periodic_bspline_is_one_strip() {
     let a = area(&m);
     assert!((a - exact).abs() / exact < 0.005, "area {a} vs {exact}");
     assert!(m.indices.len() < 2000, "{} triangles", m.indices.len());
+}
+
+/// Holes in a row whose corners lie on one line: each hole's bridge ray meets the next hole's corner
+/// exactly, and must go there rather than through that hole to a corner further along the line.
+#[test]
+fn plane_with_holes_in_a_row_has_exact_area() {
+    let outer = FaceLoop { points: vec![p(0.0, 0.0, 0.0), p(10.0, 0.0, 0.0), p(10.0, 4.0, 0.0), p(0.0, 4.0, 0.0)] };
+    // Diamonds of half-width 1 centred at x = 2, 5, 8 on y = 2, as bounds running clockwise.
+    let diamond = |cx: f64| FaceLoop {
+        points: vec![p(cx - 1.0, 2.0, 0.0), p(cx, 3.0, 0.0), p(cx + 1.0, 2.0, 0.0), p(cx, 1.0, 0.0)],
+    };
+    let loops = [outer, diamond(2.0), diamond(5.0), diamond(8.0)];
+    let m = mesh_face(&Surface::Plane(Frame::WORLD), true, &loops, &tol(10.8)).expect("meshed");
+    assert!((area(&m) - 34.0).abs() < 1e-9, "area {}", area(&m));
+}
+
+/// An annulus with a second, small hole (stp_multiple_shp_at_root.stp's face #119, same numbers): both
+/// holes bridge to the same vertex of the outer circle, and the second bridge must leave it on the side
+/// its hole is on, or the triangles cover the holes (the face was meshed at 2.3 times its area).
+#[test]
+fn annulus_with_a_second_hole_has_its_area() {
+    let t = Tolerance { chord: 0.000_114_783_066_807_910_94, angle: 0.5 };
+    let circle = |c: Point, r: f64, forward: bool| {
+        let curve = Curve::Circle { frame: frame(c, p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r };
+        let v = p(c.x + r, c.y, 0.0);
+        join(&[discretise_edge(&curve, v, v, forward, &t).expect("circle")])
+    };
+    let (big, inner, small) = (0.032_359_504_1, 0.017_514_594_9, 0.000_881_972_2);
+    let small_centre = p(0.023_147_041_512_447_8, -0.001_196_722_311_117_25, 0.0);
+    let loops = [
+        circle(p(0.0, 0.0, 0.0), inner, false),
+        circle(small_centre, small, false),
+        circle(p(0.0, 0.0, 0.0), big, true),
+    ];
+    let m = mesh_face(&Surface::Plane(Frame::WORLD), true, &loops, &t).expect("meshed");
+    let exact = PI * (big * big - inner * inner - small * small);
+    let a = area(&m);
+    assert!((a - exact).abs() / exact < 0.002, "area {a} vs {exact}");
 }
