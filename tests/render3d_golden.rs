@@ -19,31 +19,7 @@ const CHANNEL_TOLERANCE: i16 = 48;
 const MAX_CHANGED: usize = 96;
 
 fn cube() -> FaceMesh {
-    let positions = vec![
-        [0.0, 0.0, 0.0],
-        [1.0, 0.0, 0.0],
-        [1.0, 1.0, 0.0],
-        [0.0, 1.0, 0.0],
-        [0.0, 0.0, 1.0],
-        [1.0, 0.0, 1.0],
-        [1.0, 1.0, 1.0],
-        [0.0, 1.0, 1.0],
-    ];
-    let indices = vec![
-        [0, 2, 1],
-        [0, 3, 2],
-        [4, 5, 6],
-        [4, 6, 7],
-        [0, 1, 5],
-        [0, 5, 4],
-        [1, 2, 6],
-        [1, 6, 5],
-        [2, 3, 7],
-        [2, 7, 6],
-        [3, 0, 4],
-        [3, 4, 7],
-    ];
-    FaceMesh { positions, indices, ..FaceMesh::default() }
+    FaceMesh::cuboid([1.0; 3])
 }
 
 /// A sphere of radius ½ around (½, ½, ½) with its exact normals.

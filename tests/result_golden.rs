@@ -101,35 +101,6 @@ fn bracket() -> Document {
     doc
 }
 
-/// An axis-aligned box as 12 outward triangles.
-fn cuboid(sx: f32, sy: f32, sz: f32) -> FaceMesh {
-    let positions = vec![
-        [0.0, 0.0, 0.0],
-        [sx, 0.0, 0.0],
-        [sx, sy, 0.0],
-        [0.0, sy, 0.0],
-        [0.0, 0.0, sz],
-        [sx, 0.0, sz],
-        [sx, sy, sz],
-        [0.0, sy, sz],
-    ];
-    let indices = vec![
-        [0, 2, 1],
-        [0, 3, 2],
-        [4, 5, 6],
-        [4, 6, 7],
-        [0, 1, 5],
-        [0, 5, 4],
-        [1, 2, 6],
-        [1, 6, 5],
-        [2, 3, 7],
-        [2, 7, 6],
-        [3, 0, 4],
-        [3, 4, 7],
-    ];
-    FaceMesh { positions, normals: Vec::new(), indices, colour: None }
-}
-
 /// A two-part assembly: a 40 × 20 × 10 block and a 6 × 6 × 12 pin placed on it (result-schema.md §8, with a
 /// square pin so every number is exact).
 fn clamp() -> Document {
@@ -151,10 +122,14 @@ fn clamp() -> Document {
         parts: vec![
             PartDef {
                 name: "BLOCK".into(),
-                solids: vec![solid(Some("Body"), cuboid(40.0, 20.0, 10.0))],
+                solids: vec![solid(Some("Body"), FaceMesh::cuboid([40.0, 20.0, 10.0]))],
                 colour: Some(grey),
             },
-            PartDef { name: "PIN".into(), solids: vec![solid(None, cuboid(6.0, 6.0, 12.0))], colour: Some(blue) },
+            PartDef {
+                name: "PIN".into(),
+                solids: vec![solid(None, FaceMesh::cuboid([6.0, 6.0, 12.0]))],
+                colour: Some(blue),
+            },
         ],
         roots: vec![Node {
             name: "CLAMP-ASM".into(),

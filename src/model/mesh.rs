@@ -37,6 +37,54 @@ pub struct FaceMesh {
     pub colour: Option<Rgba>,
 }
 
+impl FaceMesh {
+    /// An axis-aligned box from the origin to `size`: 12 outward-wound triangles on 8 shared vertices, no
+    /// normals, no colour. The smallest closed solid whose measures are known exactly, so the renderers, the
+    /// result writer and their tests share one definition of it.
+    pub fn cuboid(size: [f32; 3]) -> FaceMesh {
+        let [x, y, z] = size;
+        let positions = vec![
+            [0.0, 0.0, 0.0],
+            [x, 0.0, 0.0],
+            [x, y, 0.0],
+            [0.0, y, 0.0],
+            [0.0, 0.0, z],
+            [x, 0.0, z],
+            [x, y, z],
+            [0.0, y, z],
+        ];
+        let indices = vec![
+            [0, 2, 1],
+            [0, 3, 2],
+            [4, 5, 6],
+            [4, 6, 7],
+            [0, 1, 5],
+            [0, 5, 4],
+            [1, 2, 6],
+            [1, 6, 5],
+            [2, 3, 7],
+            [2, 7, 6],
+            [3, 0, 4],
+            [3, 4, 7],
+        ];
+        FaceMesh { positions, normals: Vec::new(), indices, colour: None }
+    }
+
+    /// The same triangles with three vertices of their own each, as STL stores them (no shared indices).
+    /// Triangles with an index out of range are dropped.
+    pub fn unshared(&self) -> FaceMesh {
+        let mut out = FaceMesh { colour: self.colour, ..FaceMesh::default() };
+        for tri in &self.indices {
+            let corners = tri.map(|i| self.positions.get(i as usize).copied());
+            let [Some(a), Some(b), Some(c)] = corners else { continue };
+            let base = out.positions.len() as u32;
+            out.positions.extend([a, b, c]);
+            out.indices.push([base, base + 1, base + 2]);
+        }
+        out
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SolidKind {
     #[default]
@@ -213,33 +261,8 @@ impl Model3d {
 mod tests {
     use super::*;
 
-    /// A unit cube as 12 outward-wound triangles.
-    pub(crate) fn unit_cube() -> FaceMesh {
-        let positions = vec![
-            [0.0, 0.0, 0.0],
-            [1.0, 0.0, 0.0],
-            [1.0, 1.0, 0.0],
-            [0.0, 1.0, 0.0],
-            [0.0, 0.0, 1.0],
-            [1.0, 0.0, 1.0],
-            [1.0, 1.0, 1.0],
-            [0.0, 1.0, 1.0],
-        ];
-        let indices = vec![
-            [0, 2, 1],
-            [0, 3, 2],
-            [4, 5, 6],
-            [4, 6, 7],
-            [0, 1, 5],
-            [0, 5, 4],
-            [1, 2, 6],
-            [1, 6, 5],
-            [2, 3, 7],
-            [2, 7, 6],
-            [3, 0, 4],
-            [3, 4, 7],
-        ];
-        FaceMesh { positions, normals: Vec::new(), indices, colour: None }
+    fn unit_cube() -> FaceMesh {
+        FaceMesh::cuboid([1.0; 3])
     }
 
     #[test]

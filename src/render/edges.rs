@@ -363,37 +363,7 @@ mod tests {
 
     /// A unit cube as 12 outward triangles with unshared vertices (as STL stores them).
     fn stl_cube() -> FaceMesh {
-        let c = [
-            [0.0, 0.0, 0.0],
-            [1.0, 0.0, 0.0],
-            [1.0, 1.0, 0.0],
-            [0.0, 1.0, 0.0],
-            [0.0, 0.0, 1.0],
-            [1.0, 0.0, 1.0],
-            [1.0, 1.0, 1.0],
-            [0.0, 1.0, 1.0],
-        ];
-        let tris: [[usize; 3]; 12] = [
-            [0, 2, 1],
-            [0, 3, 2],
-            [4, 5, 6],
-            [4, 6, 7],
-            [0, 1, 5],
-            [0, 5, 4],
-            [1, 2, 6],
-            [1, 6, 5],
-            [2, 3, 7],
-            [2, 7, 6],
-            [3, 0, 4],
-            [3, 4, 7],
-        ];
-        let mut mesh = FaceMesh::default();
-        for t in tris {
-            let base = mesh.positions.len() as u32;
-            mesh.positions.extend(t.iter().map(|&i| c[i]));
-            mesh.indices.push([base, base + 1, base + 2]);
-        }
-        mesh
+        FaceMesh::cuboid([1.0; 3]).unshared()
     }
 
     #[test]

@@ -693,31 +693,7 @@ mod tests {
 
     /// A unit cube, 12 outward triangles on 8 shared vertices.
     fn cube() -> FaceMesh {
-        let positions = vec![
-            [0.0, 0.0, 0.0],
-            [1.0, 0.0, 0.0],
-            [1.0, 1.0, 0.0],
-            [0.0, 1.0, 0.0],
-            [0.0, 0.0, 1.0],
-            [1.0, 0.0, 1.0],
-            [1.0, 1.0, 1.0],
-            [0.0, 1.0, 1.0],
-        ];
-        let indices = vec![
-            [0, 2, 1],
-            [0, 3, 2],
-            [4, 5, 6],
-            [4, 6, 7],
-            [0, 1, 5],
-            [0, 5, 4],
-            [1, 2, 6],
-            [1, 6, 5],
-            [2, 3, 7],
-            [2, 7, 6],
-            [3, 0, 4],
-            [3, 4, 7],
-        ];
-        FaceMesh { positions, indices, ..FaceMesh::default() }
+        FaceMesh::cuboid([1.0; 3])
     }
 
     fn model(face: FaceMesh) -> Model3d {

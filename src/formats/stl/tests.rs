@@ -2,47 +2,18 @@
 
 use super::binary::tests::binary_stl;
 use super::*;
-use crate::model::Affine;
+use crate::model::{Affine, FaceMesh};
 use crate::model::mesh::measure_faces;
 
-/// The unit cube as 12 outward triangles.
-const CUBE: [[[f32; 3]; 3]; 12] = {
-    const P: [[f32; 3]; 8] = [
-        [0.0, 0.0, 0.0],
-        [1.0, 0.0, 0.0],
-        [1.0, 1.0, 0.0],
-        [0.0, 1.0, 0.0],
-        [0.0, 0.0, 1.0],
-        [1.0, 0.0, 1.0],
-        [1.0, 1.0, 1.0],
-        [0.0, 1.0, 1.0],
-    ];
-    const I: [[usize; 3]; 12] = [
-        [0, 2, 1],
-        [0, 3, 2],
-        [4, 5, 6],
-        [4, 6, 7],
-        [0, 1, 5],
-        [0, 5, 4],
-        [1, 2, 6],
-        [1, 6, 5],
-        [2, 3, 7],
-        [2, 7, 6],
-        [3, 0, 4],
-        [3, 4, 7],
-    ];
-    let mut out = [[[0.0; 3]; 3]; 12];
-    let mut t = 0;
-    while t < 12 {
-        out[t] = [P[I[t][0]], P[I[t][1]], P[I[t][2]]];
-        t += 1;
-    }
-    out
-};
+/// The unit cube's 12 outward triangles, corner by corner.
+fn cube_triangles() -> Vec<[[f32; 3]; 3]> {
+    let cube = FaceMesh::cuboid([1.0; 3]);
+    cube.indices.iter().map(|t| t.map(|i| cube.positions[i as usize])).collect()
+}
 
 fn ascii_cube(name: &str) -> String {
     let mut s = format!("solid {name}\n");
-    for tri in CUBE {
+    for tri in cube_triangles() {
         s.push_str("  facet normal 0 0 0\n    outer loop\n");
         for v in tri {
             s.push_str(&format!("      vertex {} {} {}\n", v[0], v[1], v[2]));
@@ -56,7 +27,7 @@ fn binary_cube(header: &[u8], attribute: u16) -> Vec<u8> {
     let mut out = header.to_vec();
     out.resize(80, 0);
     out.extend_from_slice(&12u32.to_le_bytes());
-    for tri in CUBE {
+    for tri in cube_triangles() {
         out.extend_from_slice(&[0u8; 12]);
         for c in tri.iter().flatten() {
             out.extend_from_slice(&c.to_le_bytes());
