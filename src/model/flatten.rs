@@ -285,6 +285,14 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             ..(**s).clone()
         })),
         Geom::Text(text) => Geom::Text(Box::new(transform_text(text, t, &pm))),
+        Geom::Leader(l) => Geom::Leader(Box::new(super::drawing::LeaderGeom {
+            vertices: l.vertices.iter().map(|p| t.apply(*p)).collect(),
+            spline: l.spline,
+            arrow: l
+                .arrow
+                .as_ref()
+                .map(|a| super::drawing::LeaderArrow { size: a.size * (pm.sx * pm.sy).sqrt(), block: a.block.clone() }),
+        })),
         Geom::Insert(ins) => {
             let mut out = ins.clone();
             out.position = t.apply(ins.position);

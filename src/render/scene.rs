@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::f64::consts::TAU;
 
 use crate::model::flatten::{FlattenLimits, flatten, transform_geom};
-use crate::model::geom::{arc_segments, ccw_sweep, flatten_bulge, sample_spline, spline_is_valid};
+use crate::model::geom::{arc_segments, ccw_sweep, fit_spline_points, flatten_bulge, sample_spline, spline_is_valid};
 use crate::model::measure::geom_bbox;
 use crate::model::text_extent::frame_corners;
 use crate::model::{
@@ -594,6 +594,20 @@ impl<'d> Builder<'d> {
             Geom::Infinite { base, direction, both_ways } => {
                 if let Some(seg) = self.clip_infinite(*base, *direction, *both_ways) {
                     self.stroke_px(colour, width, None, seg);
+                }
+            }
+            Geom::Leader(l) => {
+                let vs = &l.vertices;
+                let pts = match (l.spline, vs.len()) {
+                    (true, n) if n >= 3 => {
+                        fit_spline_points(vs, vs[1].minus(vs[0]), vs[n - 1].minus(vs[n - 2]), self.tol)
+                    }
+                    _ => vs.clone(),
+                };
+                self.stroke_world(p, colour, width, pts);
+                if let Some(tri) = l.arrow_triangle() {
+                    let ring = self.px_path(&tri);
+                    self.fill(colour, vec![ring], FillRule::NonZero);
                 }
             }
             Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}

@@ -36,6 +36,8 @@ pub struct Builder<'a> {
     layout_blocks: Vec<(String, Vec<Entity>)>,
     block: Option<OpenBlock>,
     block_records: Vec<(Option<String>, String)>,
+    /// DIMSTYLE entries (name, arrow values) for LEADER arrowheads.
+    dimstyles: Vec<(String, entities::DimStyleArrows)>,
     /// Handles of the `*Paper_Space` block record (upper case).
     paper_owner_handles: Vec<String>,
     layouts: Vec<LayoutInfo>,
@@ -70,6 +72,7 @@ impl<'a> Builder<'a> {
             layout_blocks: Vec::new(),
             block: None,
             block_records: Vec::new(),
+            dimstyles: Vec::new(),
             paper_owner_handles: Vec::new(),
             layouts: Vec::new(),
             stray_tags: 0,
@@ -207,6 +210,7 @@ impl<'a> Builder<'a> {
                 }
                 self.block_records.push((handle, name));
             }
+            b"DIMSTYLE" => self.dimstyles.push(entities::dimstyle(body, enc)),
             _ => {}
         }
     }
@@ -258,6 +262,18 @@ impl<'a> Builder<'a> {
                     })
                 };
                 (entities::mleader(body, enc, &block_name).map(|g| Some(Read::Geom(g))), None)
+            }
+            Some(Kind::Leader) => {
+                let records = &self.block_records;
+                let block_name = |h: &[u8]| {
+                    records.iter().find_map(|(handle, name)| {
+                        handle.as_ref().filter(|x| x.as_bytes().eq_ignore_ascii_case(h)).map(|_| name.clone())
+                    })
+                };
+                let styles = &self.dimstyles;
+                let style =
+                    |name: &str| styles.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, a)| a.clone());
+                (entities::leader(body, enc, &style, &block_name).map(|g| Some(Read::Geom(g))), None)
             }
             Some(k) => (entities::read_kind(k, body, enc).map(Some), None),
             None => (Ok(Some(Read::Skipped { three_d: false })), None),

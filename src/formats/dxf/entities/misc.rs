@@ -3,7 +3,7 @@
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, Point, Vertex};
+use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, LeaderArrow, LeaderGeom, Point};
 
 /// MINSERT arrays larger than this per direction are clamped (flatten's budget bounds the work anyway).
 const MAX_ARRAY: i64 = 100_000;
@@ -126,20 +126,117 @@ pub fn face3d(body: &[Tag<'_>]) -> GeomResult {
     Ok(Geom::Face { vertices, filled: false })
 }
 
-pub fn leader(body: &[Tag<'_>]) -> GeomResult {
-    let mut vs: Vec<Vertex> = Vec::new();
+/// What a dimension style (or a leader's DSTYLE override) says about arrowheads: DIMASZ (41), DIMSCALE
+/// (40) and DIMLDRBLK (341, the handle of the leader's arrow block record).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DimStyleArrows {
+    pub dimasz: Option<f64>,
+    pub dimscale: Option<f64>,
+    pub ldrblk: Option<Vec<u8>>,
+}
+
+impl DimStyleArrows {
+    /// `over`'s values where it has them, else these.
+    fn overridden_by(&self, over: &DimStyleArrows) -> DimStyleArrows {
+        DimStyleArrows {
+            dimasz: over.dimasz.or(self.dimasz),
+            dimscale: over.dimscale.or(self.dimscale),
+            ldrblk: over.ldrblk.clone().or_else(|| self.ldrblk.clone()),
+        }
+    }
+}
+
+/// A DIMSTYLE table entry: its name (2) and arrow values.
+pub fn dimstyle(body: &[Tag<'_>], enc: Encoding) -> (String, DimStyleArrows) {
+    let mut name = String::new();
+    let mut a = DimStyleArrows::default();
     for t in body {
         match t.code {
-            10 => vs.push(Vertex::at(Point::xy(num(t)?, 0.0))),
+            2 => name = decode(t.raw, enc),
+            40 => a.dimscale = t.f64(),
+            41 => a.dimasz = t.f64(),
+            341 => a.ldrblk = Some(t.trimmed().to_ascii_uppercase()).filter(|h| !h.is_empty() && h != b"0"),
+            _ => {}
+        }
+    }
+    (name, a)
+}
+
+/// The DSTYLE overrides in an entity's ACAD XDATA: `1000 DSTYLE`, `1002 {`, then pairs of a 1070 group code
+/// and its value, up to `1002 }`.
+fn dstyle_overrides(body: &[Tag<'_>]) -> DimStyleArrows {
+    let mut a = DimStyleArrows::default();
+    let (mut in_acad, mut in_dstyle, mut open) = (false, false, false);
+    let mut code: Option<i64> = None;
+    for t in body.iter().filter(|t| t.code >= 1000) {
+        match t.code {
+            1001 => {
+                in_acad = t.trimmed() == b"ACAD";
+                in_dstyle = false;
+                open = false;
+            }
+            _ if !in_acad => {}
+            1000 if !open => in_dstyle = t.trimmed() == b"DSTYLE",
+            1002 if in_dstyle => {
+                open = t.trimmed().first() == Some(&b'{');
+                code = None;
+            }
+            _ if !(in_dstyle && open) => {}
+            1070 if code.is_none() => code = t.int(),
+            _ => match (code.take(), t.code) {
+                (Some(40), 1040) => a.dimscale = t.f64(),
+                (Some(41), 1040) => a.dimasz = t.f64(),
+                (Some(341), 1005) => a.ldrblk = Some(t.trimmed().to_ascii_uppercase()).filter(|h| h.as_slice() != b"0"),
+                _ => {}
+            },
+        }
+    }
+    a
+}
+
+/// AutoCAD's default arrow size (DIMASZ of the STANDARD style), used when no style gives one.
+const DEFAULT_DIMASZ: f64 = 0.18;
+
+/// LEADER: vertices 10, path type 72 (1 = spline), arrowhead flag 71, dimension style 3 with the DSTYLE
+/// overrides of its XDATA. `style` looks up a DIMSTYLE by name and `block_name` a block record by handle
+/// (the builder knows the tables; alone, the defaults apply).
+pub fn leader(
+    body: &[Tag<'_>],
+    enc: Encoding,
+    style: &dyn Fn(&str) -> Option<DimStyleArrows>,
+    block_name: &dyn Fn(&[u8]) -> Option<String>,
+) -> GeomResult {
+    let mut vertices: Vec<Point> = Vec::new();
+    let (mut spline, mut arrow, mut style_name) = (false, false, None::<String>);
+    for t in body {
+        match t.code {
+            // XDATA starts at 1001; nothing after it is the leader's own.
+            1001 => break,
+            3 => style_name = Some(decode(t.raw, enc)),
+            71 => arrow = int(t)? == 1,
+            72 => spline = int(t)? == 1,
+            10 => vertices.push(Point::xy(num(t)?, 0.0)),
             20 | 30 => {
-                if let Some(v) = vs.last_mut() {
-                    coord(&mut v.p, t, 10)?;
+                if let Some(v) = vertices.last_mut() {
+                    coord(v, t, 10)?;
                 }
             }
             _ => {}
         }
     }
-    Ok(Geom::Polyline { vertices: vs, closed: false, constant_width: 0.0 })
+    let arrow = arrow.then(|| {
+        let base = style_name.as_deref().and_then(style).unwrap_or_default();
+        let s = base.overridden_by(&dstyle_overrides(body));
+        // DIMSCALE 0 asks for a scale from the viewport: none here, so 1.
+        let scale = s.dimscale.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(1.0);
+        let size = s.dimasz.filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(DEFAULT_DIMASZ) * scale;
+        let block = s.ldrblk.as_deref().and_then(block_name).filter(|n| {
+            let key = n.trim_start_matches('_').to_ascii_uppercase();
+            !key.is_empty() && key != "CLOSEDFILLED"
+        });
+        LeaderArrow { size, block }
+    });
+    Ok(Geom::Leader(Box::new(LeaderGeom { vertices, spline, arrow })))
 }
 
 pub fn viewport(body: &[Tag<'_>]) -> GeomResult {
@@ -226,6 +323,37 @@ mod tests {
         let g = insert(&tags("2\nB\n10\n1\n20\n2\n70\n999999999\n71\n3\n44\n5\n"), Encoding::Utf8).unwrap();
         let Geom::Insert(i) = g else { panic!("an insert") };
         assert_eq!((i.block.as_str(), i.columns, i.rows, i.column_spacing), ("B", 100_000, 3, 5.0));
+    }
+
+    #[test]
+    fn spline_leader_with_arrow_sized_by_its_style_and_overrides() {
+        let body = tags(concat!(
+            "100\nAcDbLeader\n3\nANNO\n71\n1\n72\n1\n76\n3\n",
+            "10\n0\n20\n0\n30\n0\n10\n2\n20\n2\n30\n0\n10\n4\n20\n2\n30\n0\n",
+            "1001\nACAD\n1000\nDSTYLE\n1002\n{\n1070\n40\n1040\n2.0\n1070\n341\n1005\n77A\n1002\n}\n"
+        ));
+        let style = |name: &str| {
+            (name == "ANNO").then(|| DimStyleArrows { dimasz: Some(0.25), dimscale: Some(1.0), ldrblk: None })
+        };
+        let blocks = |h: &[u8]| (h == b"77A").then(|| "_OPEN30".to_owned());
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &style, &blocks).unwrap() else { panic!("a leader") };
+        assert!(l.spline);
+        assert_eq!(l.vertices, vec![Point::xy(0.0, 0.0), Point::xy(2.0, 2.0), Point::xy(4.0, 2.0)]);
+        // DIMASZ 0.25 of the style × DIMSCALE 2 of the override; the arrow block named by the override.
+        assert_eq!(l.arrow, Some(LeaderArrow { size: 0.5, block: Some("_OPEN30".to_owned()) }));
+    }
+
+    #[test]
+    fn straight_leader_without_arrow_flag_has_no_arrow_and_defaults_apply_alone() {
+        let body = tags("71\n0\n72\n0\n10\n1\n20\n1\n10\n3\n20\n1\n");
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None).unwrap() else { panic!() };
+        assert_eq!((l.spline, l.arrow.clone()), (false, None));
+        let body = tags("71\n1\n10\n1\n20\n1\n10\n3\n20\n1\n");
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None).unwrap() else { panic!() };
+        assert_eq!(l.arrow, Some(LeaderArrow { size: 0.18, block: None }));
+        let tri = l.arrow_triangle().expect("a triangle");
+        assert_eq!(tri[0], Point::xy(1.0, 1.0));
+        assert!((tri[1].x - 1.18).abs() < 1e-12 && (tri[1].y - 1.0 - 0.18 * 0.164_398_987).abs() < 1e-9, "{tri:?}");
     }
 
     #[test]

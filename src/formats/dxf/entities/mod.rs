@@ -8,6 +8,7 @@ mod mleader;
 mod polyline;
 mod textual;
 
+pub use misc::{DimStyleArrows, dimstyle, leader};
 pub use mleader::mleader;
 pub use polyline::{PolylineBuilder, vertex_from};
 pub use textual::attribute_tag;
@@ -434,7 +435,8 @@ pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         K::Dimension | K::ArcDimension | K::LargeRadialDimension => misc::dimension(body, enc)?,
         K::Solid | K::Trace => misc::solid(body)?,
         K::Face3d => misc::face3d(body)?,
-        K::Leader => misc::leader(body)?,
+        // Without the DIMSTYLE table and block records: the default arrow (the builder passes them).
+        K::Leader => misc::leader(body, enc, &|_| None, &|_| None)?,
         // Without the document's block records (the builder reads MULTILEADERs itself, with them).
         K::MultiLeader | K::MLeader => mleader::mleader(body, enc, &|_| None)?,
         K::Viewport => misc::viewport(body)?,
