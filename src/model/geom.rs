@@ -283,6 +283,29 @@ impl Affine {
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
     }
 
+    /// The inverse map, `None` when the linear part is singular (or not finite).
+    pub fn inverse(&self) -> Option<Affine> {
+        let det = self.determinant();
+        if !(det.is_finite() && det.abs() > 1e-300) {
+            return None;
+        }
+        let m = &self.m;
+        let c = |r0: usize, c0: usize, r1: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+        // The adjugate of the 3×3 part over the determinant, then the translation taken back.
+        let inv = [
+            [c(1, 1, 2, 2) / det, -c(0, 1, 2, 2) / det, c(0, 1, 1, 2) / det],
+            [-c(1, 0, 2, 2) / det, c(0, 0, 2, 2) / det, -c(0, 0, 1, 2) / det],
+            [c(1, 0, 2, 1) / det, -c(0, 0, 2, 1) / det, c(0, 0, 1, 1) / det],
+        ];
+        let t = [m[0][3], m[1][3], m[2][3]];
+        let mut r = [[0.0; 4]; 3];
+        for i in 0..3 {
+            r[i][..3].copy_from_slice(&inv[i]);
+            r[i][3] = -(inv[i][0] * t[0] + inv[i][1] * t[1] + inv[i][2] * t[2]);
+        }
+        Some(Affine { m: r })
+    }
+
     /// Determinant of the XY block: negative when the transform mirrors the drawing plane.
     pub fn determinant_xy(&self) -> f64 {
         self.m[0][0] * self.m[1][1] - self.m[0][1] * self.m[1][0]
@@ -628,6 +651,18 @@ mod tests {
         // Two points or no direction: the points as they are.
         assert_eq!(fit_spline_points(&fit[..2], Point::xy(1.0, 0.0), Point::xy(1.0, 0.0), 1e-3).len(), 2);
         assert_eq!(fit_spline_points(&fit, Point::ZERO, Point::xy(1.0, 0.0), 1e-3), fit.to_vec());
+    }
+
+    #[test]
+    fn inverse_undoes_a_placement_and_refuses_a_singular_map() {
+        let a = Affine::translation(Point::new(5.0, -2.0, 1.0))
+            .then_after(&Affine::rotation_z(0.7))
+            .then_after(&Affine::scaling(2.0, 3.0, 1.0));
+        let inv = a.inverse().expect("invertible");
+        let p = Point::new(1.5, -4.0, 2.0);
+        assert!(inv.apply(a.apply(p)).distance(p) < 1e-12);
+        assert!(inv.then_after(&a).is_identity());
+        assert_eq!(Affine::scaling(1.0, 0.0, 1.0).inverse(), None);
     }
 
     #[test]

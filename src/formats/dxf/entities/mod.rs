@@ -461,6 +461,21 @@ pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
     Ok(Read::Geom(g))
 }
 
+/// The handle of an entity's extension dictionary (`102 {ACAD_XDICTIONARY`, `360 handle`, `102 }`).
+pub fn xdictionary<'t>(body: &'t [Tag<'_>]) -> Option<&'t [u8]> {
+    let mut inside = false;
+    for t in body {
+        match t.code {
+            102 => inside = t.trimmed().eq_ignore_ascii_case(b"{ACAD_XDICTIONARY"),
+            360 if inside => return Some(t.trimmed()),
+            // Group codes of the entity proper come after the application groups.
+            100 => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The extrusion direction (210/220/230), +Z when absent.
 pub fn extrusion(body: &[Tag<'_>]) -> Result<Point, BadValue> {
     let mut n = Point::new(0.0, 0.0, 1.0);
