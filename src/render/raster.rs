@@ -100,9 +100,12 @@ const MAX_STYLES: usize = 64;
 
 /// Pending strokes per style (colour, width, dash, clip), in the order the styles first appeared since the
 /// last flush.
+/// Colour, width, dash, clip, and the strokes of that style so far.
+type StrokeStyle = (Rgb, f32, Option<Vec<f32>>, Option<u32>, PathBuilder);
+
 #[derive(Default)]
 struct StrokeBatches {
-    styles: Vec<(Rgb, f32, Option<Vec<f32>>, Option<u32>, PathBuilder)>,
+    styles: Vec<StrokeStyle>,
 }
 
 impl StrokeBatches {

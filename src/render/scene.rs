@@ -1279,8 +1279,8 @@ mod tests {
         entities.push(text(20.0, 20.0, 0.0, "  "));
         let doc = doc_with(entities);
         let layers = Layers::new(&doc, None);
-        let (prims, _) = collect(&doc, &doc.sheets[0].entities, &layers, &NameMap::default());
-        let extents = drawn_extents(&prims);
+        let (prims, clips, _) = collect(&doc, &doc.sheets[0].entities, &layers, &NameMap::default());
+        let extents = drawn_extents(&prims, &clips);
         assert_eq!(extents, flatten_all(&prims));
         // The edge labels grew it: "Wide" past x = 100 by its glyphs, "jQ" above y = 100.
         assert!(extents.max_x > 103.0 && extents.max_y > 101.5 && extents.min_x == 0.0, "{extents:?}");
@@ -1301,5 +1301,71 @@ mod tests {
         assert_eq!(count(&RenderOptions { layers: Some(vec!["b".into()]), ..RenderOptions::default() }), 0);
         doc.source.format = FileFormat::Stl;
         assert!(build_scene(&doc, &RenderOptions::default()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+    use crate::model::{BlockDef, FileFormat, InsertClip, InsertGeom, Layer, Sheet, Source};
+
+    /// A block of two horizontal lines (y = 0 and y = 10, x 0…10) inserted at the origin with a clip that
+    /// keeps x 2…5 and y −1…6: the upper line lies wholly outside it.
+    fn clipped(frame: bool) -> Document {
+        let mut doc = Document::new(Source::new(FileFormat::Dxf, 0));
+        doc.layers.push(Layer::new("0"));
+        let line = |y: f64| Entity::new("LINE", Geom::Line { start: Point::xy(0.0, y), end: Point::xy(10.0, y) });
+        doc.blocks.push(BlockDef { name: "B".into(), entities: vec![line(0.0), line(10.0)], ..BlockDef::default() });
+        let rect = vec![Point::xy(2.0, -1.0), Point::xy(5.0, -1.0), Point::xy(5.0, 6.0), Point::xy(2.0, 6.0)];
+        let mut ins = InsertGeom::new("B", Point::xy(0.0, 0.0));
+        ins.clip = Some(Box::new(InsertClip {
+            frame: if frame { rect.clone() } else { Vec::new() },
+            rings: vec![rect],
+            ..InsertClip::default()
+        }));
+        let insert = Entity::new("INSERT", Geom::Insert(Box::new(ins)));
+        doc.sheets.push(Sheet { name: "Model".into(), entities: vec![insert], ..Sheet::default() });
+        doc
+    }
+
+    fn dark(p: &tiny_skia::Pixmap, x: u32, y: u32) -> bool {
+        p.pixel(x, y).is_some_and(|c| c.red() < 128)
+    }
+
+    #[test]
+    fn clipped_away_geometry_is_not_drawn() {
+        let opts = RenderOptions { width: 200, height: 200, ..RenderOptions::default() };
+        let extents = BBox2 { min_x: 0.0, min_y: 0.0, max_x: 10.0, max_y: 10.0 };
+        let scene = build_scene_fitted(&clipped(false), &opts, Some(extents)).expect("a scene");
+        assert_eq!(scene.clips.len(), 1);
+        assert!(scene.items.iter().all(|i| i.clip == Some(0)));
+        let pixmap = super::super::raster::to_pixmap(&scene).expect("paints");
+        let px = |p: Point| {
+            let (x, y) = scene.fit.px64(p);
+            (x.round() as u32, y.round() as u32)
+        };
+        // The lower line is drawn inside the clip (x 2…5) and nowhere else; the upper line not at all.
+        let (x, y) = px(Point::xy(3.5, 0.0));
+        assert!(dark(&pixmap, x, y));
+        for q in [Point::xy(1.0, 0.0), Point::xy(8.0, 0.0), Point::xy(3.5, 10.0), Point::xy(8.0, 10.0)] {
+            let (x, y) = px(q);
+            assert!(!dark(&pixmap, x, y), "ink at {q:?}");
+        }
+        // The drawn extents are those of what the clip lets through: the lower line from x 2 to 5.
+        let fitted = build_scene(&clipped(false), &opts).expect("a scene");
+        assert_eq!((fitted.fit.centre.0, fitted.fit.centre.1), (3.5, 0.0));
+    }
+
+    #[test]
+    fn the_clip_frame_is_drawn_with_the_insert() {
+        let opts = RenderOptions { width: 200, height: 200, ..RenderOptions::default() };
+        let extents = BBox2 { min_x: 0.0, min_y: 0.0, max_x: 10.0, max_y: 10.0 };
+        let scene = build_scene_fitted(&clipped(true), &opts, Some(extents)).expect("a scene");
+        let pixmap = super::super::raster::to_pixmap(&scene).expect("paints");
+        let (x, y) = scene.fit.px64(Point::xy(2.0, 3.0));
+        assert!(dark(&pixmap, x.round() as u32, y.round() as u32), "the frame's left side");
+        // SVG: the same clip as a clipPath, and the clipped strokes inside a group using it.
+        let svg = super::super::svg::to_svg(&scene);
+        assert!(svg.contains(r#"<clipPath id="c0_0">"#) && svg.contains(r#"<g clip-path="url(#c0_0)">"#), "{svg}");
     }
 }

@@ -38,10 +38,13 @@ pub fn layout(body: &[Tag<'_>], enc: Encoding) -> LayoutInfo {
     l
 }
 
+/// Dictionary entries: (upper-case name, upper-case handle).
+pub type DictEntries = Vec<(String, Vec<u8>)>;
+
 /// A DICTIONARY's entries whose names the XCLIP chain uses (an INSERT's extension dictionary names
 /// `ACAD_FILTER`, that one `SPATIAL`, a SPATIAL_FILTER's own `ACAD_XREC_ROUNDTRIP`): (name, upper-case handle).
 /// Other entries are not kept, so a drawing with many dictionaries keeps almost nothing.
-pub fn clip_dictionary(body: &[Tag<'_>], enc: Encoding) -> Option<(Vec<u8>, Vec<(String, Vec<u8>)>)> {
+pub fn clip_dictionary(body: &[Tag<'_>], enc: Encoding) -> Option<(Vec<u8>, DictEntries)> {
     const NAMES: [&str; 3] = ["ACAD_FILTER", "SPATIAL", "ACAD_XREC_ROUNDTRIP"];
     let mut handle = None;
     let mut entries = Vec::new();

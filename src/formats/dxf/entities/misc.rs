@@ -333,7 +333,7 @@ mod tests {
             "1001\nACAD\n1000\nDSTYLE\n1002\n{\n1070\n40\n1040\n2.0\n1070\n341\n1005\n77A\n1002\n}\n"
         ));
         let style = |name: &str| {
-            (name == "ANNO").then(|| DimStyleArrows { dimasz: Some(0.25), dimscale: Some(1.0), ldrblk: None })
+            (name == "ANNO").then_some(DimStyleArrows { dimasz: Some(0.25), dimscale: Some(1.0), ldrblk: None })
         };
         let blocks = |h: &[u8]| (h == b"77A").then(|| "_OPEN30".to_owned());
         let Geom::Leader(l) = leader(&body, Encoding::Utf8, &style, &blocks).unwrap() else { panic!("a leader") };
