@@ -536,6 +536,14 @@ impl LeaderGeom {
     }
 }
 
+/// A proxy entity's stored graphics (DXF ACAD_PROXY_ENTITY): the entities its writer drew for it, in the
+/// proxy's coordinates, inheriting from it like block contents. Only previews draw them; the result
+/// contracts show the proxy as the entity of unknown geometry it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProxyGraphics {
+    pub parts: Vec<Entity>,
+}
+
 /// A NURBS curve: control points with knots (and weights when rational), or fit points only.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SplineGeom {
@@ -591,6 +599,7 @@ pub enum Geom {
     Dimension(Box<DimensionGeom>),
     MLeader(Box<MLeaderGeom>),
     Leader(Box<LeaderGeom>),
+    Proxy(Box<ProxyGraphics>),
     /// SOLID, TRACE, 3DFACE: 3 or 4 corners in drawing order (SOLID/TRACE already reordered 1-2-4-3 → 1-2-3-4
     /// so the outline is a proper polygon).
     Face {

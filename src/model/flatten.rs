@@ -161,13 +161,19 @@ fn visit_one<'a>(
     let depth = item.depth;
     let scope = item.clip.clone();
     visit(item);
-    if let (Geom::MLeader(m), true) = (&entity.geom, limits.expand_annotations) {
-        // The parts are in the MULTILEADER's own coordinates and inherit from it like block contents.
+    let parts = match &entity.geom {
+        Geom::MLeader(m) => Some(&m.parts),
+        Geom::Proxy(p) => Some(&p.parts),
+        _ => None,
+    };
+    if let (Some(parts), true) = (parts, limits.expand_annotations) {
+        // The parts (of a MULTILEADER, or a proxy's graphics) are in the entity's own coordinates and
+        // inherit from it like block contents.
         if depth + 1 > limits.max_depth {
             report.truncated = true;
             return true;
         }
-        for part in &m.parts {
+        for part in parts {
             let inherited = inherit(part, &parent);
             let next = FlatItem {
                 entity: part,
@@ -350,6 +356,9 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
         }
         Geom::MLeader(m) => Geom::MLeader(Box::new(super::drawing::MLeaderGeom {
             parts: m.parts.iter().map(|e| Entity { geom: transform_geom(&e.geom, t), ..e.clone() }).collect(),
+        })),
+        Geom::Proxy(g) => Geom::Proxy(Box::new(super::drawing::ProxyGraphics {
+            parts: g.parts.iter().map(|e| Entity { geom: transform_geom(&e.geom, t), ..e.clone() }).collect(),
         })),
         Geom::Face { vertices, filled } => {
             Geom::Face { vertices: vertices.iter().map(|p| t.apply(*p)).collect(), filled: *filled }

@@ -71,7 +71,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
             }
             outline.iter().for_each(|p| b.add_point(*p));
         }
-        Geom::Infinite { .. } => {}
+        // As the result shows a proxy: without geometry (its graphics are only drawn).
+        Geom::Infinite { .. } | Geom::Proxy(_) => {}
         Geom::Other { position } => {
             if let Some(p) = position {
                 b.add_point(*p);

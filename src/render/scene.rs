@@ -426,8 +426,12 @@ fn collect<'a>(
             }
             return;
         }
-        // A DIMENSION draws through its block and a MULTILEADER through its parts, which the walk visits next.
-        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
+        // A DIMENSION draws through its block, a MULTILEADER and a proxy through their parts, which the walk
+        // visits next.
+        if matches!(
+            e.geom,
+            Geom::Dimension(_) | Geom::MLeader(_) | Geom::Proxy(_) | Geom::Viewport { .. } | Geom::Other { .. }
+        ) {
             return;
         }
         let style =
@@ -729,7 +733,12 @@ impl<'d> Builder<'d> {
                     self.fill(colour, vec![ring], FillRule::NonZero);
                 }
             }
-            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
+            Geom::Insert(_)
+            | Geom::Dimension(_)
+            | Geom::MLeader(_)
+            | Geom::Proxy(_)
+            | Geom::Viewport { .. }
+            | Geom::Other { .. } => {}
         }
     }
 

@@ -310,7 +310,17 @@ impl<'a> Builder<'a> {
                 if three_d {
                     self.doc.diagnostics.unsupported_3d += 1;
                 }
-                Geom::Other { position: None }
+                // A proxy stays skipped (its data is the writer's own), but the graphics it carries are drawn.
+                let parts = if kind == "ACAD_PROXY_ENTITY" {
+                    entities::proxy_graphics(body).map(|g| entities::proxy_parts(&g, enc)).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                if parts.is_empty() {
+                    Geom::Other { position: None }
+                } else {
+                    Geom::Proxy(Box::new(crate::model::ProxyGraphics { parts }))
+                }
             }
             Ok(Some(Read::Dropped)) => {
                 self.doc.diagnostics.skip(&kind);

@@ -6,11 +6,13 @@ mod hatch;
 mod misc;
 mod mleader;
 mod polyline;
+mod proxy;
 mod textual;
 
 pub use misc::{DimStyleArrows, dimstyle, leader};
 pub use mleader::mleader;
 pub use polyline::{PolylineBuilder, vertex_from};
+pub use proxy::{graphics_bytes as proxy_graphics, parts as proxy_parts};
 pub use textual::attribute_tag;
 
 use std::collections::HashMap;
