@@ -197,7 +197,10 @@ impl<'a> Builder<'a> {
                         self.spatial_filters.insert(h, f);
                     }
                 }
-                b"OBJECTS" if kind == b"XRECORD" => {
+                // Drawings hold many XRECORDs and few clips: only a drawing with a SPATIAL_FILTER read so far
+                // looks into them (writers put the XRECORD after its filter; one read before it would leave
+                // the clip its filter's own boundary, the outline of the same cut-away region).
+                b"OBJECTS" if kind == b"XRECORD" && !self.spatial_filters.is_empty() => {
                     if let Some((h, c)) = inverted_clip(body) {
                         self.inverted_clips.insert(h, c);
                     }

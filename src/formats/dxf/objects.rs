@@ -52,7 +52,11 @@ pub fn clip_dictionary(body: &[Tag<'_>], enc: Encoding) -> Option<(Vec<u8>, Dict
     for t in body {
         match t.code {
             5 if handle.is_none() => handle = Some(t.trimmed().to_ascii_uppercase()),
-            3 => name = Some(decode(t.raw, enc)).filter(|n| NAMES.iter().any(|k| k.eq_ignore_ascii_case(n))),
+            // Compared as stored (the names are ASCII): most entries are not wanted, and are never decoded.
+            3 => {
+                let raw = t.trimmed();
+                name = NAMES.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(raw)).then(|| decode(raw, enc));
+            }
             350 | 360 => {
                 if let Some(n) = name.take() {
                     entries.push((n.to_ascii_uppercase(), t.trimmed().to_ascii_uppercase()));
