@@ -207,7 +207,9 @@ pub fn leader(
     block_name: &dyn Fn(&[u8]) -> Option<String>,
 ) -> GeomResult {
     let mut vertices: Vec<Point> = Vec::new();
-    let (mut spline, mut arrow, mut style_name) = (false, false, None::<String>);
+    // A missing 71 is an enabled arrowhead (AutoCAD's and ezdxf's default; writers that omit default
+    // values leave it out).
+    let (mut spline, mut arrow, mut style_name) = (false, true, None::<String>);
     for t in body {
         match t.code {
             // XDATA starts at 1001; nothing after it is the leader's own.
@@ -344,11 +346,11 @@ mod tests {
     }
 
     #[test]
-    fn straight_leader_without_arrow_flag_has_no_arrow_and_defaults_apply_alone() {
+    fn straight_leader_with_arrow_flag_off_has_no_arrow_and_without_71_has_the_default_one() {
         let body = tags("71\n0\n72\n0\n10\n1\n20\n1\n10\n3\n20\n1\n");
         let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None).unwrap() else { panic!() };
         assert_eq!((l.spline, l.arrow.clone()), (false, None));
-        let body = tags("71\n1\n10\n1\n20\n1\n10\n3\n20\n1\n");
+        let body = tags("10\n1\n20\n1\n10\n3\n20\n1\n");
         let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None).unwrap() else { panic!() };
         assert_eq!(l.arrow, Some(LeaderArrow { size: 0.18, block: None }));
         let tri = l.arrow_triangle().expect("a triangle");
