@@ -498,6 +498,9 @@ pub struct LeaderGeom {
     pub vertices: Vec<Point>,
     pub spline: bool,
     pub arrow: Option<LeaderArrow>,
+    /// The end of the hook line drawn on from the last vertex under text content (not a vertex: the
+    /// results show the vertices only).
+    pub hook: Option<Point>,
 }
 
 /// A leader's arrowhead: its length in drawing units (the dimension style's arrow size × its scale) and

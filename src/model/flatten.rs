@@ -316,6 +316,7 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
         Geom::Leader(l) => Geom::Leader(Box::new(super::drawing::LeaderGeom {
             vertices: l.vertices.iter().map(|p| t.apply(*p)).collect(),
             spline: l.spline,
+            hook: l.hook.map(|p| t.apply(p)),
             arrow: l
                 .arrow
                 .as_ref()

@@ -727,6 +727,8 @@ impl<'d> Builder<'d> {
                     }
                     _ => vs.clone(),
                 };
+                let mut pts = pts;
+                pts.extend(l.hook);
                 self.stroke_world(p, colour, width, pts);
                 if let Some(tri) = l.arrow_triangle() {
                     let ring = self.px_path(&tri);

@@ -301,7 +301,8 @@ impl<'a> Builder<'a> {
                 let styles = &self.dimstyles;
                 let style =
                     |name: &str| styles.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, a)| a.clone());
-                (entities::leader(body, enc, &style, &block_name).map(|g| Some(Read::Geom(g))), None)
+                let metric = self.header.measurement == Some(1);
+                (entities::leader(body, enc, &style, &block_name, metric).map(|g| Some(Read::Geom(g))), None)
             }
             Some(k) => (entities::read_kind(k, body, enc).map(Some), None),
             None => (Ok(Some(Read::Skipped { three_d: false })), None),

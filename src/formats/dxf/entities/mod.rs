@@ -438,7 +438,7 @@ pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         K::Solid | K::Trace => misc::solid(body)?,
         K::Face3d => misc::face3d(body)?,
         // Without the DIMSTYLE table and block records: the default arrow (the builder passes them).
-        K::Leader => misc::leader(body, enc, &|_| None, &|_| None)?,
+        K::Leader => misc::leader(body, enc, &|_| None, &|_| None, false)?,
         // Without the document's block records (the builder reads MULTILEADERs itself, with them).
         K::MultiLeader | K::MLeader => mleader::mleader(body, enc, &|_| None)?,
         K::Viewport => misc::viewport(body)?,
