@@ -30,7 +30,7 @@ const FLOOR_F1: f64 = 0.85;
 const FLOOR_SHARE: f64 = 0.90;
 /// Files at F1 [`FLOOR_F1`] or better when the table was last reviewed: a floor that a table rewritten after a
 /// regression cannot lower (the recorded table is the ratchet above it).
-const MIN_PASSING: usize = 158;
+const MIN_PASSING: usize = 159;
 /// A file may score this much below its recorded F1 (font rasterising and SIMD paths differ a little
 /// between machines) before it counts as a regression.
 const REGRESSION: f64 = 0.03;

@@ -72,6 +72,18 @@ fn the_bracket_svg_and_png_are_the_same_picture() {
     assert!(score >= MIN_F1, "F1 {score:.4} < {MIN_F1}");
 }
 
+/// Clipped block references (XCLIP: rectangles, polygons, inverted clips): the SVG's clipPaths cut the same
+/// regions as the rasteriser's masks.
+#[test]
+fn clipped_inserts_svg_and_png_are_the_same_picture() {
+    let Some(corpus) = common::corpus() else { return };
+    let path = corpus.join("dxf/ezdxf__examples_dxf_xclip.dxf");
+    let (score, svg_ink, png_ink) = svg_vs_png(&path, &RenderOptions::default()).expect("a drawing");
+    eprintln!("xclip.dxf: F1 {score:.4} (SVG ink {svg_ink}, PNG ink {png_ink})");
+    assert!(png_ink > 5_000, "the drawing is there: {png_ink} ink pixels");
+    assert!(score >= MIN_F1, "F1 {score:.4} < {MIN_F1}");
+}
+
 /// A spread of corpus drawings (every eighth DXF, so hatches, text and dimensions all take part) at a
 /// smaller size to keep the test short.
 #[test]

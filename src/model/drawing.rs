@@ -306,6 +306,23 @@ pub struct InsertGeom {
     pub column_spacing: f64,
     pub row_spacing: f64,
     pub attribs: Vec<Attrib>,
+    /// The block reference's clip boundary (DXF XCLIP: a SPATIAL_FILTER), when it has an enabled one.
+    pub clip: Option<Box<InsertClip>>,
+}
+
+/// Where a clipped block reference is drawn (AutoCAD's XCLIP), in block coordinates (the coordinates of
+/// the block's entities), so the insert's own transform places it like the contents.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InsertClip {
+    /// The region kept: closed rings under the even-odd rule. One ring for an ordinary clip; for an inverted
+    /// clip an outer ring round the block and the inner boundary, so what lies inside the boundary is cut away.
+    pub rings: Vec<Vec<Point>>,
+    /// The clip frame (the boundary as drawn, `$XCLIPFRAME` ≠ 0), empty when it is not shown.
+    pub frame: Vec<Point>,
+    /// Front and back clipping distances along the boundary's normal, when set: they cut in depth, which a
+    /// plan view cannot show, so they are kept for completeness only.
+    pub front: Option<f64>,
+    pub back: Option<f64>,
 }
 
 impl InsertGeom {
@@ -321,6 +338,7 @@ impl InsertGeom {
             column_spacing: 0.0,
             row_spacing: 0.0,
             attribs: Vec::new(),
+            clip: None,
         }
     }
 
@@ -472,6 +490,63 @@ impl MLeaderGeom {
     }
 }
 
+/// LEADER as drawn: its path through the vertices (straight segments, or a cubic spline through them
+/// whose end tangents run along the first and last segments, as AutoCAD draws path type 72 = 1) and the
+/// arrowhead at the first vertex when the leader has one.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LeaderGeom {
+    pub vertices: Vec<Point>,
+    pub spline: bool,
+    pub arrow: Option<LeaderArrow>,
+    /// The end of the hook line drawn on from the last vertex under text content (not a vertex: the
+    /// results show the vertices only).
+    pub hook: Option<Point>,
+}
+
+/// A leader's arrowhead: its length in drawing units (the dimension style's arrow size × its scale) and
+/// the arrow block the style names (`None`: the default closed filled arrow).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LeaderArrow {
+    pub size: f64,
+    pub block: Option<String>,
+}
+
+impl LeaderGeom {
+    /// The vertices as an open polyline: how the result contracts show a LEADER (result-schema.md §3).
+    pub fn polyline(&self) -> Geom {
+        Geom::Polyline {
+            vertices: self.vertices.iter().map(|p| Vertex::at(*p)).collect(),
+            closed: false,
+            constant_width: 0.0,
+        }
+    }
+
+    /// The closed filled arrowhead: a triangle one size long with its tip on the first vertex, pointing
+    /// away from the second, and an enclosed angle of about 18.9° (AutoCAD's closed filled arrow). `None`
+    /// without an arrowhead, a usable size or a first segment.
+    pub fn arrow_triangle(&self) -> Option<[Point; 3]> {
+        let size = self.arrow.as_ref()?.size;
+        let (tip, next) = (*self.vertices.first()?, *self.vertices.get(1)?);
+        let dir = next.minus(tip).normalized()?;
+        if !(size.is_finite() && size > 0.0) {
+            return None;
+        }
+        // Half the enclosed angle of 18.924644°: sin(9.462322°) of the size either side of the axis.
+        let half = size * 9.462_322_f64.to_radians().sin();
+        let base = tip.plus(dir.scale(size));
+        let across = Point::xy(-dir.y, dir.x).scale(half);
+        Some([tip, base.plus(across), base.minus(across)])
+    }
+}
+
+/// A proxy entity's stored graphics (DXF ACAD_PROXY_ENTITY): the entities its writer drew for it, in the
+/// proxy's coordinates, inheriting from it like block contents. Only previews draw them; the result
+/// contracts show the proxy as the entity of unknown geometry it is.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProxyGraphics {
+    pub parts: Vec<Entity>,
+}
+
 /// A NURBS curve: control points with knots (and weights when rational), or fit points only.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SplineGeom {
@@ -493,7 +568,7 @@ pub enum Geom {
         start: Point,
         end: Point,
     },
-    /// LWPOLYLINE, 2D/3D POLYLINE, DGN line strings and shapes, PDF straight paths, LEADER lines.
+    /// LWPOLYLINE, 2D/3D POLYLINE, DGN line strings and shapes, PDF straight paths.
     Polyline {
         vertices: Vec<Vertex>,
         closed: bool,
@@ -526,6 +601,8 @@ pub enum Geom {
     Hatch(Box<HatchGeom>),
     Dimension(Box<DimensionGeom>),
     MLeader(Box<MLeaderGeom>),
+    Leader(Box<LeaderGeom>),
+    Proxy(Box<ProxyGraphics>),
     /// SOLID, TRACE, 3DFACE: 3 or 4 corners in drawing order (SOLID/TRACE already reordered 1-2-4-3 → 1-2-3-4
     /// so the outline is a proper polygon).
     Face {

@@ -5,9 +5,12 @@
 use crate::model::SplineGeom;
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
+use std::sync::Arc;
 
 use super::colour::ColourSpec;
-use super::drawing::{BlockDef, Entity, Geom, HatchEdge, HatchGeom, InsertGeom, TextColumns, TextGeom, Vertex};
+use super::drawing::{
+    BlockDef, Entity, Geom, HatchEdge, HatchGeom, InsertClip, InsertGeom, TextColumns, TextGeom, Vertex,
+};
 use super::geom::{Affine, Point, ccw_sweep, flatten_bulge, normalize_angle};
 
 /// Blocks by upper-case name (DXF block names compare case-insensitively).
@@ -74,6 +77,17 @@ pub struct FlatItem<'a> {
     /// Index in the walked slice of the top-level entity this item is or came from (its insert).
     pub top_index: usize,
     pub depth: u32,
+    /// The clips of the clipped inserts (XCLIP) the item lies in, innermost first; `None` for most items.
+    pub clip: Option<Arc<ClipScope<'a>>>,
+}
+
+/// One clipped insert around an item: its clip, the map from its block to the sheet (per array cell), and
+/// the clip of the insert around it, if any. The item is drawn only where it lies inside all of them.
+#[derive(Debug)]
+pub struct ClipScope<'a> {
+    pub clip: &'a InsertClip,
+    pub to_sheet: Affine,
+    pub outer: Option<Arc<ClipScope<'a>>>,
 }
 
 impl FlatItem<'_> {
@@ -111,6 +125,7 @@ pub fn flatten<'a>(
             lineweight: e.lineweight,
             top_index: index,
             depth: 0,
+            clip: None,
         };
         if !visit_one(item, index, blocks, limits, &mut stack, &mut report, visit) {
             break;
@@ -144,14 +159,21 @@ fn visit_one<'a>(
         Inherited { layer: item.layer, colour: item.colour, linetype: item.linetype, lineweight: item.lineweight };
     let xform = item.xform;
     let depth = item.depth;
+    let scope = item.clip.clone();
     visit(item);
-    if let (Geom::MLeader(m), true) = (&entity.geom, limits.expand_annotations) {
-        // The parts are in the MULTILEADER's own coordinates and inherit from it like block contents.
+    let parts = match &entity.geom {
+        Geom::MLeader(m) => Some(&m.parts),
+        Geom::Proxy(p) => Some(&p.parts),
+        _ => None,
+    };
+    if let (Some(parts), true) = (parts, limits.expand_annotations) {
+        // The parts (of a MULTILEADER, or a proxy's graphics) are in the entity's own coordinates and
+        // inherit from it like block contents.
         if depth + 1 > limits.max_depth {
             report.truncated = true;
             return true;
         }
-        for part in &m.parts {
+        for part in parts {
             let inherited = inherit(part, &parent);
             let next = FlatItem {
                 entity: part,
@@ -162,6 +184,7 @@ fn visit_one<'a>(
                 lineweight: inherited.lineweight,
                 top_index,
                 depth: depth + 1,
+                clip: scope.clone(),
             };
             if !visit_one(next, top_index, blocks, limits, stack, report, visit) {
                 return false;
@@ -197,6 +220,10 @@ fn visit_one<'a>(
     let mut keep_going = true;
     'cells: for cell in cells {
         let to_sheet = xform.then_after(&cell);
+        let clip = match insert.and_then(|i| i.clip.as_deref()) {
+            Some(c) => Some(Arc::new(ClipScope { clip: c, to_sheet, outer: scope.clone() })),
+            None => scope.clone(),
+        };
         for child in &block.entities {
             let inherited = inherit(child, &parent);
             let next = FlatItem {
@@ -208,6 +235,7 @@ fn visit_one<'a>(
                 lineweight: inherited.lineweight,
                 top_index,
                 depth: depth + 1,
+                clip: clip.clone(),
             };
             if !visit_one(next, top_index, blocks, limits, stack, report, visit) {
                 keep_going = false;
@@ -285,6 +313,15 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             ..(**s).clone()
         })),
         Geom::Text(text) => Geom::Text(Box::new(transform_text(text, t, &pm))),
+        Geom::Leader(l) => Geom::Leader(Box::new(super::drawing::LeaderGeom {
+            vertices: l.vertices.iter().map(|p| t.apply(*p)).collect(),
+            spline: l.spline,
+            hook: l.hook.map(|p| t.apply(p)),
+            arrow: l
+                .arrow
+                .as_ref()
+                .map(|a| super::drawing::LeaderArrow { size: a.size * (pm.sx * pm.sy).sqrt(), block: a.block.clone() }),
+        })),
         Geom::Insert(ins) => {
             let mut out = ins.clone();
             out.position = t.apply(ins.position);
@@ -320,6 +357,9 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
         }
         Geom::MLeader(m) => Geom::MLeader(Box::new(super::drawing::MLeaderGeom {
             parts: m.parts.iter().map(|e| Entity { geom: transform_geom(&e.geom, t), ..e.clone() }).collect(),
+        })),
+        Geom::Proxy(g) => Geom::Proxy(Box::new(super::drawing::ProxyGraphics {
+            parts: g.parts.iter().map(|e| Entity { geom: transform_geom(&e.geom, t), ..e.clone() }).collect(),
         })),
         Geom::Face { vertices, filled } => {
             Geom::Face { vertices: vertices.iter().map(|p| t.apply(*p)).collect(), filled: *filled }

@@ -283,6 +283,29 @@ impl Affine {
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
     }
 
+    /// The inverse map, `None` when the linear part is singular (or not finite).
+    pub fn inverse(&self) -> Option<Affine> {
+        let det = self.determinant();
+        if !(det.is_finite() && det.abs() > 1e-300) {
+            return None;
+        }
+        let m = &self.m;
+        let c = |r0: usize, c0: usize, r1: usize, c1: usize| m[r0][c0] * m[r1][c1] - m[r0][c1] * m[r1][c0];
+        // The adjugate of the 3×3 part over the determinant, then the translation taken back.
+        let inv = [
+            [c(1, 1, 2, 2) / det, -c(0, 1, 2, 2) / det, c(0, 1, 1, 2) / det],
+            [-c(1, 0, 2, 2) / det, c(0, 0, 2, 2) / det, -c(0, 0, 1, 2) / det],
+            [c(1, 0, 2, 1) / det, -c(0, 0, 2, 1) / det, c(0, 0, 1, 1) / det],
+        ];
+        let t = [m[0][3], m[1][3], m[2][3]];
+        let mut r = [[0.0; 4]; 3];
+        for i in 0..3 {
+            r[i][..3].copy_from_slice(&inv[i]);
+            r[i][3] = -(inv[i][0] * t[0] + inv[i][1] * t[1] + inv[i][2] * t[2]);
+        }
+        Some(Affine { m: r })
+    }
+
     /// Determinant of the XY block: negative when the transform mirrors the drawing plane.
     pub fn determinant_xy(&self) -> f64 {
         self.m[0][0] * self.m[1][1] - self.m[0][1] * self.m[1][0]
@@ -539,9 +562,108 @@ pub fn sample_spline(
     out
 }
 
+/// A cubic spline through `fit` (C2, chord-length parameter) whose first derivatives at the ends run along
+/// `start_dir` and `end_dir`, sampled to a chord error of about `max_err`: the curve CAD programs draw
+/// through fit points with end tangents (a spline LEADER). Repeated points are dropped; fewer than three
+/// distinct points, unusable tangents or a non-finite point give the points as they are. At most 20 000 points.
+pub fn fit_spline_points(fit: &[Point], start_dir: Point, end_dir: Point, max_err: f64) -> Vec<Point> {
+    let mut pts: Vec<Point> = Vec::with_capacity(fit.len());
+    for p in fit {
+        if pts.last().is_none_or(|q: &Point| q.distance(*p) > 0.0) {
+            pts.push(*p);
+        }
+    }
+    let (Some(s0), Some(s1)) = (start_dir.normalized(), end_dir.normalized()) else { return pts };
+    if pts.len() < 3 || pts.len() > 100_000 || !pts.iter().all(|p| p.is_finite()) {
+        return pts;
+    }
+    let n = pts.len() - 1;
+    let h: Vec<f64> = pts.windows(2).map(|w| w[0].distance(w[1])).collect();
+    // Second derivatives M from the tridiagonal system of the clamped spline (Thomas algorithm: the matrix
+    // is diagonally dominant, so no pivoting is needed).
+    let slope = |i: usize| pts[i + 1].minus(pts[i]).scale(1.0 / h[i]);
+    let mut diag = vec![0.0; n + 1];
+    let mut upper = vec![0.0; n + 1];
+    let mut lower = vec![0.0; n + 1];
+    let mut rhs = vec![Point::ZERO; n + 1];
+    diag[0] = 2.0 * h[0];
+    upper[0] = h[0];
+    rhs[0] = slope(0).minus(s0).scale(6.0);
+    for i in 1..n {
+        lower[i] = h[i - 1];
+        diag[i] = 2.0 * (h[i - 1] + h[i]);
+        upper[i] = h[i];
+        rhs[i] = slope(i).minus(slope(i - 1)).scale(6.0);
+    }
+    lower[n] = h[n - 1];
+    diag[n] = 2.0 * h[n - 1];
+    rhs[n] = s1.minus(slope(n - 1)).scale(6.0);
+    for i in 1..=n {
+        let w = lower[i] / diag[i - 1];
+        diag[i] -= w * upper[i - 1];
+        rhs[i] = rhs[i].minus(rhs[i - 1].scale(w));
+    }
+    let mut m = vec![Point::ZERO; n + 1];
+    m[n] = rhs[n].scale(1.0 / diag[n]);
+    for i in (0..n).rev() {
+        m[i] = rhs[i].minus(m[i + 1].scale(upper[i])).scale(1.0 / diag[i]);
+    }
+    let err = if max_err > 0.0 && max_err.is_finite() { max_err } else { h.iter().sum::<f64>() * 1e-3 };
+    let budget = (20_000 / n).max(1);
+    let mut out = Vec::with_capacity(n * 8 + 1);
+    for i in 0..n {
+        // Chord error of a step d is at most |S''|·d²/8, and |S''| is largest at a span end.
+        let curv = m[i].length().max(m[i + 1].length());
+        let steps = (h[i] * (curv / (8.0 * err)).sqrt()).ceil();
+        let steps = if steps.is_finite() { (steps as usize).clamp(1, budget) } else { 1 };
+        for k in 0..steps {
+            let b = k as f64 / steps as f64;
+            let a = 1.0 - b;
+            let c = h[i] * h[i] / 6.0;
+            out.push(
+                pts[i]
+                    .scale(a)
+                    .plus(pts[i + 1].scale(b))
+                    .plus(m[i].scale((a * a * a - a) * c))
+                    .plus(m[i + 1].scale((b * b * b - b) * c)),
+            );
+        }
+    }
+    out.push(pts[n]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_spline_passes_through_its_points_with_the_given_end_tangents() {
+        let fit = [Point::xy(0.0, 0.0), Point::xy(1.0, 1.0), Point::xy(2.0, 0.0)];
+        let pts = fit_spline_points(&fit, Point::xy(1.0, 1.0), Point::xy(1.0, -1.0), 1e-4);
+        assert_eq!(pts.first(), Some(&fit[0]));
+        assert_eq!(pts.last(), Some(&fit[2]));
+        assert!(pts.iter().any(|p| p.distance(fit[1]) < 1e-12), "passes through the middle point");
+        // Symmetric data: the top of the curve is the middle point, and the curve leaves along (1, 1).
+        assert!(pts.iter().all(|p| p.y <= 1.0 + 1e-12));
+        let d = pts[1].minus(pts[0]);
+        assert!((d.y / d.x - 1.0).abs() < 0.05, "{d:?}");
+        // Two points or no direction: the points as they are.
+        assert_eq!(fit_spline_points(&fit[..2], Point::xy(1.0, 0.0), Point::xy(1.0, 0.0), 1e-3).len(), 2);
+        assert_eq!(fit_spline_points(&fit, Point::ZERO, Point::xy(1.0, 0.0), 1e-3), fit.to_vec());
+    }
+
+    #[test]
+    fn inverse_undoes_a_placement_and_refuses_a_singular_map() {
+        let a = Affine::translation(Point::new(5.0, -2.0, 1.0))
+            .then_after(&Affine::rotation_z(0.7))
+            .then_after(&Affine::scaling(2.0, 3.0, 1.0));
+        let inv = a.inverse().expect("invertible");
+        let p = Point::new(1.5, -4.0, 2.0);
+        assert!(inv.apply(a.apply(p)).distance(p) < 1e-12);
+        assert!(inv.then_after(&a).is_identity());
+        assert_eq!(Affine::scaling(1.0, 0.0, 1.0).inverse(), None);
+    }
 
     #[test]
     fn bulge_of_one_is_a_half_circle() {

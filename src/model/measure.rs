@@ -58,6 +58,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
         // Block content and arrow blocks are inserts: `entity_bbox` adds them.
         Geom::MLeader(m) => m.parts.iter().for_each(|p| b.union(&geom_bbox(&p.geom))),
         Geom::Face { vertices, .. } => vertices.iter().for_each(|p| b.add_point(*p)),
+        // The vertices (the result's `bbox`); the drawn spline and arrowhead stay close to them.
+        Geom::Leader(l) => l.vertices.iter().for_each(|p| b.add_point(*p)),
         Geom::Paths { paths } => paths.iter().flatten().for_each(|p| b.add_point(*p)),
         Geom::Viewport { center, width, height, .. } => {
             b.add_point(Point::xy(center.x - width / 2.0, center.y - height / 2.0));
@@ -69,7 +71,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
             }
             outline.iter().for_each(|p| b.add_point(*p));
         }
-        Geom::Infinite { .. } => {}
+        // As the result shows a proxy: without geometry (its graphics are only drawn).
+        Geom::Infinite { .. } | Geom::Proxy(_) => {}
         Geom::Other { position } => {
             if let Some(p) = position {
                 b.add_point(*p);
@@ -315,6 +318,10 @@ pub fn metrics(e: &Entity) -> Metrics {
             Metrics { length: Some(start.distance(*end)), vertex_count: Some(2), ..Metrics::default() }
         }
         Geom::Polyline { vertices, closed, .. } => polyline_metrics(vertices, *closed),
+        Geom::Leader(l) => match l.polyline() {
+            Geom::Polyline { vertices, closed, .. } => polyline_metrics(&vertices, closed),
+            _ => Metrics::default(),
+        },
         Geom::Arc { radius, start, end, .. } => {
             Metrics { length: Some(radius.abs() * ccw_sweep(*start, *end)), ..Metrics::default() }
         }

@@ -7,8 +7,10 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::f64::consts::TAU;
 
-use crate::model::flatten::{FlattenLimits, flatten, transform_geom};
-use crate::model::geom::{arc_segments, ccw_sweep, flatten_bulge, sample_spline, spline_is_valid};
+use std::sync::Arc;
+
+use crate::model::flatten::{ClipScope, FlattenLimits, flatten, transform_geom};
+use crate::model::geom::{arc_segments, ccw_sweep, fit_spline_points, flatten_bulge, sample_spline, spline_is_valid};
 use crate::model::measure::geom_bbox;
 use crate::model::text_extent::frame_corners;
 use crate::model::{
@@ -65,7 +67,21 @@ pub enum Shape {
 pub struct Item {
     pub colour: Rgb,
     pub shape: Shape,
+    /// Index in [`Scene::clips`] of the clip the item is drawn through (a clipped block reference).
+    pub clip: Option<u32>,
 }
+
+/// Where clipped items are drawn, in pixels: inside every region at once (a clipped insert inside another
+/// gives two), each region closed rings under the even-odd rule (an inverted clip is an outer ring with the
+/// cut-away boundary inside it).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Clip {
+    pub regions: Vec<Vec<Vec<[f32; 2]>>>,
+}
+
+/// Distinct clips in one scene at most; items of further clipped inserts are drawn unclipped (and the scene
+/// marked truncated), which bounds the masks a rasteriser makes.
+pub const MAX_CLIPS: usize = 4_096;
 
 /// What the rasteriser and the SVG writer draw.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +91,8 @@ pub struct Scene {
     pub background: Background,
     /// Fills first, then strokes; consecutive items of one style are merged.
     pub items: Vec<Item>,
+    /// The clips items refer to.
+    pub clips: Vec<Clip>,
     /// A budget (points, glyphs, expansion) cut the drawing short.
     pub truncated: bool,
     /// World → pixel map used.
@@ -157,7 +175,13 @@ struct Prim<'a> {
     /// 1/100 mm, ≥ 0.
     lineweight: i16,
     linetype: Option<&'a Linetype>,
+    /// Index in the collected clips (sheet coordinates) when the entity lies in a clipped insert.
+    clip: Option<u32>,
 }
+
+/// The clips of the collected primitives in sheet coordinates: per clip, the regions (even-odd rings) an
+/// item must lie inside, innermost insert first.
+type WorldClips = Vec<Vec<Vec<Vec<Point>>>>;
 
 /// FNV-1a, for the per-entity lookups of layer and linetype names: a name of a few bytes hashes in a few
 /// instructions, where the default SipHash's set-up dominated (a lookup or two per entity, 300 000 entities).
@@ -242,11 +266,17 @@ fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Opti
     let layers = Layers::new(doc, opts.layers.as_deref());
     let linetypes: NameMap<String, &Linetype> =
         doc.linetypes.iter().rev().map(|l| (l.name.to_ascii_uppercase(), l)).collect();
-    let (prims, expansion_truncated) = collect(doc, &sheet.entities, &layers, &linetypes);
+    let (prims, world_clips, expansion_truncated) = collect(doc, &sheet.entities, &layers, &linetypes);
     let usable = |b: &BBox2| !b.is_empty() && [b.min_x, b.min_y, b.max_x, b.max_y].iter().all(|v| v.is_finite());
-    let extents = extents.filter(usable).unwrap_or_else(|| drawn_extents(&prims));
+    let extents = extents.filter(usable).unwrap_or_else(|| drawn_extents(&prims, &world_clips));
     let fit = Fit::new(&extents, opts.width, opts.height);
     let mut b = Builder::new(doc, opts, fit);
+    let clips: Vec<Clip> = world_clips
+        .iter()
+        .map(|regions| Clip {
+            regions: regions.iter().map(|rings| rings.iter().map(|r| b.px_path(r)).collect()).collect(),
+        })
+        .collect();
     for p in &prims {
         if b.points >= MAX_POINTS {
             b.truncated = true;
@@ -262,6 +292,7 @@ fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Opti
         height: opts.height,
         background: opts.background,
         items,
+        clips,
         truncated: b.truncated,
         fit,
     })
@@ -276,9 +307,24 @@ fn build_sheet(doc: &Document, opts: &RenderOptions, index: usize, extents: Opti
 /// estimate all lie inside the box so far is skipped; only the others are flattened. The union is the
 /// same (a skipped box lies inside it), and the glyph cap is spent in the same order, so the result is
 /// the one of flattening every text.
-fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
+///
+/// A clipped primitive counts only within its clip's box (the box of its innermost region).
+fn drawn_extents(prims: &[Prim<'_>], clips: &WorldClips) -> BBox2 {
     const UNIT: Map2 = Map2 { a: 1.0, b: 0.0, c: 0.0, d: 1.0, e: 0.0, f: 0.0 };
+    let clip_boxes: Vec<BBox2> = clips
+        .iter()
+        .map(|regions| {
+            let mut b = BBox2::EMPTY;
+            regions.first().into_iter().flatten().flatten().for_each(|p| b.add_point(*p));
+            b
+        })
+        .collect();
     let mut extents = BBox2::EMPTY;
+    for p in prims.iter().filter(|p| p.clip.is_some()) {
+        let clip = p.clip.and_then(|i| clip_boxes.get(i as usize)).copied().unwrap_or(BBox2::EMPTY);
+        extents.union(&intersection(&geom_bbox(&p.geom), &clip));
+    }
+    let prims: Vec<&Prim<'_>> = prims.iter().filter(|p| p.clip.is_none()).collect();
     for p in prims.iter().filter(|p| !matches!(*p.geom, Geom::Text(_))) {
         extents.union(&geom_bbox(&p.geom));
     }
@@ -310,6 +356,17 @@ fn drawn_extents(prims: &[Prim<'_>]) -> BBox2 {
     extents
 }
 
+/// The overlap of two boxes (empty when they do not meet).
+fn intersection(a: &BBox2, b: &BBox2) -> BBox2 {
+    let r = BBox2 {
+        min_x: a.min_x.max(b.min_x),
+        min_y: a.min_y.max(b.min_y),
+        max_x: a.max_x.min(b.max_x),
+        max_y: a.max_y.min(b.max_y),
+    };
+    if a.is_empty() || b.is_empty() || r.min_x > r.max_x || r.min_y > r.max_y { BBox2::EMPTY } else { r }
+}
+
 /// Whether adding `inner` to `outer` would leave `outer` as it is (an empty box adds nothing).
 fn holds(outer: &BBox2, inner: &BBox2) -> bool {
     inner.is_empty()
@@ -319,18 +376,21 @@ fn holds(outer: &BBox2, inner: &BBox2) -> bool {
             && inner.max_y <= outer.max_y)
 }
 
-/// Flattens the sheet into drawable primitives (visible layers, visible entities, attributes of inserts).
+/// Flattens the sheet into drawable primitives (visible layers, visible entities, attributes of inserts),
+/// with the clips of the clipped inserts they lie in, and whether a budget cut the expansion.
 fn collect<'a>(
     doc: &'a Document,
     entities: &'a [Entity],
     layers: &Layers<'a>,
     linetypes: &NameMap<String, &'a Linetype>,
-) -> (Vec<Prim<'a>>, bool) {
+) -> (Vec<Prim<'a>>, WorldClips, bool) {
     let blocks = doc.block_table();
     let limits = FlattenLimits { budget: MAX_VISITED, expand_annotations: true, ..FlattenLimits::default() };
     let mut prims = Vec::new();
+    let mut clips = ClipIndex::default();
     let report = flatten(entities, &blocks, limits, &mut |item| {
         let e = item.entity;
+        let clip = clips.index_of(item.clip.as_ref());
         if let Geom::Insert(ins) = &e.geom {
             for a in &ins.attribs {
                 let Some(ent) = a.entity.as_deref() else { continue };
@@ -338,7 +398,7 @@ fn collect<'a>(
                 let colour = if ent.colour == ColourSpec::ByBlock { item.colour } else { ent.colour };
                 let style =
                     Style { layer: layer_name, colour, linetype: ent.linetype.as_deref(), lineweight: ent.lineweight };
-                push_prim(&mut prims, ent, &style, layers, linetypes, || {
+                push_prim(&mut prims, ent, &style, layers, linetypes, clip, || {
                     if item.xform.is_identity() {
                         Cow::Borrowed(&ent.geom)
                     } else {
@@ -346,15 +406,37 @@ fn collect<'a>(
                     }
                 });
             }
+            // The clip frame, drawn with the insert's properties over its clipped contents (ezdxf and
+            // AutoCAD with `$XCLIPFRAME` on), one per array cell.
+            if let (Some(c), Some(block)) = (ins.clip.as_deref().filter(|c| c.frame.len() >= 3), blocks.get(&ins.block))
+            {
+                let style = Style {
+                    layer: item.layer,
+                    colour: item.colour,
+                    linetype: item.linetype,
+                    lineweight: item.lineweight,
+                };
+                let cells = (0..ins.rows.clamp(1, 32)).flat_map(|r| (0..ins.columns.clamp(1, 32)).map(move |k| (k, r)));
+                for (col, row) in cells {
+                    let to_sheet = item.xform.then_after(&ins.transform(block.base, col, row));
+                    let vertices = c.frame.iter().map(|p| Vertex::at(to_sheet.apply(*p))).collect();
+                    let frame = Geom::Polyline { vertices, closed: true, constant_width: 0.0 };
+                    push_prim(&mut prims, e, &style, layers, linetypes, clip, || Cow::Owned(frame));
+                }
+            }
             return;
         }
-        // A DIMENSION draws through its block and a MULTILEADER through its parts, which the walk visits next.
-        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
+        // A DIMENSION draws through its block, a MULTILEADER and a proxy through their parts, which the walk
+        // visits next.
+        if matches!(
+            e.geom,
+            Geom::Dimension(_) | Geom::MLeader(_) | Geom::Proxy(_) | Geom::Viewport { .. } | Geom::Other { .. }
+        ) {
             return;
         }
         let style =
             Style { layer: item.layer, colour: item.colour, linetype: item.linetype, lineweight: item.lineweight };
-        push_prim(&mut prims, e, &style, layers, linetypes, || {
+        push_prim(&mut prims, e, &style, layers, linetypes, clip, || {
             if item.xform.is_identity() {
                 Cow::Borrowed(&e.geom)
             } else {
@@ -362,7 +444,42 @@ fn collect<'a>(
             }
         });
     });
-    (prims, report.truncated)
+    (prims, clips.world, report.truncated || clips.over)
+}
+
+/// Numbers the clip scopes met in the walk: consecutive items of one insert share a scope, nested inserts
+/// interleave theirs, so scopes are looked up by identity (each kept alive, so no address is reused).
+#[derive(Default)]
+struct ClipIndex<'a> {
+    scopes: Vec<Arc<ClipScope<'a>>>,
+    by_ptr: HashMap<*const ClipScope<'a>, u32>,
+    world: WorldClips,
+    /// More than [`MAX_CLIPS`] scopes: the rest are drawn unclipped.
+    over: bool,
+}
+
+impl<'a> ClipIndex<'a> {
+    fn index_of(&mut self, scope: Option<&Arc<ClipScope<'a>>>) -> Option<u32> {
+        let scope = scope?;
+        if let Some(i) = self.by_ptr.get(&Arc::as_ptr(scope)) {
+            return Some(*i);
+        }
+        if self.world.len() >= MAX_CLIPS {
+            self.over = true;
+            return None;
+        }
+        let mut regions = Vec::new();
+        let mut at = Some(scope);
+        while let Some(s) = at {
+            regions.push(s.clip.rings.iter().map(|r| r.iter().map(|p| s.to_sheet.apply(*p)).collect()).collect());
+            at = s.outer.as_ref();
+        }
+        let i = self.world.len() as u32;
+        self.world.push(regions);
+        self.by_ptr.insert(Arc::as_ptr(scope), i);
+        self.scopes.push(Arc::clone(scope));
+        Some(i)
+    }
 }
 
 /// An entity's effective (inherited) properties.
@@ -380,6 +497,7 @@ fn push_prim<'a>(
     style: &Style<'_>,
     layers: &Layers<'a>,
     linetypes: &NameMap<String, &'a Linetype>,
+    clip: Option<u32>,
     geom: impl FnOnce() -> Cow<'a, Geom>,
 ) {
     let layer = layers.get(style.layer);
@@ -391,6 +509,7 @@ fn push_prim<'a>(
         paint: resolve(style.colour, layer),
         lineweight: resolve_lineweight(style.lineweight, layer),
         linetype: resolve_linetype(style.linetype, layer, linetypes),
+        clip,
     });
 }
 
@@ -474,6 +593,8 @@ struct Builder<'d> {
     strokes: Vec<Item>,
     points: usize,
     truncated: bool,
+    /// The clip of the primitive being drawn.
+    clip: Option<u32>,
 }
 
 impl<'d> Builder<'d> {
@@ -488,10 +609,12 @@ impl<'d> Builder<'d> {
             strokes: Vec::new(),
             points: 0,
             truncated: false,
+            clip: None,
         }
     }
 
     fn draw(&mut self, p: &Prim<'_>) {
+        self.clip = p.clip;
         let colour = display(p.paint, self.bg);
         let width = lineweight_px(p.lineweight);
         match &*p.geom {
@@ -596,7 +719,28 @@ impl<'d> Builder<'d> {
                     self.stroke_px(colour, width, None, seg);
                 }
             }
-            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
+            Geom::Leader(l) => {
+                let vs = &l.vertices;
+                let pts = match (l.spline, vs.len()) {
+                    (true, n) if n >= 3 => {
+                        fit_spline_points(vs, vs[1].minus(vs[0]), vs[n - 1].minus(vs[n - 2]), self.tol)
+                    }
+                    _ => vs.clone(),
+                };
+                let mut pts = pts;
+                pts.extend(l.hook);
+                self.stroke_world(p, colour, width, pts);
+                if let Some(tri) = l.arrow_triangle() {
+                    let ring = self.px_path(&tri);
+                    self.fill(colour, vec![ring], FillRule::NonZero);
+                }
+            }
+            Geom::Insert(_)
+            | Geom::Dimension(_)
+            | Geom::MLeader(_)
+            | Geom::Proxy(_)
+            | Geom::Viewport { .. }
+            | Geom::Other { .. } => {}
         }
     }
 
@@ -820,13 +964,16 @@ impl<'d> Builder<'d> {
         }
         self.points += path.len();
         let width = width as f32;
-        if let Some(Item { colour: c, shape: Shape::Stroke { paths, width: w, dash: d } }) = self.strokes.last_mut() {
-            if *c == colour && *w == width && *d == dash {
+        let clip = self.clip;
+        if let Some(Item { colour: c, shape: Shape::Stroke { paths, width: w, dash: d }, clip: k }) =
+            self.strokes.last_mut()
+        {
+            if *c == colour && *w == width && *d == dash && *k == clip {
                 paths.push(path);
                 return;
             }
         }
-        self.strokes.push(Item { colour, shape: Shape::Stroke { paths: vec![path], width, dash } });
+        self.strokes.push(Item { colour, shape: Shape::Stroke { paths: vec![path], width, dash }, clip });
     }
 
     fn fill(&mut self, colour: Rgb, rings: Vec<Vec<[f32; 2]>>, rule: FillRule) {
@@ -835,14 +982,17 @@ impl<'d> Builder<'d> {
             return;
         }
         self.points += rings.iter().map(Vec::len).sum::<usize>();
-        if let Some(Item { colour: c, shape: Shape::Fill { rings: existing, rule: r } }) = self.fills.last_mut() {
+        let clip = self.clip;
+        if let Some(Item { colour: c, shape: Shape::Fill { rings: existing, rule: r }, clip: k }) =
+            self.fills.last_mut()
+        {
             // Even-odd fills of separate entities must not merge (overlaps would punch holes).
-            if *c == colour && *r == rule && rule == FillRule::NonZero {
+            if *c == colour && *r == rule && rule == FillRule::NonZero && *k == clip {
                 existing.append(&mut rings);
                 return;
             }
         }
-        self.fills.push(Item { colour, shape: Shape::Fill { rings, rule } });
+        self.fills.push(Item { colour, shape: Shape::Fill { rings, rule }, clip });
     }
 }
 
@@ -1140,8 +1290,8 @@ mod tests {
         entities.push(text(20.0, 20.0, 0.0, "  "));
         let doc = doc_with(entities);
         let layers = Layers::new(&doc, None);
-        let (prims, _) = collect(&doc, &doc.sheets[0].entities, &layers, &NameMap::default());
-        let extents = drawn_extents(&prims);
+        let (prims, clips, _) = collect(&doc, &doc.sheets[0].entities, &layers, &NameMap::default());
+        let extents = drawn_extents(&prims, &clips);
         assert_eq!(extents, flatten_all(&prims));
         // The edge labels grew it: "Wide" past x = 100 by its glyphs, "jQ" above y = 100.
         assert!(extents.max_x > 103.0 && extents.max_y > 101.5 && extents.min_x == 0.0, "{extents:?}");
@@ -1162,5 +1312,71 @@ mod tests {
         assert_eq!(count(&RenderOptions { layers: Some(vec!["b".into()]), ..RenderOptions::default() }), 0);
         doc.source.format = FileFormat::Stl;
         assert!(build_scene(&doc, &RenderOptions::default()).is_none());
+    }
+}
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+    use crate::model::{BlockDef, FileFormat, InsertClip, InsertGeom, Layer, Sheet, Source};
+
+    /// A block of two horizontal lines (y = 0 and y = 10, x 0…10) inserted at the origin with a clip that
+    /// keeps x 2…5 and y −1…6: the upper line lies wholly outside it.
+    fn clipped(frame: bool) -> Document {
+        let mut doc = Document::new(Source::new(FileFormat::Dxf, 0));
+        doc.layers.push(Layer::new("0"));
+        let line = |y: f64| Entity::new("LINE", Geom::Line { start: Point::xy(0.0, y), end: Point::xy(10.0, y) });
+        doc.blocks.push(BlockDef { name: "B".into(), entities: vec![line(0.0), line(10.0)], ..BlockDef::default() });
+        let rect = vec![Point::xy(2.0, -1.0), Point::xy(5.0, -1.0), Point::xy(5.0, 6.0), Point::xy(2.0, 6.0)];
+        let mut ins = InsertGeom::new("B", Point::xy(0.0, 0.0));
+        ins.clip = Some(Box::new(InsertClip {
+            frame: if frame { rect.clone() } else { Vec::new() },
+            rings: vec![rect],
+            ..InsertClip::default()
+        }));
+        let insert = Entity::new("INSERT", Geom::Insert(Box::new(ins)));
+        doc.sheets.push(Sheet { name: "Model".into(), entities: vec![insert], ..Sheet::default() });
+        doc
+    }
+
+    fn dark(p: &tiny_skia::Pixmap, x: u32, y: u32) -> bool {
+        p.pixel(x, y).is_some_and(|c| c.red() < 128)
+    }
+
+    #[test]
+    fn clipped_away_geometry_is_not_drawn() {
+        let opts = RenderOptions { width: 200, height: 200, ..RenderOptions::default() };
+        let extents = BBox2 { min_x: 0.0, min_y: 0.0, max_x: 10.0, max_y: 10.0 };
+        let scene = build_scene_fitted(&clipped(false), &opts, Some(extents)).expect("a scene");
+        assert_eq!(scene.clips.len(), 1);
+        assert!(scene.items.iter().all(|i| i.clip == Some(0)));
+        let pixmap = super::super::raster::to_pixmap(&scene).expect("paints");
+        let px = |p: Point| {
+            let (x, y) = scene.fit.px64(p);
+            (x.round() as u32, y.round() as u32)
+        };
+        // The lower line is drawn inside the clip (x 2…5) and nowhere else; the upper line not at all.
+        let (x, y) = px(Point::xy(3.5, 0.0));
+        assert!(dark(&pixmap, x, y));
+        for q in [Point::xy(1.0, 0.0), Point::xy(8.0, 0.0), Point::xy(3.5, 10.0), Point::xy(8.0, 10.0)] {
+            let (x, y) = px(q);
+            assert!(!dark(&pixmap, x, y), "ink at {q:?}");
+        }
+        // The drawn extents are those of what the clip lets through: the lower line from x 2 to 5.
+        let fitted = build_scene(&clipped(false), &opts).expect("a scene");
+        assert_eq!((fitted.fit.centre.0, fitted.fit.centre.1), (3.5, 0.0));
+    }
+
+    #[test]
+    fn the_clip_frame_is_drawn_with_the_insert() {
+        let opts = RenderOptions { width: 200, height: 200, ..RenderOptions::default() };
+        let extents = BBox2 { min_x: 0.0, min_y: 0.0, max_x: 10.0, max_y: 10.0 };
+        let scene = build_scene_fitted(&clipped(true), &opts, Some(extents)).expect("a scene");
+        let pixmap = super::super::raster::to_pixmap(&scene).expect("paints");
+        let (x, y) = scene.fit.px64(Point::xy(2.0, 3.0));
+        assert!(dark(&pixmap, x.round() as u32, y.round() as u32), "the frame's left side");
+        // SVG: the same clip as a clipPath, and the clipped strokes inside a group using it.
+        let svg = super::super::svg::to_svg(&scene);
+        assert!(svg.contains(r#"<clipPath id="c0_0">"#) && svg.contains(r#"<g clip-path="url(#c0_0)">"#), "{svg}");
     }
 }

@@ -17,7 +17,24 @@ pub fn to_svg(scene: &Scene) -> String {
     if let Background::Solid(c) = scene.background {
         let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="{}"/>"#, c.hex());
     }
+    // Clips as clipPath elements, one per region (`c<clip>_<region>`); an item inside several regions sits
+    // in nested groups, so it is drawn where all of them hold, as the rasteriser's intersected mask.
+    if !scene.clips.is_empty() {
+        out.push_str("<defs>\n");
+        for (i, clip) in scene.clips.iter().enumerate() {
+            for (k, region) in clip.regions.iter().enumerate() {
+                let _ = write!(out, r#"<clipPath id="c{i}_{k}"><path d=""#);
+                path_data(&mut out, region, true);
+                out.push_str("\" clip-rule=\"evenodd\"/></clipPath>\n");
+            }
+        }
+        out.push_str("</defs>\n");
+    }
     for item in &scene.items {
+        let regions = item.clip.and_then(|i| scene.clips.get(i as usize)).map_or(0, |c| c.regions.len());
+        for k in 0..regions {
+            let _ = write!(out, r#"<g clip-path="url(#c{}_{k})">"#, item.clip.unwrap_or(0));
+        }
         let colour = item.colour.hex();
         match &item.shape {
             Shape::Fill { rings, rule } => {
@@ -43,6 +60,12 @@ pub fn to_svg(scene: &Scene) -> String {
                 }
                 out.push_str("/>\n");
             }
+        }
+        for _ in 0..regions {
+            out.push_str("</g>");
+        }
+        if regions > 0 {
+            out.push('\n');
         }
     }
     out.push_str("</svg>\n");
@@ -100,7 +123,7 @@ fn num(v: f32) -> String {
 mod tests {
     use super::*;
     use crate::model::Rgb;
-    use crate::render::scene::{Fit, Item};
+    use crate::render::scene::{Clip, Fit, Item};
 
     #[test]
     fn strokes_and_fills_become_paths() {
@@ -115,6 +138,7 @@ mod tests {
                         rings: vec![vec![[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]],
                         rule: FillRule::EvenOdd,
                     },
+                    clip: None,
                 },
                 Item {
                     colour: Rgb::BLACK,
@@ -123,8 +147,10 @@ mod tests {
                         width: 1.0,
                         dash: Some(vec![5.0, 2.5]),
                     },
+                    clip: Some(0),
                 },
             ],
+            clips: vec![Clip { regions: vec![vec![vec![[0.0, 0.0], [4.0, 0.0], [4.0, 4.0]]]] }],
             truncated: false,
             fit: Fit { scale: 1.0, centre: (0.0, 0.0), size: (10.0, 20.0) },
         };
@@ -133,6 +159,11 @@ mod tests {
         assert!(svg.contains(r##"<path d="M0 0L1 0L1 1Z" fill="#FF0000" fill-rule="evenodd"/>"##), "{svg}");
         assert!(svg.contains(r##"<path d="M0.5 1.25L3 4" fill="none" stroke="#000000" stroke-width="1""##), "{svg}");
         assert!(svg.contains(r#"stroke-dasharray="5 2.5""#));
+        assert!(
+            svg.contains(r#"<clipPath id="c0_0"><path d="M0 0L4 0L4 4Z" clip-rule="evenodd"/></clipPath>"#),
+            "{svg}"
+        );
+        assert!(svg.contains(r##"<g clip-path="url(#c0_0)"><path d="M0.5 1.25L3 4" fill="none""##), "{svg}");
         assert_eq!(num(-0.001), "0");
     }
 

@@ -50,6 +50,8 @@ pub fn spline_points(
 /// The `geometry` object of one entity.
 pub fn geometry(g: &Geom) -> Map<String, Value> {
     match g {
+        Geom::Leader(l) => geometry(&l.polyline()),
+        Geom::Proxy(_) => geometry(&Geom::Other { position: None }),
         Geom::Point { position } => obj(vec![("position", point(*position))]),
         Geom::Line { start, end } => obj(vec![("start", point(*start)), ("end", point(*end))]),
         Geom::Polyline { vertices: vs, closed, constant_width } => {

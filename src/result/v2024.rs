@@ -20,6 +20,7 @@ use crate::model::{BBox2, ColourSpec, Document, Geom, HatchEdge, Rgb, SheetKind,
 /// The lower-case 2024-01 type of a world geometry, or `None` when 2024-01 has no type for it.
 fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
     Some(match g {
+        Geom::Leader(_) => "polyline",
         Geom::Line { .. } => "line",
         Geom::Polyline { .. } | Geom::Face { .. } => "polyline",
         Geom::Arc { .. } => "arc",
@@ -39,6 +40,7 @@ fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
 /// Members specific to each type (result-schema.md §3), in world coordinates.
 fn type_members(g: &Geom, m: &mut Map<String, Value>) {
     match g {
+        Geom::Leader(l) => type_members(&l.polyline(), m),
         Geom::Line { start, end } => {
             m.insert("start".into(), point(*start));
             m.insert("end".into(), point(*end));

@@ -8,7 +8,7 @@ use super::blocks::check_cycles;
 use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, vertex_from};
 use super::error::DxfError;
 use super::header::{Header, release_name};
-use super::objects::{LayoutInfo, layout};
+use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
 use super::reader::Reader;
 use super::tables;
 use super::text::{Encoding, decode};
@@ -36,6 +36,8 @@ pub struct Builder<'a> {
     layout_blocks: Vec<(String, Vec<Entity>)>,
     block: Option<OpenBlock>,
     block_records: Vec<(Option<String>, String)>,
+    /// DIMSTYLE entries (name, arrow values) for LEADER arrowheads.
+    dimstyles: Vec<(String, entities::DimStyleArrows)>,
     /// Handles of the `*Paper_Space` block record (upper case).
     paper_owner_handles: Vec<String>,
     layouts: Vec<LayoutInfo>,
@@ -46,6 +48,12 @@ pub struct Builder<'a> {
     mtext_parts: HashSet<Vec<u8>>,
     mtext_parts_merged: u64,
     layer_names: entities::LayerNames<'a>,
+    /// XCLIP: INSERT handle → its extension dictionary (upper case), and the objects of the chain from
+    /// there to the clip boundary, resolved when the document is finished (OBJECTS come last).
+    insert_xdicts: HashMap<Vec<u8>, Vec<u8>>,
+    clip_dicts: HashMap<Vec<u8>, Vec<(String, Vec<u8>)>>,
+    spatial_filters: HashMap<Vec<u8>, SpatialFilter>,
+    inverted_clips: HashMap<Vec<u8>, InvertedClip>,
 }
 
 impl<'a> Builder<'a> {
@@ -70,6 +78,7 @@ impl<'a> Builder<'a> {
             layout_blocks: Vec::new(),
             block: None,
             block_records: Vec::new(),
+            dimstyles: Vec::new(),
             paper_owner_handles: Vec::new(),
             layouts: Vec::new(),
             stray_tags: 0,
@@ -77,6 +86,10 @@ impl<'a> Builder<'a> {
             mtext_parts: HashSet::new(),
             mtext_parts_merged: 0,
             layer_names: entities::LayerNames::default(),
+            insert_xdicts: HashMap::new(),
+            clip_dicts: HashMap::new(),
+            spatial_filters: HashMap::new(),
+            inverted_clips: HashMap::new(),
         }
     }
 
@@ -174,6 +187,24 @@ impl<'a> Builder<'a> {
             match name {
                 b"TABLES" => self.table_entry(kind, body),
                 b"OBJECTS" if kind == b"LAYOUT" => self.layouts.push(layout(body, self.r.enc)),
+                b"OBJECTS" if kind == b"DICTIONARY" => {
+                    if let Some((h, entries)) = clip_dictionary(body, self.r.enc) {
+                        self.clip_dicts.insert(h, entries);
+                    }
+                }
+                b"OBJECTS" if kind == b"SPATIAL_FILTER" => {
+                    if let Some((h, f)) = spatial_filter(body) {
+                        self.spatial_filters.insert(h, f);
+                    }
+                }
+                // Drawings hold many XRECORDs and few clips: only a drawing with a SPATIAL_FILTER read so far
+                // looks into them (writers put the XRECORD after its filter; one read before it would leave
+                // the clip its filter's own boundary, the outline of the same cut-away region).
+                b"OBJECTS" if kind == b"XRECORD" && !self.spatial_filters.is_empty() => {
+                    if let Some((h, c)) = inverted_clip(body) {
+                        self.inverted_clips.insert(h, c);
+                    }
+                }
                 _ if has_entities => {
                     pending = self.entity_record(&head, body, &mut follow)?;
                 }
@@ -207,6 +238,7 @@ impl<'a> Builder<'a> {
                 }
                 self.block_records.push((handle, name));
             }
+            b"DIMSTYLE" => self.dimstyles.push(entities::dimstyle(body, enc)),
             _ => {}
         }
     }
@@ -259,6 +291,19 @@ impl<'a> Builder<'a> {
                 };
                 (entities::mleader(body, enc, &block_name).map(|g| Some(Read::Geom(g))), None)
             }
+            Some(Kind::Leader) => {
+                let records = &self.block_records;
+                let block_name = |h: &[u8]| {
+                    records.iter().find_map(|(handle, name)| {
+                        handle.as_ref().filter(|x| x.as_bytes().eq_ignore_ascii_case(h)).map(|_| name.clone())
+                    })
+                };
+                let styles = &self.dimstyles;
+                let style =
+                    |name: &str| styles.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, a)| a.clone());
+                let metric = self.header.measurement == Some(1);
+                (entities::leader(body, enc, &style, &block_name, metric).map(|g| Some(Read::Geom(g))), None)
+            }
             Some(k) => (entities::read_kind(k, body, enc).map(Some), None),
             None => (Ok(Some(Read::Skipped { three_d: false })), None),
         };
@@ -269,7 +314,17 @@ impl<'a> Builder<'a> {
                 if three_d {
                     self.doc.diagnostics.unsupported_3d += 1;
                 }
-                Geom::Other { position: None }
+                // A proxy stays skipped (its data is the writer's own), but the graphics it carries are drawn.
+                let parts = if kind == "ACAD_PROXY_ENTITY" {
+                    entities::proxy_graphics(body).map(|g| entities::proxy_parts(&g, enc)).unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                if parts.is_empty() {
+                    Geom::Other { position: None }
+                } else {
+                    Geom::Proxy(Box::new(crate::model::ProxyGraphics { parts }))
+                }
             }
             Ok(Some(Read::Dropped)) => {
                 self.doc.diagnostics.skip(&kind);
@@ -286,6 +341,9 @@ impl<'a> Builder<'a> {
             || common
                 .owner
                 .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
+        if let (Geom::Insert(_), Some(h), Some(x)) = (&geom, &common.handle, entities::xdictionary(body)) {
+            self.insert_xdicts.insert(h.as_bytes().to_vec(), x.to_ascii_uppercase());
+        }
         let layer = self.layer_names.get(common.layer, enc);
         let entity = common.into_entity(kind, layer, geom);
         self.place(entity, paper);
@@ -472,12 +530,64 @@ impl<'a> Builder<'a> {
         for w in check_cycles(&self.doc.blocks) {
             self.warn(w);
         }
+        self.resolve_clips();
         // Every entity's layer name came from the interner: when each interned name is a defined layer,
         // none is missing and the walk over every entity can be spared.
         if !self.layer_names.all_defined(&self.doc.layers) {
             self.doc.add_undefined_layers();
         }
         self.doc
+    }
+
+    /// Gives each clipped INSERT its clip (XCLIP): extension dictionary → `ACAD_FILTER` → `SPATIAL` →
+    /// SPATIAL_FILTER. A broken link, a disabled filter or a singular matrix leaves the insert unclipped.
+    fn resolve_clips(&mut self) {
+        if self.insert_xdicts.is_empty() || self.spatial_filters.is_empty() {
+            return;
+        }
+        let frame = self.header.xclipframe.unwrap_or(2) != 0;
+        let entry = |dict: &[u8], name: &str| {
+            self.clip_dicts.get(dict)?.iter().find(|(n, _)| n == name).map(|(_, h)| h.as_slice())
+        };
+        let mut clips: HashMap<&[u8], crate::model::InsertClip> = HashMap::new();
+        let mut unusable = 0u32;
+        for (insert, xdict) in &self.insert_xdicts {
+            let Some(filter) =
+                entry(xdict, "ACAD_FILTER").and_then(|d| entry(d, "SPATIAL")).and_then(|h| self.spatial_filters.get(h))
+            else {
+                continue;
+            };
+            if !filter.enabled {
+                continue;
+            }
+            let inverted = filter
+                .xdict
+                .as_deref()
+                .and_then(|d| entry(d, "ACAD_XREC_ROUNDTRIP"))
+                .and_then(|h| self.inverted_clips.get(h));
+            match block_clip(filter, inverted, frame) {
+                Some(c) => {
+                    clips.insert(insert.as_slice(), c);
+                }
+                None => unusable += 1,
+            }
+        }
+        let entities = self
+            .doc
+            .sheets
+            .iter_mut()
+            .flat_map(|s| s.entities.iter_mut())
+            .chain(self.doc.blocks.iter_mut().flat_map(|b| b.entities.iter_mut()));
+        for e in entities {
+            if let (Geom::Insert(ins), Some(h)) = (&mut e.geom, &e.handle) {
+                if let Some(c) = clips.get(h.as_bytes()) {
+                    ins.clip = Some(Box::new(c.clone()));
+                }
+            }
+        }
+        if unusable > 0 {
+            self.warn(format!("{unusable} block reference clip(s) with a singular transform or no area ignored"));
+        }
     }
 
     /// Paper-space sheets: one per LAYOUT (tab order) linked to its block record; the active layout's
@@ -560,4 +670,55 @@ fn units(h: &Header) -> Units {
         (Some(code), None) => Units { length: None, insunits: Some(code), source: UnitsSource::Header },
         (None, None) => Units::default(),
     }
+}
+
+/// The clip of a block reference in block coordinates from its SPATIAL_FILTER: the boundary is taken from
+/// the clip's coordinates back to WCS (inverse of the clip transform) and into the block by the inverse
+/// insert transform stored with it; two points are a rectangle. An inverted clip (its XRECORD present) keeps
+/// what lies outside the inner boundary — the smaller of the filter's boundary and the XRECORD's by box
+/// area — and inside the box of the compare list. `None` when a matrix is singular or nothing has area.
+fn block_clip(f: &SpatialFilter, inverted: Option<&InvertedClip>, frame: bool) -> Option<crate::model::InsertClip> {
+    use crate::model::{BBox2, Point};
+    let to_block = f.inverse_insert.then_after(&f.clip_transform.inverse()?);
+    let ring = |pts: &[Point]| -> Vec<Point> {
+        let mapped: Vec<Point> = pts.iter().map(|p| to_block.apply(*p)).map(|p| Point::xy(p.x, p.y)).collect();
+        if mapped.len() == 2 {
+            let mut b = BBox2::EMPTY;
+            mapped.iter().for_each(|p| b.add_point(*p));
+            b.corners().to_vec()
+        } else {
+            mapped
+        }
+    };
+    let area = |r: &[Point]| {
+        let mut b = BBox2::EMPTY;
+        r.iter().for_each(|p| b.add_point(*p));
+        if b.is_empty() { 0.0 } else { b.width() * b.height() }
+    };
+    let boundary = ring(&f.boundary);
+    let (rings, frame_ring) = match inverted {
+        None => (vec![boundary.clone()], boundary),
+        Some(inv) => {
+            let inner_alt = ring(&inv.inner);
+            let inner =
+                if inner_alt.len() >= 3 && area(&inner_alt) < area(&boundary) { inner_alt } else { boundary.clone() };
+            let mut outer = BBox2::EMPTY;
+            ring(if inv.compare.is_empty() { &f.boundary } else { &inv.compare })
+                .iter()
+                .for_each(|p| outer.add_point(*p));
+            if outer.is_empty() {
+                return None;
+            }
+            (vec![outer.corners().to_vec(), inner.clone()], inner)
+        }
+    };
+    if rings.iter().any(|r| r.len() < 3 || !r.iter().all(|p| p.is_finite())) || area(&rings[0]) <= 0.0 {
+        return None;
+    }
+    Some(crate::model::InsertClip {
+        rings,
+        frame: if frame { frame_ring } else { Vec::new() },
+        front: f.front,
+        back: f.back,
+    })
 }

@@ -16,6 +16,8 @@ pub struct Header {
     pub ltscale: Option<f64>,
     /// `$TDCREATE` as a Julian date.
     pub tdcreate: Option<f64>,
+    /// `$XCLIPFRAME`: whether clip frames of clipped block references are shown (0 no; 1, 2 yes).
+    pub xclipframe: Option<i32>,
 }
 
 impl Header {
@@ -52,6 +54,7 @@ impl Header {
             b"$MEASUREMENT" => self.measurement = int(),
             b"$LTSCALE" => self.ltscale = real(),
             b"$TDCREATE" => self.tdcreate = real(),
+            b"$XCLIPFRAME" => self.xclipframe = int(),
             b"$EXTMIN" => self.extmin = point(values),
             b"$EXTMAX" => self.extmax = point(values),
             _ => {}

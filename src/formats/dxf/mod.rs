@@ -369,3 +369,75 @@ mod cycle_tests {
         assert!(b.min_x == 0.0 && b.min_y == 0.0 && b.max_x.is_finite() && b.max_x > 1.0, "{b:?}");
     }
 }
+
+#[cfg(test)]
+mod clip_tests {
+    use super::*;
+    use crate::model::{Geom, InsertClip, Point};
+
+    /// The 24 matrix reals of a SPATIAL_FILTER: the inverse insert transform (a translation by −`dx`) and
+    /// an identity clip transform, each row by row.
+    fn matrices(dx: f64) -> String {
+        let rows = [1.0, 0.0, 0.0, -dx, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+        let mut s: String = rows.iter().map(|v| format!("40\n{v}\n")).collect();
+        s.push_str("40\n0\n40\n0\n40\n1\n40\n0\n");
+        s
+    }
+
+    fn clipped_drawing(frame: i32) -> String {
+        format!(
+            "0\nSECTION\n2\nHEADER\n9\n$ACADVER\n1\nAC1027\n9\n$XCLIPFRAME\n280\n{frame}\n0\nENDSEC\n\
+             0\nSECTION\n2\nBLOCKS\n0\nBLOCK\n2\nB\n10\n0\n20\n0\n0\nLINE\n10\n0\n20\n0\n11\n10\n21\n0\n0\nENDBLK\n0\nENDSEC\n\
+             0\nSECTION\n2\nENTITIES\n\
+             0\nINSERT\n5\n2A\n102\n{{ACAD_XDICTIONARY\n360\nA1\n102\n}}\n100\nAcDbEntity\n8\n0\n100\nAcDbBlockReference\n2\nB\n10\n100\n20\n0\n\
+             0\nINSERT\n5\n2B\n102\n{{ACAD_XDICTIONARY\n360\nB1\n102\n}}\n100\nAcDbEntity\n8\n0\n100\nAcDbBlockReference\n2\nB\n10\n200\n20\n0\n\
+             0\nENDSEC\n0\nSECTION\n2\nOBJECTS\n\
+             0\nDICTIONARY\n5\nA1\n100\nAcDbDictionary\n3\nACAD_FILTER\n360\nA2\n\
+             0\nDICTIONARY\n5\nA2\n100\nAcDbDictionary\n3\nSPATIAL\n360\nA3\n\
+             0\nSPATIAL_FILTER\n5\nA3\n100\nAcDbFilter\n100\nAcDbSpatialFilter\n70\n2\n10\n102\n20\n-1\n10\n105\n20\n6\n\
+             210\n0\n220\n0\n230\n1\n11\n0\n21\n0\n31\n0\n71\n1\n72\n0\n73\n0\n{m1}\
+             0\nDICTIONARY\n5\nB1\n100\nAcDbDictionary\n3\nACAD_FILTER\n360\nB2\n\
+             0\nDICTIONARY\n5\nB2\n100\nAcDbDictionary\n3\nSPATIAL\n360\nB3\n\
+             0\nSPATIAL_FILTER\n5\nB3\n102\n{{ACAD_XDICTIONARY\n360\nB4\n102\n}}\n100\nAcDbFilter\n100\nAcDbSpatialFilter\n\
+             70\n3\n10\n201\n20\n1\n10\n209\n20\n1\n10\n205\n20\n4\n71\n1\n72\n1\n40\n2.5\n73\n0\n{m2}\
+             0\nDICTIONARY\n5\nB4\n100\nAcDbDictionary\n3\nACAD_XREC_ROUNDTRIP\n360\nB5\n\
+             0\nXRECORD\n5\nB5\n100\nAcDbXrecord\n280\n1\n102\nACAD_INVERTEDCLIP_ROUNDTRIP\n10\n203\n20\n2\n30\n0\n10\n204\n20\n3\n30\n0\n\
+             102\nACAD_INVERTEDCLIP_ROUNDTRIP_COMPARE\n10\n190\n20\n-10\n30\n0\n10\n220\n20\n10\n30\n0\n\
+             0\nENDSEC\n0\nEOF\n",
+            m1 = matrices(100.0),
+            m2 = matrices(200.0),
+        )
+    }
+
+    fn clip_of(doc: &crate::model::Document, i: usize) -> Option<InsertClip> {
+        match &doc.sheets[0].entities[i].geom {
+            Geom::Insert(ins) => ins.clip.as_deref().cloned(),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_spatial_filter_clips_its_insert_in_block_coordinates() {
+        let doc = read(clipped_drawing(2).as_bytes()).expect("reads");
+        let c = clip_of(&doc, 0).expect("the first insert is clipped");
+        // The rectangle (102, −1)–(105, 6) by its corners, taken into the block by the inverse insert transform.
+        let rect = vec![Point::xy(2.0, -1.0), Point::xy(5.0, -1.0), Point::xy(5.0, 6.0), Point::xy(2.0, 6.0)];
+        assert_eq!(c.rings, vec![rect.clone()]);
+        assert_eq!(c.frame, rect);
+        assert_eq!((c.front, c.back), (None, None));
+    }
+
+    #[test]
+    fn an_inverted_clip_keeps_the_outside_of_its_inner_boundary() {
+        let doc = read(clipped_drawing(0).as_bytes()).expect("reads");
+        let c = clip_of(&doc, 1).expect("the second insert is clipped");
+        // Outer: the box of the compare list; inner: the XRECORD's rectangle, smaller than the triangle.
+        let outer =
+            vec![Point::xy(-10.0, -10.0), Point::xy(20.0, -10.0), Point::xy(20.0, 10.0), Point::xy(-10.0, 10.0)];
+        let inner = vec![Point::xy(3.0, 2.0), Point::xy(4.0, 2.0), Point::xy(4.0, 3.0), Point::xy(3.0, 3.0)];
+        assert_eq!(c.rings, vec![outer, inner]);
+        // $XCLIPFRAME 0: no frame; the front clipping distance kept.
+        assert!(c.frame.is_empty());
+        assert_eq!(c.front, Some(2.5));
+    }
+}

@@ -3,7 +3,7 @@
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, Point, Vertex};
+use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, LeaderArrow, LeaderGeom, Point};
 
 /// MINSERT arrays larger than this per direction are clamped (flatten's budget bounds the work anyway).
 const MAX_ARRAY: i64 = 100_000;
@@ -126,20 +126,150 @@ pub fn face3d(body: &[Tag<'_>]) -> GeomResult {
     Ok(Geom::Face { vertices, filled: false })
 }
 
-pub fn leader(body: &[Tag<'_>]) -> GeomResult {
-    let mut vs: Vec<Vertex> = Vec::new();
+/// What a dimension style (or a leader's DSTYLE override) says about arrowheads: DIMASZ (41), DIMSCALE
+/// (40) and DIMLDRBLK (341, the handle of the leader's arrow block record).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DimStyleArrows {
+    pub dimasz: Option<f64>,
+    pub dimscale: Option<f64>,
+    pub ldrblk: Option<Vec<u8>>,
+    /// DIMTAD (77): text above the line (≠ 0), which puts a hook line under a leader's text.
+    pub dimtad: Option<i64>,
+    /// DIMGAP (147): the gap between the hook line's end and the text.
+    pub dimgap: Option<f64>,
+}
+
+impl DimStyleArrows {
+    /// `over`'s values where it has them, else these.
+    fn overridden_by(&self, over: &DimStyleArrows) -> DimStyleArrows {
+        DimStyleArrows {
+            dimasz: over.dimasz.or(self.dimasz),
+            dimscale: over.dimscale.or(self.dimscale),
+            ldrblk: over.ldrblk.clone().or_else(|| self.ldrblk.clone()),
+            dimtad: over.dimtad.or(self.dimtad),
+            dimgap: over.dimgap.or(self.dimgap),
+        }
+    }
+}
+
+/// A DIMSTYLE table entry: its name (2) and arrow values.
+pub fn dimstyle(body: &[Tag<'_>], enc: Encoding) -> (String, DimStyleArrows) {
+    let mut name = String::new();
+    let mut a = DimStyleArrows::default();
     for t in body {
         match t.code {
-            10 => vs.push(Vertex::at(Point::xy(num(t)?, 0.0))),
+            2 => name = decode(t.raw, enc),
+            40 => a.dimscale = t.f64(),
+            41 => a.dimasz = t.f64(),
+            341 => a.ldrblk = Some(t.trimmed().to_ascii_uppercase()).filter(|h| !h.is_empty() && h != b"0"),
+            77 => a.dimtad = t.int(),
+            147 => a.dimgap = t.f64(),
+            _ => {}
+        }
+    }
+    (name, a)
+}
+
+/// The DSTYLE overrides in an entity's ACAD XDATA: `1000 DSTYLE`, `1002 {`, then pairs of a 1070 group code
+/// and its value, up to `1002 }`.
+fn dstyle_overrides(body: &[Tag<'_>]) -> DimStyleArrows {
+    let mut a = DimStyleArrows::default();
+    let (mut in_acad, mut in_dstyle, mut open) = (false, false, false);
+    let mut code: Option<i64> = None;
+    for t in body.iter().filter(|t| t.code >= 1000) {
+        match t.code {
+            1001 => {
+                in_acad = t.trimmed() == b"ACAD";
+                in_dstyle = false;
+                open = false;
+            }
+            _ if !in_acad => {}
+            1000 if !open => in_dstyle = t.trimmed() == b"DSTYLE",
+            1002 if in_dstyle => {
+                open = t.trimmed().first() == Some(&b'{');
+                code = None;
+            }
+            _ if !(in_dstyle && open) => {}
+            1070 if code.is_none() => code = t.int(),
+            _ => match (code.take(), t.code) {
+                (Some(40), 1040) => a.dimscale = t.f64(),
+                (Some(41), 1040) => a.dimasz = t.f64(),
+                (Some(77), 1070) => a.dimtad = t.int(),
+                (Some(147), 1040) => a.dimgap = t.f64(),
+                (Some(341), 1005) => a.ldrblk = Some(t.trimmed().to_ascii_uppercase()).filter(|h| h.as_slice() != b"0"),
+                _ => {}
+            },
+        }
+    }
+    a
+}
+
+/// AutoCAD's default arrow size (DIMASZ of the STANDARD style), used when no style gives one.
+const DEFAULT_DIMASZ: f64 = 0.18;
+
+/// LEADER: vertices 10, path type 72 (1 = spline), arrowhead flag 71, dimension style 3 with the DSTYLE
+/// overrides of its XDATA, and the hook line under text content (annotation type 73 = 0, hook flag 75, hook
+/// direction 74, text width 41, horizontal direction 211/221). `style` looks up a DIMSTYLE by name and
+/// `block_name` a block record by handle (the builder knows the tables; alone, the defaults apply);
+/// `metric` picks the default DIMGAP ($MEASUREMENT).
+pub fn leader(
+    body: &[Tag<'_>],
+    enc: Encoding,
+    style: &dyn Fn(&str) -> Option<DimStyleArrows>,
+    block_name: &dyn Fn(&[u8]) -> Option<String>,
+    metric: bool,
+) -> GeomResult {
+    let mut vertices: Vec<Point> = Vec::new();
+    // A missing 71 is an enabled arrowhead (AutoCAD's and ezdxf's default; writers that omit default
+    // values leave it out); the hook's defaults likewise (75 = 1, 74 = 1, 73 = 3: no text).
+    let (mut spline, mut arrow, mut style_name) = (false, true, None::<String>);
+    let (mut annotation, mut has_hook, mut hook_dir, mut text_width) = (3, true, 1, 0.0);
+    let mut horizontal = Point::xy(1.0, 0.0);
+    for t in body {
+        match t.code {
+            // XDATA starts at 1001; nothing after it is the leader's own.
+            1001 => break,
+            3 => style_name = Some(decode(t.raw, enc)),
+            71 => arrow = int(t)? == 1,
+            72 => spline = int(t)? == 1,
+            73 => annotation = int(t)?,
+            74 => hook_dir = int(t)?,
+            75 => has_hook = int(t)? == 1,
+            41 => text_width = num(t)?,
+            211 => horizontal.x = num(t)?,
+            221 => horizontal.y = num(t)?,
+            10 => vertices.push(Point::xy(num(t)?, 0.0)),
             20 | 30 => {
-                if let Some(v) = vs.last_mut() {
-                    coord(&mut v.p, t, 10)?;
+                if let Some(v) = vertices.last_mut() {
+                    coord(v, t, 10)?;
                 }
             }
             _ => {}
         }
     }
-    Ok(Geom::Polyline { vertices: vs, closed: false, constant_width: 0.0 })
+    let base = style_name.as_deref().and_then(style).unwrap_or_default();
+    let s = base.overridden_by(&dstyle_overrides(body));
+    // DIMSCALE 0 asks for a scale from the viewport: none here, so 1.
+    let scale = s.dimscale.filter(|v| v.is_finite() && *v > 0.0).unwrap_or(1.0);
+    // Text above the line (DIMTAD ≠ 0) sits on a hook line as long as the gap and the text (ezdxf's rule).
+    let hooked = annotation == 0 && has_hook && s.dimtad.unwrap_or(1) != 0;
+    let hook = match (hooked, vertices.last(), horizontal.normalized()) {
+        (true, Some(last), Some(dir)) if text_width > 0.0 && text_width.is_finite() => {
+            let gap = s.dimgap.filter(|g| g.is_finite()).unwrap_or(if metric { 0.625 } else { 0.0625 });
+            let dir = if hook_dir == 1 { dir.scale(-1.0) } else { dir };
+            Some(last.plus(dir.scale(gap * scale + text_width)))
+        }
+        _ => None,
+    };
+    let arrow = arrow.then(|| {
+        let size = s.dimasz.filter(|v| v.is_finite() && *v >= 0.0).unwrap_or(DEFAULT_DIMASZ) * scale;
+        let block = s.ldrblk.as_deref().and_then(block_name).filter(|n| {
+            let key = n.trim_start_matches('_').to_ascii_uppercase();
+            !key.is_empty() && key != "CLOSEDFILLED"
+        });
+        LeaderArrow { size, block }
+    });
+    Ok(Geom::Leader(Box::new(LeaderGeom { vertices, spline, arrow, hook })))
 }
 
 pub fn viewport(body: &[Tag<'_>]) -> GeomResult {
@@ -226,6 +356,56 @@ mod tests {
         let g = insert(&tags("2\nB\n10\n1\n20\n2\n70\n999999999\n71\n3\n44\n5\n"), Encoding::Utf8).unwrap();
         let Geom::Insert(i) = g else { panic!("an insert") };
         assert_eq!((i.block.as_str(), i.columns, i.rows, i.column_spacing), ("B", 100_000, 3, 5.0));
+    }
+
+    #[test]
+    fn spline_leader_with_arrow_sized_by_its_style_and_overrides() {
+        let body = tags(concat!(
+            "100\nAcDbLeader\n3\nANNO\n71\n1\n72\n1\n76\n3\n",
+            "10\n0\n20\n0\n30\n0\n10\n2\n20\n2\n30\n0\n10\n4\n20\n2\n30\n0\n",
+            "1001\nACAD\n1000\nDSTYLE\n1002\n{\n1070\n40\n1040\n2.0\n1070\n341\n1005\n77A\n1002\n}\n"
+        ));
+        let style = |name: &str| {
+            (name == "ANNO").then_some(DimStyleArrows {
+                dimasz: Some(0.25),
+                dimscale: Some(1.0),
+                ..DimStyleArrows::default()
+            })
+        };
+        let blocks = |h: &[u8]| (h == b"77A").then(|| "_OPEN30".to_owned());
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &style, &blocks, false).unwrap() else {
+            panic!("a leader")
+        };
+        assert!(l.spline);
+        assert_eq!(l.vertices, vec![Point::xy(0.0, 0.0), Point::xy(2.0, 2.0), Point::xy(4.0, 2.0)]);
+        // DIMASZ 0.25 of the style × DIMSCALE 2 of the override; the arrow block named by the override.
+        assert_eq!(l.arrow, Some(LeaderArrow { size: 0.5, block: Some("_OPEN30".to_owned()) }));
+    }
+
+    #[test]
+    fn straight_leader_with_arrow_flag_off_has_no_arrow_and_without_71_has_the_default_one() {
+        let body = tags("71\n0\n72\n0\n10\n1\n20\n1\n10\n3\n20\n1\n");
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None, false).unwrap() else { panic!() };
+        assert_eq!((l.spline, l.arrow.clone()), (false, None));
+        let body = tags("10\n1\n20\n1\n10\n3\n20\n1\n");
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &|_| None, &|_| None, false).unwrap() else { panic!() };
+        assert_eq!(l.arrow, Some(LeaderArrow { size: 0.18, block: None }));
+        let tri = l.arrow_triangle().expect("a triangle");
+        assert_eq!(tri[0], Point::xy(1.0, 1.0));
+        assert!((tri[1].x - 1.18).abs() < 1e-12 && (tri[1].y - 1.0 - 0.18 * 0.164_398_987).abs() < 1e-9, "{tri:?}");
+    }
+
+    #[test]
+    fn text_leader_gets_a_hook_line_the_gap_and_text_width_long() {
+        // Text content (73 = 0), hook on (75 = 1) towards +X (74 = 0), text 3 wide; DIMGAP 0.5, DIMTAD 1.
+        let body = tags("73\n0\n74\n0\n75\n1\n41\n3\n10\n0\n20\n0\n10\n2\n20\n0\n3\nS\n");
+        let style = |_: &str| Some(DimStyleArrows { dimtad: Some(1), dimgap: Some(0.5), ..DimStyleArrows::default() });
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &style, &|_| None, true).unwrap() else { panic!() };
+        assert_eq!(l.hook, Some(Point::xy(5.5, 0.0)));
+        // DIMTAD 0 (text centred on the line): no hook.
+        let style = |_: &str| Some(DimStyleArrows { dimtad: Some(0), ..DimStyleArrows::default() });
+        let Geom::Leader(l) = leader(&body, Encoding::Utf8, &style, &|_| None, true).unwrap() else { panic!() };
+        assert_eq!(l.hook, None);
     }
 
     #[test]

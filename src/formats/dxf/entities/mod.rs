@@ -6,10 +6,13 @@ mod hatch;
 mod misc;
 mod mleader;
 mod polyline;
+mod proxy;
 mod textual;
 
+pub use misc::{DimStyleArrows, dimstyle, leader};
 pub use mleader::mleader;
 pub use polyline::{PolylineBuilder, vertex_from};
+pub use proxy::{graphics_bytes as proxy_graphics, parts as proxy_parts};
 pub use textual::attribute_tag;
 
 use std::collections::HashMap;
@@ -434,7 +437,8 @@ pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         K::Dimension | K::ArcDimension | K::LargeRadialDimension => misc::dimension(body, enc)?,
         K::Solid | K::Trace => misc::solid(body)?,
         K::Face3d => misc::face3d(body)?,
-        K::Leader => misc::leader(body)?,
+        // Without the DIMSTYLE table and block records: the default arrow (the builder passes them).
+        K::Leader => misc::leader(body, enc, &|_| None, &|_| None, false)?,
         // Without the document's block records (the builder reads MULTILEADERs itself, with them).
         K::MultiLeader | K::MLeader => mleader::mleader(body, enc, &|_| None)?,
         K::Viewport => misc::viewport(body)?,
@@ -457,6 +461,21 @@ pub fn read_kind(kind: Kind, body: &[Tag<'_>], enc: Encoding) -> Result<Read, Ba
         K::Polyline | K::Block | K::EndBlk | K::Vertex | K::SeqEnd => return Ok(Read::Skipped { three_d: false }),
     };
     Ok(Read::Geom(g))
+}
+
+/// The handle of an entity's extension dictionary (`102 {ACAD_XDICTIONARY`, `360 handle`, `102 }`).
+pub fn xdictionary<'t>(body: &'t [Tag<'_>]) -> Option<&'t [u8]> {
+    let mut inside = false;
+    for t in body {
+        match t.code {
+            102 => inside = t.trimmed().eq_ignore_ascii_case(b"{ACAD_XDICTIONARY"),
+            360 if inside => return Some(t.trimmed()),
+            // Group codes of the entity proper come after the application groups.
+            100 => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The extrusion direction (210/220/230), +Z when absent.
