@@ -349,7 +349,7 @@ fn collect<'a>(
             return;
         }
         // A DIMENSION draws through its block and a MULTILEADER through its parts, which the walk visits next.
-        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. }) {
+        if matches!(e.geom, Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport(_) | Geom::Other { .. }) {
             return;
         }
         let style =
@@ -526,8 +526,9 @@ impl<'d> Builder<'d> {
                 );
                 self.stroke_world(p, colour, width, pts);
             }
-            Geom::Ellipse { center, major, ratio, start, end } => {
-                let pts = self.ellipse_points(*center, *major, *ratio, *start, *start + ccw_sweep(*start, *end));
+            Geom::Ellipse(el) => {
+                let crate::model::EllipseGeom { center, major, ratio, start, end } = **el;
+                let pts = self.ellipse_points(center, major, ratio, start, start + ccw_sweep(start, end));
                 self.stroke_world(p, colour, width, pts);
             }
             Geom::Spline(s) => {
@@ -596,7 +597,7 @@ impl<'d> Builder<'d> {
                     self.stroke_px(colour, width, None, seg);
                 }
             }
-            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport { .. } | Geom::Other { .. } => {}
+            Geom::Insert(_) | Geom::Dimension(_) | Geom::MLeader(_) | Geom::Viewport(_) | Geom::Other { .. } => {}
         }
     }
 
@@ -1061,7 +1062,13 @@ mod tests {
             Entity::new("ARC", Geom::Arc { center: Point::xy(0.0, 0.0), radius: nan, start: nan, end: 1.0 }),
             Entity::new(
                 "ELLIPSE",
-                Geom::Ellipse { center: Point::ZERO, major: Point::xy(1.0, 0.0), ratio: nan, start: 0.0, end: huge },
+                Geom::Ellipse(Box::new(crate::model::EllipseGeom {
+                    center: Point::ZERO,
+                    major: Point::xy(1.0, 0.0),
+                    ratio: nan,
+                    start: 0.0,
+                    end: huge,
+                })),
             ),
             Entity::new(
                 "SPLINE",
