@@ -184,3 +184,26 @@ impl<'a> Reader<'a> {
         excerpt(t.trimmed())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::dxf::tokenizer::test_tags;
+
+    #[test]
+    fn a_shared_body_reads_as_its_range_and_copies_only_when_grown() {
+        let batch = Rc::new(test_tags("0\nLINE\n8\nA\n10\n1.5\n0\nCIRCLE\n"));
+        let mut body = Body::new();
+        body.share(&batch, 1, 3);
+        assert_eq!(body.iter().map(|t| t.code).collect::<Vec<_>>(), vec![8, 10]);
+        // The batch is held, not copied: two owners.
+        assert_eq!(Rc::strong_count(&batch), 2);
+        body.owned_mut().push(batch[3]);
+        assert_eq!(body.iter().map(|t| t.code).collect::<Vec<_>>(), vec![8, 10, 0]);
+        assert_eq!(Rc::strong_count(&batch), 1);
+        body.share(&batch, 0, 1);
+        body.clear();
+        assert!(body.is_empty());
+        assert_eq!(Rc::strong_count(&batch), 1);
+    }
+}
