@@ -2,7 +2,7 @@
 //! layer/colour/linetype/lineweight (the layer-0 and BYBLOCK rules), within a depth limit and a budget, so
 //! extents, as-drawn counts, the 2024-01 `vectorJson` and the renderers all see the same world geometry.
 
-use crate::model::SplineGeom;
+use crate::model::{EllipseGeom, SplineGeom, ViewportGeom};
 use std::collections::HashMap;
 use std::f64::consts::{FRAC_PI_2, TAU};
 use std::sync::Arc;
@@ -304,8 +304,9 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
             }
         }
         Geom::Arc { center, radius, start, end } => transform_arc(*center, *radius, *start, *end, t, &pm),
-        Geom::Ellipse { center, major, ratio, start, end } => {
-            transform_ellipse(*center, *major, *ratio, *start, *end, t)
+        Geom::Ellipse(el) => {
+            let EllipseGeom { center, major, ratio, start, end } = **el;
+            transform_ellipse(center, major, ratio, start, end, t)
         }
         Geom::Spline(s) => Geom::Spline(Box::new(SplineGeom {
             ctrl: s.ctrl.iter().map(|p| t.apply(*p)).collect(),
@@ -367,14 +368,12 @@ pub fn transform_geom(g: &Geom, t: &Affine) -> Geom {
         Geom::Paths { paths } => {
             Geom::Paths { paths: paths.iter().map(|p| p.iter().map(|q| t.apply(*q)).collect()).collect() }
         }
-        Geom::Viewport { center, width, height, view_center, view_height, twist_deg } => Geom::Viewport {
-            center: t.apply(*center),
-            width: width * pm.sx,
-            height: height * pm.sy,
-            view_center: *view_center,
-            view_height: *view_height,
-            twist_deg: *twist_deg,
-        },
+        Geom::Viewport(v) => Geom::Viewport(Box::new(ViewportGeom {
+            center: t.apply(v.center),
+            width: v.width * pm.sx,
+            height: v.height * pm.sy,
+            ..**v
+        })),
         Geom::Image { position, outline, wipeout } => Geom::Image {
             position: t.apply(*position),
             outline: outline.iter().map(|p| t.apply(*p)).collect(),
@@ -454,7 +453,7 @@ fn transform_ellipse(center: Point, major: Point, ratio: f64, start: f64, end: f
     let ccw = maj.x * min.y - maj.y * min.x >= 0.0;
     let (s, e) = if ccw { (start - t0, end - t0) } else { (t0 - end, t0 - start) };
     let (s, e) = if full { (0.0, TAU) } else { (normalize_angle(s), normalize_angle(e)) };
-    Geom::Ellipse { center: c, major: maj, ratio: new_ratio, start: s, end: e }
+    Geom::Ellipse(Box::new(EllipseGeom { center: c, major: maj, ratio: new_ratio, start: s, end: e }))
 }
 
 fn transform_text(text: &TextGeom, t: &Affine, pm: &PlaneMap) -> TextGeom {
@@ -504,7 +503,8 @@ fn transform_edge(e: &HatchEdge, t: &Affine, pm: &PlaneMap) -> HatchEdge {
                     let (a, b) = if ccw_out { (ns, ne) } else { (ne, ns) };
                     HatchEdge::Arc { center, radius, start: a, end: b, ccw: ccw_out }
                 }
-                Geom::Ellipse { center, major, ratio, start, end } => {
+                Geom::Ellipse(el) => {
+                    let EllipseGeom { center, major, ratio, start, end } = *el;
                     HatchEdge::Ellipse { center, major, ratio, start, end, ccw: true }
                 }
                 _ => e.clone(),
@@ -513,7 +513,8 @@ fn transform_edge(e: &HatchEdge, t: &Affine, pm: &PlaneMap) -> HatchEdge {
         HatchEdge::Ellipse { center, major, ratio, start, end, ccw } => {
             let (s, e2) = if *ccw { (*start, *end) } else { (*end, *start) };
             match transform_ellipse(*center, *major, *ratio, s, e2, t) {
-                Geom::Ellipse { center, major, ratio, start, end } => {
+                Geom::Ellipse(el) => {
+                    let EllipseGeom { center, major, ratio, start, end } = *el;
                     HatchEdge::Ellipse { center, major, ratio, start, end, ccw: true }
                 }
                 _ => e.clone(),

@@ -7,7 +7,7 @@ use super::geom::{
     BBox2, Point, arc_bbox, bulge_arc, bulge_segment_area, bulge_segment_length, ccw_sweep, ellipse_bbox,
     flatten_bulge, sample_spline,
 };
-use crate::model::SplineGeom;
+use crate::model::{EllipseGeom, SplineGeom, ViewportGeom};
 
 /// Width of a character of the estimated text box, as a fraction of the text height (the hosted rule).
 pub const TEXT_CHAR_WIDTH: f64 = 0.6;
@@ -30,7 +30,10 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
         }
         Geom::Circle { center, radius } => b = arc_bbox(*center, radius.abs(), 0.0, 0.0),
         Geom::Arc { center, radius, start, end } => b = arc_bbox(*center, radius.abs(), *start, *end),
-        Geom::Ellipse { center, major, ratio, start, end } => b = ellipse_bbox(*center, *major, *ratio, *start, *end),
+        Geom::Ellipse(el) => {
+            let EllipseGeom { center, major, ratio, start, end } = **el;
+            b = ellipse_bbox(center, major, ratio, start, end);
+        }
         Geom::Spline(s) => {
             let SplineGeom { degree, knots, ctrl, weights, fit, .. } = &**s;
             let pts = if ctrl.is_empty() {
@@ -61,7 +64,8 @@ pub fn geom_bbox(g: &Geom) -> BBox2 {
         // The vertices (the result's `bbox`); the drawn spline and arrowhead stay close to them.
         Geom::Leader(l) => l.vertices.iter().for_each(|p| b.add_point(*p)),
         Geom::Paths { paths } => paths.iter().flatten().for_each(|p| b.add_point(*p)),
-        Geom::Viewport { center, width, height, .. } => {
+        Geom::Viewport(v) => {
+            let ViewportGeom { center, width, height, .. } = **v;
             b.add_point(Point::xy(center.x - width / 2.0, center.y - height / 2.0));
             b.add_point(Point::xy(center.x + width / 2.0, center.y + height / 2.0));
         }
@@ -335,8 +339,9 @@ pub fn metrics(e: &Entity) -> Metrics {
                 vertex_count: None,
             }
         }
-        Geom::Ellipse { major, ratio, start, end, .. } => {
-            let full = ccw_sweep(*start, *end) >= std::f64::consts::TAU - 1e-9;
+        Geom::Ellipse(el) => {
+            let EllipseGeom { major, ratio, start, end, .. } = **el;
+            let full = ccw_sweep(start, end) >= std::f64::consts::TAU - 1e-9;
             let a = major.length();
             let area = full.then(|| std::f64::consts::PI * a * a * ratio.abs());
             Metrics { area, ..Metrics::default() }

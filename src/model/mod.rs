@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 
 pub use colour::{ColourSpec, Rgb};
 pub use drawing::{
-    Attrib, BlockDef, DimensionGeom, DimensionKind, Entity, Geom, HAlign, Handle, HatchEdge, HatchGeom, InsertClip,
-    InsertGeom, Layer, LeaderArrow, LeaderGeom, Linetype, MLeaderGeom, PatternLine, ProxyGraphics, Sheet, SheetKind,
-    SplineGeom, TextColumns, TextGeom, VAlign, Vertex,
+    Attrib, BlockDef, DimensionGeom, DimensionKind, EllipseGeom, Entity, Geom, HAlign, Handle, HatchEdge, HatchGeom,
+    InsertClip, InsertGeom, Layer, LeaderArrow, LeaderGeom, Linetype, MLeaderGeom, PatternLine, ProxyGraphics, Sheet,
+    SheetKind, SplineGeom, TextColumns, TextGeom, VAlign, Vertex, ViewportGeom,
 };
 pub use geom::{Affine, BBox2, BBox3, Point};
 pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation};

@@ -430,7 +430,7 @@ fn collect<'a>(
         // visits next.
         if matches!(
             e.geom,
-            Geom::Dimension(_) | Geom::MLeader(_) | Geom::Proxy(_) | Geom::Viewport { .. } | Geom::Other { .. }
+            Geom::Dimension(_) | Geom::MLeader(_) | Geom::Proxy(_) | Geom::Viewport(_) | Geom::Other { .. }
         ) {
             return;
         }
@@ -649,8 +649,9 @@ impl<'d> Builder<'d> {
                 );
                 self.stroke_world(p, colour, width, pts);
             }
-            Geom::Ellipse { center, major, ratio, start, end } => {
-                let pts = self.ellipse_points(*center, *major, *ratio, *start, *start + ccw_sweep(*start, *end));
+            Geom::Ellipse(el) => {
+                let crate::model::EllipseGeom { center, major, ratio, start, end } = **el;
+                let pts = self.ellipse_points(center, major, ratio, start, start + ccw_sweep(start, end));
                 self.stroke_world(p, colour, width, pts);
             }
             Geom::Spline(s) => {
@@ -739,7 +740,7 @@ impl<'d> Builder<'d> {
             | Geom::Dimension(_)
             | Geom::MLeader(_)
             | Geom::Proxy(_)
-            | Geom::Viewport { .. }
+            | Geom::Viewport(_)
             | Geom::Other { .. } => {}
         }
     }
@@ -1211,7 +1212,13 @@ mod tests {
             Entity::new("ARC", Geom::Arc { center: Point::xy(0.0, 0.0), radius: nan, start: nan, end: 1.0 }),
             Entity::new(
                 "ELLIPSE",
-                Geom::Ellipse { center: Point::ZERO, major: Point::xy(1.0, 0.0), ratio: nan, start: 0.0, end: huge },
+                Geom::Ellipse(Box::new(crate::model::EllipseGeom {
+                    center: Point::ZERO,
+                    major: Point::xy(1.0, 0.0),
+                    ratio: nan,
+                    start: 0.0,
+                    end: huge,
+                })),
             ),
             Entity::new(
                 "SPLINE",

@@ -70,12 +70,12 @@ pub fn geometry(g: &Geom) -> Map<String, Value> {
             ("startAngle", num(normalize_angle(*start))),
             ("endAngle", num(normalize_angle(*end))),
         ]),
-        Geom::Ellipse { center, major, ratio, start, end } => obj(vec![
-            ("center", point(*center)),
-            ("majorAxis", point(*major)),
-            ("ratio", num(*ratio)),
-            ("startAngle", num(*start)),
-            ("endAngle", num(*end)),
+        Geom::Ellipse(el) => obj(vec![
+            ("center", point(el.center)),
+            ("majorAxis", point(el.major)),
+            ("ratio", num(el.ratio)),
+            ("startAngle", num(el.start)),
+            ("endAngle", num(el.end)),
         ]),
         Geom::Spline(s) => spline(s),
         Geom::Text(t) => obj(vec![
@@ -135,13 +135,13 @@ pub fn geometry(g: &Geom) -> Map<String, Value> {
             }
             out
         }
-        Geom::Viewport { center, width, height, view_center, view_height, twist_deg } => obj(vec![
-            ("center", point(*center)),
-            ("width", num(*width)),
-            ("height", num(*height)),
-            ("viewCenter", point(*view_center)),
-            ("viewHeight", num(*view_height)),
-            ("twist", num(*twist_deg)),
+        Geom::Viewport(v) => obj(vec![
+            ("center", point(v.center)),
+            ("width", num(v.width)),
+            ("height", num(v.height)),
+            ("viewCenter", point(v.view_center)),
+            ("viewHeight", num(v.view_height)),
+            ("twist", num(v.twist_deg)),
         ]),
         Geom::Image { position, outline, .. } => {
             obj(vec![("position", point(*position)), ("outline", points(outline))])

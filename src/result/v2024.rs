@@ -25,7 +25,7 @@ fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
         Geom::Polyline { .. } | Geom::Face { .. } => "polyline",
         Geom::Arc { .. } => "arc",
         Geom::Circle { .. } => "circle",
-        Geom::Ellipse { .. } => "ellipse",
+        Geom::Ellipse(_) => "ellipse",
         Geom::Spline { .. } => "spline",
         Geom::Text(_) => "text",
         Geom::Insert(_) => "insert",
@@ -72,12 +72,12 @@ fn type_members(g: &Geom, m: &mut Map<String, Value>) {
             m.insert("center".into(), point(*center));
             m.insert("radius".into(), num(*radius));
         }
-        Geom::Ellipse { center, major, ratio, start, end } => {
-            m.insert("center".into(), point(*center));
-            m.insert("majorAxis".into(), point(*major));
-            m.insert("ratio".into(), num(*ratio));
-            m.insert("startAngle".into(), num(*start));
-            m.insert("endAngle".into(), num(*end));
+        Geom::Ellipse(el) => {
+            m.insert("center".into(), point(el.center));
+            m.insert("majorAxis".into(), point(el.major));
+            m.insert("ratio".into(), num(el.ratio));
+            m.insert("startAngle".into(), num(el.start));
+            m.insert("endAngle".into(), num(el.end));
         }
         Geom::Spline(s) => {
             let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**s;

@@ -9,7 +9,7 @@ use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, verte
 use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
-use super::reader::Reader;
+use super::reader::{Body, Reader};
 use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::{BINARY_SENTINEL, Tag};
@@ -95,7 +95,7 @@ impl<'a> Builder<'a> {
 
     /// Reads every section up to `0 EOF`.
     pub fn run(&mut self) -> Result<(), DxfError> {
-        let mut body: Vec<Tag<'a>> = Vec::new();
+        let mut body = Body::new();
         let mut first = true;
         loop {
             let Some(t) = self.r.next_tag()? else {
@@ -158,7 +158,7 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads one section's records up to ENDSEC. Returns true when `0 EOF` came first (missing ENDSEC).
-    fn section(&mut self, name: &[u8], body: &mut Vec<Tag<'a>>) -> Result<bool, DxfError> {
+    fn section(&mut self, name: &[u8], body: &mut Body<'a>) -> Result<bool, DxfError> {
         if name == b"HEADER" {
             // The header is one record: all its variables sit between `2 HEADER` and the `0 ENDSEC`.
             self.header = Header::parse(body);
@@ -166,7 +166,7 @@ impl<'a> Builder<'a> {
         }
         // ENTITIES holds model and active paper space; BLOCKS holds block definitions and other layouts.
         let has_entities = name == b"ENTITIES" || name == b"BLOCKS";
-        let mut follow: Vec<Tag<'a>> = Vec::new();
+        let mut follow = Body::new();
         let mut pending: Option<Tag<'a>> = None;
         loop {
             let head = match pending.take() {
@@ -249,7 +249,7 @@ impl<'a> Builder<'a> {
         &mut self,
         head: &Tag<'a>,
         body: &[Tag<'a>],
-        follow: &mut Vec<Tag<'a>>,
+        follow: &mut Body<'a>,
     ) -> Result<Option<Tag<'a>>, DxfError> {
         let enc = self.r.enc;
         let (kind, known, exact) = entity_kind(head.trimmed(), enc);
@@ -383,11 +383,11 @@ impl<'a> Builder<'a> {
     }
 
     /// Reads the next record into `follow`; returns its head.
-    fn read_follower(&mut self, follow: &mut Vec<Tag<'a>>) -> Result<Tag<'a>, DxfError> {
+    fn read_follower(&mut self, follow: &mut Body<'a>) -> Result<Tag<'a>, DxfError> {
         self.r.next_record(follow, &mut self.stray_tags)
     }
 
-    fn polyline(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
+    fn polyline(&mut self, body: &[Tag<'a>], follow: &mut Body<'a>) -> Result<Followed<'a>, DxfError> {
         let mut builder = PolylineBuilder::new(body);
         let mut capped = false;
         loop {
@@ -410,7 +410,7 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn insert(&mut self, body: &[Tag<'a>], follow: &mut Vec<Tag<'a>>) -> Result<Followed<'a>, DxfError> {
+    fn insert(&mut self, body: &[Tag<'a>], follow: &mut Body<'a>) -> Result<Followed<'a>, DxfError> {
         let enc = self.r.enc;
         let mut geom = entities::read_kind(Kind::Insert, body, enc);
         let has_attribs = body.iter().any(|t| t.code == 66 && t.int() == Some(1));

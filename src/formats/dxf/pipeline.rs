@@ -6,11 +6,13 @@
 //! are the same as without the thread (`tests` below checks both on damaged inputs). Memory in flight is
 //! bounded: [`IN_FLIGHT`] batches of [`BATCH`] tags, and emptied batches go back to the tokenizer for reuse.
 
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use super::error::{DxfError, Pos};
+use super::reader::Body;
 use super::tokenizer::{EndPos, Tag, TagSource, Tokens};
 
 /// Tags per batch: large enough that a channel hand-over (~1 µs) is noise, small enough to stay in cache.
@@ -107,7 +109,8 @@ pub(super) struct PipedTags<'a> {
     rx: Receiver<Msg<'a>>,
     queued: Arc<AtomicUsize>,
     recycle: SyncSender<Vec<Tag<'a>>>,
-    current: Vec<Tag<'a>>,
+    /// The batch being read; record bodies inside it share it ([`Body`]) rather than copy their tags.
+    current: Rc<Vec<Tag<'a>>>,
     next: usize,
     /// Set once the stream ended: its end position, or the error it ended with (repeated if asked again).
     ended: Option<Result<Pos, DxfError>>,
@@ -128,7 +131,7 @@ impl<'a> PipedTags<'a> {
             rx,
             queued: Arc::clone(&queued),
             recycle,
-            current: Vec::new(),
+            current: Rc::new(Vec::new()),
             next: 0,
             ended: None,
             binary: probe.is_binary(),
@@ -155,11 +158,15 @@ impl<'a> PipedTags<'a> {
             match msg {
                 Msg::Tags(v) => {
                     self.queued.fetch_sub(1, Ordering::Relaxed);
-                    let old = std::mem::replace(&mut self.current, v);
+                    let old = std::mem::replace(&mut self.current, Rc::new(v));
                     self.next = 0;
-                    if old.capacity() > 0 {
-                        // Best effort: when the tokenizer has enough spare batches this one is dropped.
-                        let _ = self.recycle.try_send(old);
+                    // A batch a body still shares (the record before a POLYLINE's vertices, say) is
+                    // dropped when that body lets go of it; the tokenizer then makes a new one.
+                    if let Ok(old) = Rc::try_unwrap(old) {
+                        if old.capacity() > 0 {
+                            // Best effort: when the tokenizer has enough spare batches this one is dropped.
+                            let _ = self.recycle.try_send(old);
+                        }
                     }
                     if !self.current.is_empty() {
                         return Ok(true);
@@ -181,8 +188,19 @@ impl<'a> PipedTags<'a> {
         Ok(Some(t))
     }
 
-    /// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
-    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+    /// Adds the tags up to the next `0` tag to `body`, which is returned (`None` at the end of the input).
+    /// An empty body whose tags all lie in the current batch shares the batch instead of copying them.
+    pub fn fill_until_zero(&mut self, body: &mut Body<'a>) -> Result<Option<Tag<'a>>, DxfError> {
+        if body.is_empty() && self.next < self.current.len() {
+            let start = self.next;
+            if let Some(i) = self.current[start..].iter().position(|t| t.code == 0) {
+                let zero = self.current[start + i];
+                body.share(&self.current, start, start + i);
+                self.next = start + i + 1;
+                return Ok(Some(zero));
+            }
+        }
+        let body = body.owned_mut();
         loop {
             if self.next >= self.current.len() && !self.refill()? {
                 return Ok(None);

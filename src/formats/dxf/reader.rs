@@ -1,5 +1,7 @@
 //! Records and sections: groups the tag stream at `0` tags and walks `SECTION … ENDSEC` up to `0 EOF`.
 
+use std::rc::Rc;
+
 use super::error::{DxfError, Pos, excerpt};
 use super::pipeline::PipedTags;
 use super::text::{Encoding, decode};
@@ -20,9 +22,9 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+    fn fill_until_zero(&mut self, body: &mut Body<'a>) -> Result<Option<Tag<'a>>, DxfError> {
         match self {
-            Source::Direct(t) => t.fill_until_zero(body),
+            Source::Direct(t) => t.fill_until_zero(body.owned_mut()),
             Source::Piped(p) => p.fill_until_zero(body),
         }
     }
@@ -38,6 +40,55 @@ impl<'a> Source<'a> {
         match self {
             Source::Direct(t) => t.is_binary(),
             Source::Piped(p) => p.is_binary(),
+        }
+    }
+}
+
+/// The tags of one record body. In a pipelined read a body that lies whole inside one tokenizer batch is
+/// that batch and a range of it (shared, not copied: copying every tag of the file once more cost the
+/// builder thread a tenth of its work); a body across two batches, or from a tokenizer in this thread, is
+/// copied into `owned`.
+#[derive(Debug, Default)]
+pub struct Body<'a> {
+    shared: Option<(Rc<Vec<Tag<'a>>>, usize, usize)>,
+    owned: Vec<Tag<'a>>,
+}
+
+impl<'a> Body<'a> {
+    pub fn new() -> Body<'a> {
+        Body::default()
+    }
+
+    /// Empties the body and lets go of a shared batch (so the tokenizer can have it back).
+    pub fn clear(&mut self) {
+        self.shared = None;
+        self.owned.clear();
+    }
+
+    /// The body as an owned vector, a shared range copied into it first.
+    pub(super) fn owned_mut(&mut self) -> &mut Vec<Tag<'a>> {
+        if let Some((batch, start, end)) = self.shared.take() {
+            self.owned.clear();
+            self.owned.extend_from_slice(batch.get(start..end).unwrap_or_default());
+        }
+        &mut self.owned
+    }
+
+    /// Makes the body `batch[start..end]` without copying (the caller checked the range).
+    pub(super) fn share(&mut self, batch: &Rc<Vec<Tag<'a>>>, start: usize, end: usize) {
+        self.owned.clear();
+        self.shared = Some((Rc::clone(batch), start, end));
+    }
+}
+
+impl<'a> std::ops::Deref for Body<'a> {
+    type Target = [Tag<'a>];
+
+    #[inline]
+    fn deref(&self) -> &[Tag<'a>] {
+        match &self.shared {
+            Some((batch, start, end)) => batch.get(*start..*end).unwrap_or_default(),
+            None => &self.owned,
         }
     }
 }
@@ -90,14 +141,14 @@ impl<'a> Reader<'a> {
 
     /// Collects the body of the record just opened by a `0` tag: every tag up to the next `0` tag (left
     /// unread). The file ending inside a record is structural damage.
-    pub fn read_body(&mut self, body: &mut Vec<Tag<'a>>) -> Result<(), DxfError> {
+    pub fn read_body(&mut self, body: &mut Body<'a>) -> Result<(), DxfError> {
         body.clear();
         if let Some(t) = self.peeked.take() {
             if t.code == 0 {
                 self.peeked = Some(t);
                 return Ok(());
             }
-            body.push(t);
+            body.owned_mut().push(t);
         }
         match self.tokens.fill_until_zero(body)? {
             Some(zero) => {
@@ -110,7 +161,10 @@ impl<'a> Reader<'a> {
 
     /// The next record: its `0` tag and body. Stray non-zero tags before it (damage between records) are
     /// skipped and counted in `skipped`.
-    pub fn next_record(&mut self, body: &mut Vec<Tag<'a>>, skipped: &mut u64) -> Result<Tag<'a>, DxfError> {
+    pub fn next_record(&mut self, body: &mut Body<'a>, skipped: &mut u64) -> Result<Tag<'a>, DxfError> {
+        // Let go of the previous body's batch before the next tag may move to a new one: the tokenizer
+        // thread reuses a batch only when nothing holds it.
+        body.clear();
         loop {
             let t = self.next_required("`0 EOF`")?;
             if t.code == 0 {
@@ -128,5 +182,28 @@ impl<'a> Reader<'a> {
     /// A structural value (section or record name) as text for error messages.
     pub fn name_of(t: &Tag<'_>) -> String {
         excerpt(t.trimmed())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::formats::dxf::tokenizer::test_tags;
+
+    #[test]
+    fn a_shared_body_reads_as_its_range_and_copies_only_when_grown() {
+        let batch = Rc::new(test_tags("0\nLINE\n8\nA\n10\n1.5\n0\nCIRCLE\n"));
+        let mut body = Body::new();
+        body.share(&batch, 1, 3);
+        assert_eq!(body.iter().map(|t| t.code).collect::<Vec<_>>(), vec![8, 10]);
+        // The batch is held, not copied: two owners.
+        assert_eq!(Rc::strong_count(&batch), 2);
+        body.owned_mut().push(batch[3]);
+        assert_eq!(body.iter().map(|t| t.code).collect::<Vec<_>>(), vec![8, 10, 0]);
+        assert_eq!(Rc::strong_count(&batch), 1);
+        body.share(&batch, 0, 1);
+        body.clear();
+        assert!(body.is_empty());
+        assert_eq!(Rc::strong_count(&batch), 1);
     }
 }

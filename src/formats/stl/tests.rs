@@ -2,8 +2,8 @@
 
 use super::binary::tests::binary_stl;
 use super::*;
-use crate::model::{Affine, FaceMesh};
 use crate::model::mesh::measure_faces;
+use crate::model::{Affine, FaceMesh};
 
 /// The unit cube's 12 outward triangles, corner by corner.
 fn cube_triangles() -> Vec<[[f32; 3]; 3]> {

@@ -2,9 +2,9 @@
 
 use super::{BadValue, GeomResult, coord, extrusion, int, is_plus_z, num, ocs_geom, plane_map};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::SplineGeom;
 use crate::model::flatten::transform_geom;
 use crate::model::geom::{Affine, normalize_angle};
+use crate::model::{EllipseGeom, SplineGeom};
 use crate::model::{Geom, Point};
 
 pub fn line(body: &[Tag<'_>]) -> GeomResult {
@@ -79,18 +79,24 @@ pub fn ellipse(body: &[Tag<'_>]) -> GeomResult {
     }
     let n = extrusion(body)?;
     if is_plus_z(n) {
-        return Ok(Geom::Ellipse { center: c, major, ratio, start: t0, end: t1 });
+        return Ok(Geom::Ellipse(Box::new(EllipseGeom { center: c, major, ratio, start: t0, end: t1 })));
     }
     let Some(nz) = n.normalized() else {
-        return Ok(Geom::Ellipse { center: c, major, ratio, start: t0, end: t1 });
+        return Ok(Geom::Ellipse(Box::new(EllipseGeom { center: c, major, ratio, start: t0, end: t1 })));
     };
     let len = major.length();
     let Some(mx) = major.normalized() else {
-        return Ok(Geom::Ellipse { center: c, major, ratio, start: t0, end: t1 });
+        return Ok(Geom::Ellipse(Box::new(EllipseGeom { center: c, major, ratio, start: t0, end: t1 })));
     };
     // Local frame: x along the major axis, y = normal × x, origin at the centre.
     let frame = Affine::from_axes(mx, nz.cross(mx), nz, c);
-    let local = Geom::Ellipse { center: Point::ZERO, major: Point::xy(len, 0.0), ratio, start: t0, end: t1 };
+    let local = Geom::Ellipse(Box::new(EllipseGeom {
+        center: Point::ZERO,
+        major: Point::xy(len, 0.0),
+        ratio,
+        start: t0,
+        end: t1,
+    }));
     Ok(transform_geom(&local, &plane_map(frame, n)))
 }
 

@@ -3,7 +3,7 @@
 use super::{GeomResult, coord, extrusion, int, num, ocs_geom};
 use crate::formats::dxf::text::{Encoding, decode, mtext_plain};
 use crate::formats::dxf::tokenizer::Tag;
-use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, LeaderArrow, LeaderGeom, Point};
+use crate::model::{DimensionGeom, DimensionKind, Geom, InsertGeom, LeaderArrow, LeaderGeom, Point, ViewportGeom};
 
 /// MINSERT arrays larger than this per direction are clamped (flatten's budget bounds the work anyway).
 const MAX_ARRAY: i64 = 100_000;
@@ -290,7 +290,7 @@ pub fn viewport(body: &[Tag<'_>]) -> GeomResult {
             _ => {}
         }
     }
-    Ok(Geom::Viewport { center, width, height, view_center, view_height, twist_deg: twist })
+    Ok(Geom::Viewport(Box::new(ViewportGeom { center, width, height, view_center, view_height, twist_deg: twist })))
 }
 
 /// IMAGE/WIPEOUT: the outline is the clip boundary (pixel coordinates, 14) mapped through the pixel

@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use crate::formats::dxf::text::{Encoding, decode};
 use crate::formats::dxf::tokenizer::Tag;
 use crate::model::colour::Rgb;
-use crate::model::{Affine, ColourSpec, Entity, Geom, Point, TextGeom, Vertex};
+use crate::model::{Affine, ColourSpec, EllipseGeom, Entity, Geom, Point, TextGeom, Vertex};
 
 /// Commands read at most, and parts made at most: a hostile stream stops there.
 const MAX_COMMANDS: usize = 100_000;
@@ -226,7 +226,10 @@ fn command(kind: u32, d: &mut Data<'_>, enc: Encoding) -> Option<(&'static str, 
                 return None;
             }
             let major = Point::xy(angle.cos() * major_len, angle.sin() * major_len);
-            Some(("ELLIPSE", Geom::Ellipse { center, major, ratio: minor_len / major_len, start, end }))
+            Some((
+                "ELLIPSE",
+                Geom::Ellipse(Box::new(EllipseGeom { center, major, ratio: minor_len / major_len, start, end })),
+            ))
         }
         _ => None,
     }
