@@ -153,8 +153,14 @@ fn clamp() -> Document {
                 name: "BLOCK".into(),
                 solids: vec![solid(Some("Body"), cuboid(40.0, 20.0, 10.0))],
                 colour: Some(grey),
+                ..PartDef::default()
             },
-            PartDef { name: "PIN".into(), solids: vec![solid(None, cuboid(6.0, 6.0, 12.0))], colour: Some(blue) },
+            PartDef {
+                name: "PIN".into(),
+                solids: vec![solid(None, cuboid(6.0, 6.0, 12.0))],
+                colour: Some(blue),
+                ..PartDef::default()
+            },
         ],
         roots: vec![Node {
             name: "CLAMP-ASM".into(),

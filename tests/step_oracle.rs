@@ -67,6 +67,11 @@ fn measure(doc: &Document) -> Ours {
                 o.bbox.union(&mm.bbox);
             }
         }
+        // OCCT's box covers the wireframe (curves and points) of the compound too.
+        let wires = part.wire_bbox(xf);
+        if !wires.is_empty() {
+            o.bbox.union(&wires);
+        }
     });
     // Assemblies with no geometry of their own are not placed by for_each_instance; count their leaves.
     let mut leaves = 0;
