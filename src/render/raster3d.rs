@@ -932,4 +932,56 @@ mod tests {
         m.roots[0].transform = crate::model::geom::Affine::scaling(-1.0, 1.0, 1.0);
         assert_eq!(rgba(&render(&m, &opts), 20, 20), plain);
     }
+
+    fn wire(points: Vec<[f32; 3]>, colour: Option<crate::model::Rgba>) -> crate::model::Wire {
+        crate::model::Wire { points, colour }
+    }
+
+    #[test]
+    fn a_wireframe_only_model_draws_its_lines_and_points() {
+        // A unit square wire with a free point at its centre, seen from the top: the square fills 90 % of
+        // the 50 px picture (45 px, from 2.5 px), lines one pixel wide in the dark default colour.
+        let part = PartDef {
+            wires: vec![wire(
+                vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]],
+                None,
+            )],
+            points: vec![[0.5, 0.5, 0.0]],
+            ..PartDef::default()
+        };
+        let m =
+            Model3d { parts: vec![part], roots: vec![Node { part: Some(0), ..Node::default() }], ..Model3d::default() };
+        let opts = RenderOptions { width: 50, height: 50, view: View::Top, ..RenderOptions::default() };
+        let scene = build_scene3d(&m, &opts).expect("wires alone make a scene");
+        assert_eq!(scene.triangle_count(), 0);
+        assert_eq!(scene.wires.len(), 2);
+        let p = to_pixmap(&scene).expect("renders");
+        let dark = [41, 46, 61, 255];
+        for (x, y) in [(2, 25), (47, 25), (25, 2), (25, 47), (24, 25), (25, 24), (24, 24)] {
+            assert_eq!(rgba(&p, x, y), dark, "({x}, {y})");
+        }
+        for (x, y) in [(12, 25), (25, 12), (0, 0), (49, 49)] {
+            assert_eq!(rgba(&p, x, y), [255, 255, 255, 255], "({x}, {y})");
+        }
+        let ink = (0..50).flat_map(|y| (0..50).map(move |x| (x, y))).filter(|&(x, y)| rgba(&p, x, y)[0] < 255).count();
+        assert!(ink > 4 * 44, "the four sides are drawn: {ink} pixels");
+    }
+
+    #[test]
+    fn wires_in_front_of_a_face_show_and_wires_behind_it_do_not() {
+        // Top view of the unit cube with two red wires across it: one above the top face, one below the
+        // bottom face. Only the upper one may colour the picture.
+        let red = Some(crate::model::Rgba::opaque(1.0, 0.0, 0.0));
+        let mut m = model(cube());
+        m.parts[0].wires = vec![
+            wire(vec![[0.2, 0.25, 2.0], [0.8, 0.25, 2.0]], red),
+            wire(vec![[0.2, 0.75, -1.0], [0.8, 0.75, -1.0]], red),
+        ];
+        let opts = RenderOptions { width: 50, height: 50, view: View::Top, edges: false, ..RenderOptions::default() };
+        let p = render(&m, &opts);
+        let is_red = |y: u32| rgba(&p, 25, y) == [255, 0, 0, 255];
+        // World y 0.25 and 0.75 are pixel rows 13 and 36 (y up in the picture).
+        assert!(is_red(36), "{:?}", rgba(&p, 25, 36));
+        assert!(!is_red(13), "{:?}", rgba(&p, 25, 13));
+    }
 }

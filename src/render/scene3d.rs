@@ -104,15 +104,7 @@ pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Sce
     let map = SampleMap::fit(&bounds, opts.width * ss, opts.height * ss);
     let batches = placed.into_iter().map(|p| batch(p, &map)).collect();
     let wires = wired.iter().flat_map(|w| wire_lines(w, &map)).collect();
-    Some(Scene3d {
-        width: opts.width,
-        height: opts.height,
-        ss,
-        background: opts.background,
-        batches,
-        wires,
-        truncated,
-    })
+    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, wires, truncated })
 }
 
 /// An instance's wires, then each free point as a one-vertex line, in samples.
@@ -190,9 +182,9 @@ struct Bounds {
 fn view_bounds(placed: &[Placed], wired: &[PlacedWires]) -> Option<Bounds> {
     let mut b = Bounds { min: [f64::INFINITY; 3], max: [f64::NEG_INFINITY; 3] };
     let faces = placed.iter().flat_map(|p| p.face.positions.iter().map(move |v| (&p.view, v)));
-    let wires = wired.iter().flat_map(|w| {
-        w.part.wires.iter().flat_map(|l| &l.points).chain(&w.part.points).map(move |v| (&w.view, v))
-    });
+    let wires = wired
+        .iter()
+        .flat_map(|w| w.part.wires.iter().flat_map(|l| &l.points).chain(&w.part.points).map(move |v| (&w.view, v)));
     for (view, v) in faces.chain(wires) {
         let q = apply(view, v);
         if q.iter().all(|c| c.is_finite()) {
