@@ -47,7 +47,12 @@ fn sphere() -> FaceMesh {
 }
 
 fn part(name: &str, face: FaceMesh, colour: Option<Rgba>) -> PartDef {
-    PartDef { name: name.into(), solids: vec![Solid { faces: vec![face], ..Solid::default() }], colour }
+    PartDef {
+        name: name.into(),
+        solids: vec![Solid { faces: vec![face], ..Solid::default() }],
+        colour,
+        ..PartDef::default()
+    }
 }
 
 fn placed(part: usize, transform: Affine, colour_override: Option<Rgba>) -> Node {

@@ -124,11 +124,13 @@ fn clamp() -> Document {
                 name: "BLOCK".into(),
                 solids: vec![solid(Some("Body"), FaceMesh::cuboid([40.0, 20.0, 10.0]))],
                 colour: Some(grey),
+                ..PartDef::default()
             },
             PartDef {
                 name: "PIN".into(),
                 solids: vec![solid(None, FaceMesh::cuboid([6.0, 6.0, 12.0]))],
                 colour: Some(blue),
+                ..PartDef::default()
             },
         ],
         roots: vec![Node {

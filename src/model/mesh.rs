@@ -114,12 +114,45 @@ pub struct Solid {
     pub faces_without_mesh: u32,
 }
 
+/// A curve of a part's wireframe (STEP curve sets and wireframe models), flattened to the same chord and
+/// angle tolerance as the faces: a 3D polyline in part coordinates. Wires have no area, volume or
+/// triangles; they count in the bounding box and are drawn as lines.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Wire {
+    pub points: Vec<[f32; 3]>,
+    pub colour: Option<Rgba>,
+}
+
 /// A part definition: the geometry, in part coordinates.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartDef {
     pub name: String,
     pub solids: Vec<Solid>,
     pub colour: Option<Rgba>,
+    /// Wireframe curves beside (or instead of) the solids.
+    pub wires: Vec<Wire>,
+    /// Free points of the wireframe (a point in a curve set, a vertex shell).
+    pub points: Vec<[f32; 3]>,
+}
+
+impl PartDef {
+    /// The box of the part's wires and points after `xform` (empty when it has none).
+    pub fn wire_bbox(&self, xform: &Affine) -> BBox3 {
+        let mut b = BBox3::EMPTY;
+        let all = self.wires.iter().flat_map(|w| &w.points).chain(&self.points);
+        for p in all {
+            let q = xform.apply(Point::new(f64::from(p[0]), f64::from(p[1]), f64::from(p[2])));
+            if q.is_finite() {
+                b.add_point(q);
+            }
+        }
+        b
+    }
+
+    /// Vertices of the wireframe: polyline points plus free points.
+    pub fn wire_vertices(&self) -> usize {
+        self.wires.iter().map(|w| w.points.len()).sum::<usize>() + self.points.len()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

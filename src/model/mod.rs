@@ -18,7 +18,7 @@ pub use drawing::{
     SheetKind, SplineGeom, TextColumns, TextGeom, VAlign, Vertex, ViewportGeom,
 };
 pub use geom::{Affine, BBox2, BBox3, Point};
-pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation};
+pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation, Wire};
 
 /// Input formats cadlens reads (or names, for the ones it recognises but refuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -9,8 +9,9 @@
 //! A band first sets up every triangle that reaches it once (snap, orient, bounding box, depth plane,
 //! colour; triangles that cover no sample centre, and back faces of closed solids, go no further) and
 //! sorts them into strips of [`STRIP_ROWS`] sample rows; then it paints strip by strip into buffers of
-//! one strip (they stay in the cache), draws the strip's feature edges over it and downsamples it into
-//! the picture. Within a strip the mesh order is kept, so ties in depth resolve as in a whole-image pass.
+//! one strip (they stay in the cache), draws the strip's feature edges and then the wires (STEP
+//! wireframe: one-pixel lines and three-pixel points, depth-tested like the edges) over it and
+//! downsamples it into the picture. Within a strip the mesh order is kept, so ties in depth resolve as in a whole-image pass.
 //!
 //! Work is bounded: each band visits at most [`VISITS_PER_SAMPLE`] × its samples (samples tested, rows
 //! started, edge stamps); past that it stops drawing (a pathological scene of huge overlapping
@@ -21,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tiny_skia::Pixmap;
 
 use super::raster::RasterError;
-use super::scene3d::{Batch, Scene3d};
+use super::scene3d::{Batch, Scene3d, WireLine};
 use super::{Background, shade};
 
 /// Sub-sample precision of the snapped vertices (4 bits).
@@ -38,6 +39,15 @@ const STRIP_ROWS: usize = 16;
 /// Edge functions of a triangle whose box spans less than this (width × height in 1/16 samples) stay
 /// below 2²⁹ in magnitude over its box, so its rows are stepped in `i32`, which the compiler vectorises.
 const SMALL_BOX: i64 = 1 << 28;
+/// A free point of a wireframe is a square this many pixels wide (a wire is one pixel wide).
+const POINT_PIXELS: usize = 3;
+
+/// The ends of segment `k` of a wire (a one-vertex wire, a point, is the segment from it to itself).
+fn wire_segment(w: &WireLine, k: usize) -> Option<([f32; 3], [f32; 3])> {
+    let p = *w.verts.get(k)?;
+    let q = if w.verts.len() == 1 { p } else { *w.verts.get(k + 1)? };
+    Some((p, q))
+}
 
 /// The three vertices of a triangle, `None` when an index is out of range.
 fn corners<'b>(batch: &'b Batch, tri: &[u32; 3]) -> Option<[&'b [f32; 3]; 3]> {
@@ -128,6 +138,8 @@ struct Prepared {
     bins: Vec<Vec<Tri>>,
     /// Per strip: feature edges crossing it, as (batch, edge) indices.
     edges: Vec<Vec<(u32, u32)>>,
+    /// Per strip: wire segments crossing it, as (wire, segment) indices.
+    wires: Vec<Vec<(u32, u32)>>,
 }
 
 /// Sample (px, py) has its centre at (px + ½, py + ½) samples = px·SUB + SUB/2 in fixed point: the first
@@ -172,7 +184,9 @@ impl Band {
             self.depth[..n].fill(f32::INFINITY);
             let rows = (self.y0 + r0 as i64, self.y0 + r1 as i64);
             if ok {
-                ok = self.strip_triangles(&prepared, s, rows) && self.strip_edges(scene, &prepared.edges[s], rows);
+                ok = self.strip_triangles(&prepared, s, rows)
+                    && self.strip_edges(scene, &prepared.edges[s], rows)
+                    && self.strip_wires(scene, &prepared.wires[s], rows);
             }
             let out = out.get_mut(r0 / ss * out_row..r1 / ss * out_row).unwrap_or_default();
             self.downsample(ss, r1 - r0, out);
@@ -183,7 +197,12 @@ impl Band {
     /// Sets up every triangle that reaches the band, once, and sorts triangles and feature edges into
     /// strips by the rows they touch.
     fn prepare(&self, scene: &Scene3d, strips: usize) -> Prepared {
-        let mut p = Prepared { rgb: Vec::new(), bins: vec![Vec::new(); strips], edges: vec![Vec::new(); strips] };
+        let mut p = Prepared {
+            rgb: Vec::new(),
+            bins: vec![Vec::new(); strips],
+            edges: vec![Vec::new(); strips],
+            wires: vec![Vec::new(); strips],
+        };
         let (lo, hi) = (self.y0 as f32, (self.y0 + self.rows as i64) as f32);
         let (first_row, last_row) = (self.y0, self.y0 + self.rows as i64 - 1);
         let last_col = self.width as i64 - 1;
@@ -246,6 +265,20 @@ impl Band {
                 let (a, b) = (strip((ymin.max(lo - 1.0)) as i64), strip((ymax.min(hi + 1.0)) as i64));
                 for bin in &mut p.edges[a..=b] {
                     bin.push((bi as u32, ei as u32));
+                }
+            }
+        }
+        let reach = (POINT_PIXELS * scene.ss as usize) as f32;
+        for (wi, w) in scene.wires.iter().enumerate() {
+            for k in 0..w.verts.len().saturating_sub(1).max(1) {
+                let Some((p0, q0)) = wire_segment(w, k) else { continue };
+                let (ymin, ymax) = (p0[1].min(q0[1]) - reach - 2.0, p0[1].max(q0[1]) + reach + 2.0);
+                if !(ymax >= lo && ymin <= hi && p0[0].is_finite() && q0[0].is_finite()) {
+                    continue;
+                }
+                let (a, b) = (strip((ymin.max(lo - 1.0)) as i64), strip((ymax.min(hi + 1.0)) as i64));
+                for bin in &mut p.wires[a..=b] {
+                    bin.push((wi as u32, k as u32));
                 }
             }
         }
@@ -345,6 +378,21 @@ impl Band {
                 continue;
             };
             if !self.line(*p, *q, scene.ss as usize, shade::edge(batch.colour), rows) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Draws the strip's wire segments (one pixel wide) and points ([`POINT_PIXELS`] wide) in their own
+    /// colour where no surface is in front of them.
+    fn strip_wires(&mut self, scene: &Scene3d, segments: &[(u32, u32)], rows: (i64, i64)) -> bool {
+        let ss = scene.ss as usize;
+        for &(wi, k) in segments {
+            let Some(w) = scene.wires.get(wi as usize) else { continue };
+            let Some((p, q)) = wire_segment(w, k as usize) else { continue };
+            let thick = if w.verts.len() == 1 { POINT_PIXELS * ss } else { ss };
+            if !self.line(p, q, thick, shade::pack(w.colour), rows) {
                 return false;
             }
         }
@@ -859,5 +907,57 @@ mod tests {
         let plain = rgba(&render(&m, &opts), 20, 20);
         m.roots[0].transform = crate::model::geom::Affine::scaling(-1.0, 1.0, 1.0);
         assert_eq!(rgba(&render(&m, &opts), 20, 20), plain);
+    }
+
+    fn wire(points: Vec<[f32; 3]>, colour: Option<crate::model::Rgba>) -> crate::model::Wire {
+        crate::model::Wire { points, colour }
+    }
+
+    #[test]
+    fn a_wireframe_only_model_draws_its_lines_and_points() {
+        // A unit square wire with a free point at its centre, seen from the top: the square fills 90 % of
+        // the 50 px picture (45 px, from 2.5 px), lines one pixel wide in the dark default colour.
+        let part = PartDef {
+            wires: vec![wire(
+                vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]],
+                None,
+            )],
+            points: vec![[0.5, 0.5, 0.0]],
+            ..PartDef::default()
+        };
+        let m =
+            Model3d { parts: vec![part], roots: vec![Node { part: Some(0), ..Node::default() }], ..Model3d::default() };
+        let opts = RenderOptions { width: 50, height: 50, view: View::Top, ..RenderOptions::default() };
+        let scene = build_scene3d(&m, &opts).expect("wires alone make a scene");
+        assert_eq!(scene.triangle_count(), 0);
+        assert_eq!(scene.wires.len(), 2);
+        let p = to_pixmap(&scene).expect("renders");
+        let dark = [41, 46, 61, 255];
+        for (x, y) in [(2, 25), (47, 25), (25, 2), (25, 47), (24, 25), (25, 24), (24, 24)] {
+            assert_eq!(rgba(&p, x, y), dark, "({x}, {y})");
+        }
+        for (x, y) in [(12, 25), (25, 12), (0, 0), (49, 49)] {
+            assert_eq!(rgba(&p, x, y), [255, 255, 255, 255], "({x}, {y})");
+        }
+        let ink = (0..50).flat_map(|y| (0..50).map(move |x| (x, y))).filter(|&(x, y)| rgba(&p, x, y)[0] < 255).count();
+        assert!(ink > 4 * 44, "the four sides are drawn: {ink} pixels");
+    }
+
+    #[test]
+    fn wires_in_front_of_a_face_show_and_wires_behind_it_do_not() {
+        // Top view of the unit cube with two red wires across it: one above the top face, one below the
+        // bottom face. Only the upper one may colour the picture.
+        let red = Some(crate::model::Rgba::opaque(1.0, 0.0, 0.0));
+        let mut m = model(cube());
+        m.parts[0].wires = vec![
+            wire(vec![[0.2, 0.25, 2.0], [0.8, 0.25, 2.0]], red),
+            wire(vec![[0.2, 0.75, -1.0], [0.8, 0.75, -1.0]], red),
+        ];
+        let opts = RenderOptions { width: 50, height: 50, view: View::Top, edges: false, ..RenderOptions::default() };
+        let p = render(&m, &opts);
+        let is_red = |y: u32| rgba(&p, 25, y) == [255, 0, 0, 255];
+        // World y 0.25 and 0.75 are pixel rows 13 and 36 (y up in the picture).
+        assert!(is_red(36), "{:?}", rgba(&p, 25, 36));
+        assert!(!is_red(13), "{:?}", rgba(&p, 25, 13));
     }
 }

@@ -5,7 +5,8 @@
 //!
 //! Instances share their part's mesh: the indices are borrowed from the model, only the transformed
 //! vertices are per instance. Non-finite vertices stay in place as NaN and the rasteriser skips their
-//! triangles.
+//! triangles. A part's wires and points (STEP wireframe) are polylines in sample space ([`WireLine`]),
+//! fitted with the faces, so a wireframe-only model has a picture too.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use super::camera::Basis;
 use super::edges::{FaceEdges, feature_edges};
 use super::{Background, RenderOptions, shade};
 use crate::model::geom::Affine;
-use crate::model::{FaceMesh, Model3d};
+use crate::model::{FaceMesh, Model3d, PartDef};
 
 /// Fraction of the image left free on each side.
 const MARGIN: f64 = 0.05;
@@ -49,6 +50,13 @@ impl Batch<'_> {
     }
 }
 
+/// One wire (a polyline) or free point (one vertex) of one instance, in samples like [`Batch::verts`].
+#[derive(Debug)]
+pub struct WireLine {
+    pub verts: Vec<[f32; 3]>,
+    pub colour: [f32; 3],
+}
+
 /// What the rasteriser needs.
 #[derive(Debug)]
 pub struct Scene3d<'a> {
@@ -58,6 +66,8 @@ pub struct Scene3d<'a> {
     pub ss: u32,
     pub background: Background,
     pub batches: Vec<Batch<'a>>,
+    /// Wires and free points of every instance, drawn as lines over the faces with the depth test.
+    pub wires: Vec<WireLine>,
     /// Instances were left out to stay within [`MAX_VERTICES`].
     pub truncated: bool,
 }
@@ -78,15 +88,40 @@ struct Placed<'a> {
     edges: Option<(Arc<FaceEdges>, usize)>,
 }
 
+/// An instance's wires and points with the part → view transform and the instance's colour override.
+struct PlacedWires<'a> {
+    part: &'a PartDef,
+    view: Affine,
+    instance_colour: Option<crate::model::Rgba>,
+}
+
 /// Builds the scene of `model`; `None` when it has no finite vertex to show (an empty model).
 pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Scene3d<'a>> {
     let basis = opts.view.basis();
-    let (placed, truncated) = place(model, &basis, opts.edges);
-    let bounds = view_bounds(&placed)?;
+    let (placed, wired, truncated) = place(model, &basis, opts.edges);
+    let bounds = view_bounds(&placed, &wired)?;
     let ss = samples_per_pixel(opts.width, opts.height);
     let map = SampleMap::fit(&bounds, opts.width * ss, opts.height * ss);
     let batches = placed.into_iter().map(|p| batch(p, &map)).collect();
-    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, truncated })
+    let wires = wired.iter().flat_map(|w| wire_lines(w, &map)).collect();
+    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, wires, truncated })
+}
+
+/// An instance's wires, then each free point as a one-vertex line, in samples.
+fn wire_lines(w: &PlacedWires, map: &SampleMap) -> Vec<WireLine> {
+    let part_colour = w.instance_colour.or(w.part.colour);
+    let mut out: Vec<WireLine> = w
+        .part
+        .wires
+        .iter()
+        .map(|wire| WireLine {
+            verts: wire.points.iter().map(|v| map.map(apply(&w.view, v))).collect(),
+            colour: shade::wire_colour(w.instance_colour.or(wire.colour), part_colour),
+        })
+        .collect();
+    let colour = shade::wire_colour(None, part_colour);
+    out.extend(w.part.points.iter().map(|v| WireLine { verts: vec![map.map(apply(&w.view, v))], colour }));
+    out
 }
 
 /// 2×2 supersampling (formats.md §9), 1×1 when that would exceed [`MAX_SAMPLES`].
@@ -94,16 +129,19 @@ fn samples_per_pixel(width: u32, height: u32) -> u32 {
     if u64::from(width) * u64::from(height) * 4 <= MAX_SAMPLES { 2 } else { 1 }
 }
 
-/// Every instance's faces in tree order, with colours and (shared per part) feature edges.
-fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed<'a>>, bool) {
+/// Every instance's faces in tree order, with colours and (shared per part) feature edges, and its
+/// wireframe.
+fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed<'a>>, Vec<PlacedWires<'a>>, bool) {
     let view = view_affine(basis);
     let mut edge_cache: HashMap<(usize, usize), Arc<FaceEdges>> = HashMap::new();
     let mut placed = Vec::new();
+    let mut wired = Vec::new();
     let (mut vertices, mut truncated) = (0usize, false);
     model.for_each_instance(|node, _, world| {
         // The part again through the model, so that the borrowed meshes live as long as the model.
         let Some((part_index, part)) = node.part.and_then(|i| Some((i, model.parts.get(i)?))) else { return };
-        let size: usize = part.solids.iter().flat_map(|s| &s.faces).map(|f| f.positions.len()).sum();
+        let size: usize =
+            part.solids.iter().flat_map(|s| &s.faces).map(|f| f.positions.len()).sum::<usize>() + part.wire_vertices();
         if vertices + size > MAX_VERTICES {
             truncated = true;
             return;
@@ -111,6 +149,9 @@ fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed
         vertices += size;
         let to_view = view.then_after(world);
         let mirrored = world.determinant() < 0.0;
+        if part.wire_vertices() > 0 {
+            wired.push(PlacedWires { part, view: to_view, instance_colour: node.colour_override });
+        }
         for (si, solid) in part.solids.iter().enumerate() {
             let edges = with_edges.then(|| {
                 edge_cache.entry((part_index, si)).or_insert_with(|| Arc::new(feature_edges(&solid.faces))).clone()
@@ -122,7 +163,7 @@ fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed
             }
         }
     });
-    (placed, truncated)
+    (placed, wired, truncated)
 }
 
 /// World → view coordinates: the rows are the basis vectors.
@@ -138,16 +179,18 @@ struct Bounds {
     max: [f64; 3],
 }
 
-fn view_bounds(placed: &[Placed]) -> Option<Bounds> {
+fn view_bounds(placed: &[Placed], wired: &[PlacedWires]) -> Option<Bounds> {
     let mut b = Bounds { min: [f64::INFINITY; 3], max: [f64::NEG_INFINITY; 3] };
-    for p in placed {
-        for v in &p.face.positions {
-            let q = apply(&p.view, v);
-            if q.iter().all(|c| c.is_finite()) {
-                for (k, c) in q.into_iter().enumerate() {
-                    b.min[k] = b.min[k].min(c);
-                    b.max[k] = b.max[k].max(c);
-                }
+    let faces = placed.iter().flat_map(|p| p.face.positions.iter().map(move |v| (&p.view, v)));
+    let wires = wired
+        .iter()
+        .flat_map(|w| w.part.wires.iter().flat_map(|l| &l.points).chain(&w.part.points).map(move |v| (&w.view, v)));
+    for (view, v) in faces.chain(wires) {
+        let q = apply(view, v);
+        if q.iter().all(|c| c.is_finite()) {
+            for (k, c) in q.into_iter().enumerate() {
+                b.min[k] = b.min[k].min(c);
+                b.max[k] = b.max[k].max(c);
             }
         }
     }

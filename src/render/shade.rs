@@ -29,6 +29,19 @@ pub fn base_colour(instance: Option<Rgba>, face: Option<Rgba>, solid: Option<Rgb
     })
 }
 
+/// The colour of wires that carry none: a dark slate, so a wireframe reads on the default white
+/// background (and on faces of the light default colour).
+pub const WIRE_DEFAULT: [f32; 3] = [0.16, 0.18, 0.24];
+
+/// The colour a wire (or free point) is drawn in: its own or its occurrence's, else its part's, else
+/// [`WIRE_DEFAULT`]. Wires are unlit lines.
+pub fn wire_colour(own: Option<Rgba>, part: Option<Rgba>) -> [f32; 3] {
+    own.or(part).map_or(WIRE_DEFAULT, |c| {
+        let ch = |v: f32| if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
+        [ch(c.r), ch(c.g), ch(c.b)]
+    })
+}
+
 /// A face normal turned towards the eye, and whether it had to be turned (the face shows its back).
 pub fn facing(n: [f32; 3]) -> ([f32; 3], bool) {
     if n[2] > 0.0 { ([-n[0], -n[1], -n[2]], true) } else { (n, false) }

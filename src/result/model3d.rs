@@ -66,6 +66,11 @@ fn node(m: &Model3d, n: &Node, parent: &Affine, depth: u32, walk: &mut Walk) -> 
     let colour = n.colour_override.or(part.and_then(|p| p.colour));
     let mut solids = Vec::new();
     if let Some(p) = part {
+        // The box covers the wireframe (curves and points) as well; area, volume and counts are faces only.
+        let wires = p.wire_bbox(&world);
+        if !wires.is_empty() {
+            walk.totals.bbox.union(&wires);
+        }
         for s in &p.solids {
             walk.next_solid += 1;
             let mm: MeshMeasures = measure_faces(&s.faces, &world);

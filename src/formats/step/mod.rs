@@ -18,6 +18,7 @@ mod shape;
 mod strings;
 mod style;
 mod units;
+mod wire;
 
 pub use error::{At, StepError};
 pub use parser::{Budget, HeaderInfo};
@@ -73,6 +74,7 @@ fn read_inner(bytes: &[u8], budget: &Budget, mesh: bool) -> Result<Document, Ste
         tree.parts.iter().map(|src| PartDef { name: src.name.clone(), ..PartDef::default() }).collect()
     };
     warnings.extend(mesher.failure_summary());
+    warnings.extend(mesher.wire_summary());
     doc.model3d = Some(Model3d {
         units: unit,
         parts,

@@ -320,7 +320,7 @@ impl<'p, 'g, 'a> Patches<'p, 'g, 'a> {
 
     /// A curve with the parameter range it is bounded to: a `TRIMMED_CURVE`'s trims, a B-spline's or
     /// polyline's own range, a whole circle or ellipse (2D parameter-space curves alike).
-    fn bounded(&self, id: u64) -> Geo<(Curve, f64, f64)> {
+    pub(super) fn bounded(&self, id: u64) -> Geo<(Curve, f64, f64)> {
         let inst = self.inst(id)?;
         if let Some(rec) = inst.record("TRIMMED_CURVE") {
             let basis_id = rec.params.get(1).and_then(Param::reference).unwrap_or(0);

@@ -56,11 +56,6 @@ pub const BODY_ITEMS: &[&str] = &[
     "COMPLEX_TRIANGULATED_SURFACE_SET",
 ];
 
-/// Wireframe and geometric-set items: not meshed, but a representation holding them is a component of
-/// its product as OpenCASCADE counts them (a "WIRE" or "COMPOUND" part beside the solid).
-const WIREFRAME_ITEMS: &[&str] =
-    &["GEOMETRIC_SET", "GEOMETRIC_CURVE_SET", "EDGE_BASED_WIREFRAME_MODEL", "SHELL_BASED_WIREFRAME_MODEL"];
-
 /// Most nodes of the expanded tree (a shared sub-assembly used many times at many levels multiplies).
 const MAX_NODES: usize = 1_000_000;
 
@@ -188,6 +183,17 @@ fn has_body(graph: &Graph<'_>, rep: u64) -> bool {
     })
 }
 
+/// Bodies or wireframe ([`super::wire::WIRE_ITEMS`]): geometry a part is made of. A representation
+/// holding either is a component of its product as OpenCASCADE counts them (a "WIRE" or "COMPOUND" part
+/// beside the solid).
+fn has_shape(graph: &Graph<'_>, rep: u64) -> bool {
+    has_body(graph, rep)
+        || rep_items(graph, rep)
+            .iter()
+            .filter_map(Param::reference)
+            .any(|i| graph.instances.get(&i).is_some_and(super::wire::is_wire_item))
+}
+
 /// `PRODUCT.name` of a product definition (its id when the name is blank or `NONE`).
 fn product_name(graph: &Graph<'_>, pd: u64) -> String {
     let product = graph
@@ -271,7 +277,7 @@ pub fn build(graph: &Graph<'_>, fallback_mm: Option<f64>, budget: &Budget) -> Re
     let mut any_body = false;
     for &root in pds.iter().filter(|pd| !children_ids.contains(pd)) {
         let node = build_from(graph, &index, root, model_mm, budget, &mut tree, &mut part_of, &mut nodes)?;
-        any_body |= subtree_has_part(&node);
+        any_body |= subtree_has_body(&node, &tree.parts, graph);
         tree.roots.push(node);
     }
     // A root product with no shape at all (no representation, no occurrences: a raw material named by a
@@ -369,10 +375,12 @@ fn representations(graph: &Graph<'_>) -> Vec<u64> {
     ids
 }
 
-fn subtree_has_part(n: &Node) -> bool {
+/// Whether a node or one below it is a part with bodies (a wireframe-only part does not keep the
+/// unowned bodies' fallback from running).
+fn subtree_has_body(n: &Node, parts: &[PartSource], graph: &Graph<'_>) -> bool {
     let mut stack = vec![n];
     while let Some(n) = stack.pop() {
-        if n.part.is_some() {
+        if n.part.and_then(|i| parts.get(i)).is_some_and(|p| p.reps.iter().any(|&r| has_body(graph, r))) {
             return true;
         }
         stack.extend(n.children.iter());
@@ -384,19 +392,10 @@ fn subtree_has_part(n: &Node) -> bool {
 /// sets, in id order.
 fn components(graph: &Graph<'_>, index: &Index, pd: u64) -> Vec<u64> {
     let direct = index.pd_reps.get(&pd).map_or(&[][..], Vec::as_slice);
-    linked_reps(index, direct)
-        .into_iter()
-        .filter(|&r| {
-            has_body(graph, r)
-                || rep_items(graph, r)
-                    .iter()
-                    .filter_map(Param::reference)
-                    .any(|i| graph.instances.get(&i).is_some_and(|i| WIREFRAME_ITEMS.iter().any(|n| i.is(n))))
-        })
-        .collect()
+    linked_reps(index, direct).into_iter().filter(|&r| has_shape(graph, r)).collect()
 }
 
-/// The part of one representation (created on first use; `None` without bodies, e.g. a wireframe set).
+/// The part of one representation (created on first use; `None` without bodies or wireframe).
 fn rep_part(
     graph: &Graph<'_>,
     rep: u64,
@@ -408,7 +407,7 @@ fn rep_part(
     if let Some(&p) = part_of.get(&rep) {
         return p;
     }
-    let p = has_body(graph, rep).then(|| {
+    let p = has_shape(graph, rep).then(|| {
         let scale = rep_mm(graph, rep).unwrap_or(model_mm) / model_mm;
         tree.parts.push(PartSource { name: name.to_owned(), reps: vec![rep], scale });
         tree.parts.len() - 1
@@ -417,7 +416,7 @@ fn rep_part(
     p
 }
 
-/// The part index of a product definition (created on first use; `None` without bodies).
+/// The part index of a product definition (created on first use; `None` without bodies or wireframe).
 fn part_index(
     graph: &Graph<'_>,
     index: &Index,
@@ -430,7 +429,7 @@ fn part_index(
         return p;
     }
     let direct = index.pd_reps.get(&pd).cloned().unwrap_or_default();
-    let reps: Vec<u64> = linked_reps(index, &direct).into_iter().filter(|&r| has_body(graph, r)).collect();
+    let reps: Vec<u64> = linked_reps(index, &direct).into_iter().filter(|&r| has_shape(graph, r)).collect();
     let p = (!reps.is_empty()).then(|| {
         let unit = reps.iter().find_map(|&r| rep_mm(graph, r)).unwrap_or(model_mm);
         tree.parts.push(PartSource { name: product_name(graph, pd), reps, scale: unit / model_mm });

@@ -14,6 +14,7 @@ use super::parser::{Instance, Param};
 use super::patch;
 use super::placement;
 use super::product::{BODY_ITEMS, PartSource};
+use super::wire;
 use crate::model::{BBox3, FaceMesh, PartDef, Point, Rgba, Solid, SolidKind};
 use crate::tessellate::{self, FaceLoop, Tolerance};
 
@@ -29,14 +30,18 @@ fn fail<T>(what: impl Into<String>) -> Geo<T> {
 }
 
 pub struct Mesher<'g, 'a> {
-    geo: Geometry<'g, 'a>,
-    colours: &'g HashMap<u64, Rgba>,
+    pub(super) geo: Geometry<'g, 'a>,
+    pub(super) colours: &'g HashMap<u64, Rgba>,
     /// Edge points by `EDGE_CURVE` id, from its start vertex to its end vertex.
     edges: HashMap<u64, Result<Rc<Vec<Point>>, Unsupported>>,
     /// Faces not meshed, by reason.
     pub failures: BTreeMap<String, u32>,
     pub faces: u64,
     pub faces_meshed: u64,
+    /// Wireframe members not drawn, by reason (see [`super::wire`]).
+    pub(super) wire_failures: BTreeMap<String, u32>,
+    /// Wire and point vertices made so far (bounded per file).
+    pub(super) wire_points: usize,
 }
 
 impl<'g, 'a> Mesher<'g, 'a> {
@@ -48,6 +53,8 @@ impl<'g, 'a> Mesher<'g, 'a> {
             failures: BTreeMap::new(),
             faces: 0,
             faces_meshed: 0,
+            wire_failures: BTreeMap::new(),
+            wire_points: 0,
         }
     }
 
@@ -65,7 +72,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
     /// Meshes one part; `chord` is the chord tolerance in model units.
     pub fn part(&mut self, src: &PartSource, chord: f64) -> PartDef {
         let tol = Tolerance { chord: chord / src.scale, angle: 0.5 };
-        let mut part = PartDef { name: src.name.clone(), solids: Vec::new(), colour: None };
+        let mut part = PartDef { name: src.name.clone(), ..PartDef::default() };
         for &rep in &src.reps {
             part.colour = part.colour.or_else(|| self.colours.get(&rep).copied());
             for item in body_items(self.graph(), rep) {
@@ -79,6 +86,14 @@ impl<'g, 'a> Mesher<'g, 'a> {
                     part.solids.push(solid);
                 }
             }
+            for item in wire::wire_items(self.graph(), rep) {
+                self.wire_item(item, &tol, &mut part);
+            }
+        }
+        if src.scale != 1.0 {
+            let s = src.scale as f32;
+            let all = part.wires.iter_mut().flat_map(|w| w.points.iter_mut()).chain(part.points.iter_mut());
+            all.for_each(|p| *p = p.map(|c| c * s));
         }
         // A colour every body shares is the part's colour (OCCT puts it on the part's shape label).
         if part.colour.is_none() {
@@ -308,7 +323,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
     }
 
     /// The points of an `EDGE_CURVE`, start vertex to end vertex, computed once.
-    fn edge(&mut self, edge: u64, tol: &Tolerance) -> Geo<Rc<Vec<Point>>> {
+    pub(super) fn edge(&mut self, edge: u64, tol: &Tolerance) -> Geo<Rc<Vec<Point>>> {
         if let Some(done) = self.edges.get(&edge) {
             return done.clone();
         }
@@ -549,6 +564,8 @@ pub fn part_bbox(graph: &Graph<'_>, src: &PartSource) -> BBox3 {
         }
         inst.for_each_ref(|r| stack.push(r));
     }
+    let wires: Vec<u64> = src.reps.iter().flat_map(|&r| wire::wire_items(graph, r)).collect();
+    bbox.union(&wire::wire_bbox(graph, &wires));
     bbox
 }
 

@@ -164,16 +164,72 @@ fn a_root_product_without_shape_is_no_part() {
 #[test]
 fn a_linked_wireframe_model_is_a_component_of_its_product() {
     // The pin's shape also links an edge-based wireframe: OpenCASCADE makes the pin an assembly of the
-    // solid and the wire, so each of the two pins has two leaves.
+    // solid and the wire, so each of the two pins has two leaves; the wire's part is one edge along x
+    // from the inch tetrahedron's origin to its (1, 0, 0) corner, in millimetres.
     let text = ASSEMBLY.replace(
         "ENDSEC;END-ISO-10303-21;",
-        "#210=EDGE_BASED_WIREFRAME_MODEL('',(#211));#211=CONNECTED_EDGE_SET('',());\
+        "#210=EDGE_BASED_WIREFRAME_MODEL('',(#211));#211=CONNECTED_EDGE_SET('',(#214));\
          #212=EDGE_BASED_WIREFRAME_SHAPE_REPRESENTATION('',(#210),#6);\
-         #213=SHAPE_REPRESENTATION_RELATIONSHIP('','',#24,#212);ENDSEC;END-ISO-10303-21;",
+         #213=SHAPE_REPRESENTATION_RELATIONSHIP('','',#24,#212);\
+         #214=EDGE_CURVE('',#215,#216,#217,.T.);#215=VERTEX_POINT('',#70);#216=VERTEX_POINT('',#71);\
+         #217=LINE('',#70,#218);#218=VECTOR('',#62,1.);ENDSEC;END-ISO-10303-21;",
     );
     let m = read(text.as_bytes()).expect("reads").model3d.expect("3D");
     let pins = &m.roots[0].children;
     assert_eq!(pins.len(), 2);
     assert!(pins.iter().all(|p| p.kind == NodeKind::Assembly && p.children.len() == 2), "{pins:?}");
-    assert_eq!(pins[0].children.iter().filter(|c| c.part.is_some()).count(), 1, "the wire has no mesh");
+    let parts: Vec<&crate::model::PartDef> = pins[0].children.iter().filter_map(|c| m.parts.get(c.part?)).collect();
+    assert_eq!(parts.len(), 2, "the solid and the wire are both parts");
+    assert_eq!(parts.iter().filter(|p| p.solids.is_empty()).count(), 1, "the wire has no mesh");
+    let wires: Vec<&Vec<[f32; 3]>> = parts.iter().flat_map(|p| &p.wires).map(|w| &w.points).collect();
+    assert_eq!(wires, vec![&vec![[0.0, 0.0, 0.0], [25.4, 0.0, 0.0]]]);
+}
+
+/// A wireframe-only part (a GEOMETRICALLY_BOUNDED_WIREFRAME_SHAPE_REPRESENTATION) in millimetres: a
+/// GEOMETRIC_CURVE_SET of a whole circle of radius 10 about the origin in the XY plane, a three-point
+/// polyline (0,−12,0) → (20,0,5) → (20,12,5), a free point (−15,0,−3) and an unbounded LINE.
+pub(crate) const WIREFRAME: &str = "ISO-10303-21;HEADER;FILE_DESCRIPTION((''),'2;1');\
+FILE_NAME('w.stp','',(''),(''),'pre','Hand','');FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));ENDSEC;DATA;
+#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+#2=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));
+#10=PRODUCT('w','Wire','',());#11=PRODUCT_DEFINITION_FORMATION('','',#10);
+#12=PRODUCT_DEFINITION('','',#11,$);#13=PRODUCT_DEFINITION_SHAPE('','',#12);
+#14=GEOMETRICALLY_BOUNDED_WIREFRAME_SHAPE_REPRESENTATION('',(#20),#2);
+#15=SHAPE_DEFINITION_REPRESENTATION(#13,#14);
+#20=GEOMETRIC_CURVE_SET('',(#21,#22,#23,#24));
+#30=CARTESIAN_POINT('',(0.,0.,0.));#31=DIRECTION('',(0.,0.,1.));#32=DIRECTION('',(1.,0.,0.));
+#33=AXIS2_PLACEMENT_3D('',#30,#31,#32);#21=CIRCLE('',#33,10.);
+#40=CARTESIAN_POINT('',(0.,-12.,0.));#41=CARTESIAN_POINT('',(20.,0.,5.));#42=CARTESIAN_POINT('',(20.,12.,5.));
+#22=POLYLINE('',(#40,#41,#42));
+#23=CARTESIAN_POINT('',(-15.,0.,-3.));
+#50=VECTOR('',#32,1.);#24=LINE('',#30,#50);
+ENDSEC;END-ISO-10303-21;";
+
+#[test]
+fn wireframe_curves_and_points_make_the_box_and_skip_the_unbounded_line() {
+    let doc = read(WIREFRAME.as_bytes()).expect("reads");
+    let m = doc.model3d.as_ref().expect("3D");
+    assert_eq!(m.parts.len(), 1);
+    let part = &m.parts[0];
+    assert!(part.solids.is_empty());
+    // The chord tolerance is 0.1 % of the box the reader estimates before flattening (the circle as the
+    // cube of its radius): diagonal √(35² + 24² + 20²) = 46.915…; the circle is cut at half of it, so
+    // 2·acos(1 − 0.02346/10) = 0.1370 rad a chord, 46 chords, 47 points. The polyline keeps its 3.
+    assert_eq!(part.wires.len(), 2);
+    assert_eq!(part.wires[0].points.len(), 47);
+    assert_eq!(part.wires[0].points.first(), part.wires[0].points.last(), "a whole circle closes");
+    assert_eq!(part.wires[1].points, vec![[0.0, -12.0, 0.0], [20.0, 0.0, 5.0], [20.0, 12.0, 5.0]]);
+    assert_eq!(part.points, vec![[-15.0, 0.0, -3.0]]);
+    assert_eq!(part.wire_vertices(), 51);
+    let b = part.wire_bbox(&crate::model::Affine::IDENTITY);
+    assert_eq!([b.min.x, b.min.y, b.min.z], [-15.0, -12.0, -3.0]);
+    assert_eq!([b.max.x, b.max.y, b.max.z], [20.0, 12.0, 5.0]);
+    assert!(
+        doc.diagnostics
+            .warnings
+            .iter()
+            .any(|w| w == "1 wireframe curves or points not drawn: 1 × unbounded LINE (no finite extent)"),
+        "{:?}",
+        doc.diagnostics.warnings
+    );
 }

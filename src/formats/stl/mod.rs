@@ -153,7 +153,7 @@ fn model(name: Option<String>, solid: Solid, colour: Option<Rgba>) -> Model3d {
     let name = name.unwrap_or_else(|| "STL".to_owned());
     Model3d {
         units: None,
-        parts: vec![PartDef { name: name.clone(), solids: vec![solid], colour }],
+        parts: vec![PartDef { name: name.clone(), solids: vec![solid], colour, ..PartDef::default() }],
         roots: vec![Node { name, kind: NodeKind::Part, part: Some(0), ..Node::default() }],
         tessellation: None,
         ..Model3d::default()
