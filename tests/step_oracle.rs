@@ -35,6 +35,8 @@ const PER_FILE: Duration = Duration::from_secs(30);
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
 const FLOOR_FACES: usize = 129;
 const FLOOR_AREA: usize = 126;
+/// Files whose mesh volume is within 1 % of OCCT's exact one (of those where OCCT has solids).
+const FLOOR_VOLUME: usize = 84;
 
 #[derive(Default)]
 struct Ours {
@@ -271,5 +273,6 @@ fn step_reader_agrees_with_opencascade() {
     assert!(compared >= 100, "expected the STEP oracle files, found {compared}");
     assert!(faces_ok >= FLOOR_FACES, "faces-meshed agreement fell to {faces_ok} files (floor {FLOOR_FACES})");
     assert!(area_ok >= FLOOR_AREA, "area agreement fell to {area_ok} files (floor {FLOOR_AREA})");
+    assert!(vol_ok >= FLOOR_VOLUME, "volume agreement fell to {vol_ok} files (floor {FLOOR_VOLUME})");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
