@@ -234,11 +234,12 @@ pub(crate) fn discretise(
 ) -> Result<Vec<Point>, TessError> {
     // Edges are cut at half the face tolerance, as OpenCASCADE's BRepMesh does (its curve tessellator
     // halves both deflections): a face's area is mostly decided by its boundary polygon. Conics go finer in
-    // angle, a third: a closed polygon of steps θ encloses θ²/6 less than its circle, so OCCT's 0.25 rad
+    // angle, 0.4 of it: a closed polygon of steps θ encloses θ²/6 less than its circle, so OCCT's 0.25 rad
     // leaves every small round feature ~1 % short (eight_cyl.stp: 26-gon ends, volume −1.04 % of the exact
-    // one), 0.5/3 rad (38-gon) −0.46 %. B-spline edges keep the half: a third on them too cost 11 % more
-    // CPU over the corpus (11752.stp, Ventilator.stp) for no file that changed its agreement.
-    let conic_tol = &Tolerance { chord: 0.5 * tol.chord, angle: tol.angle / 3.0 };
+    // one), 0.2 rad (32-gon) −0.64 %. A third (0.17 rad) cost 5 % more CPU over the corpus for no further
+    // file in agreement, and a third on B-spline edges too 11 % (11752.stp, Ventilator.stp), so they keep
+    // the half.
+    let conic_tol = &Tolerance { chord: 0.5 * tol.chord, angle: tol.angle / 2.5 };
     let tol = &Tolerance { chord: 0.5 * tol.chord, angle: 0.5 * tol.angle };
     let closed = start == end;
     let mut out = vec![start];
