@@ -37,6 +37,8 @@ const FLOOR_FACES: usize = 129;
 const FLOOR_AREA: usize = 126;
 /// Boxes within 0.5 % of the diagonal; wireframe (curves and points) counts in the box as in OCCT's.
 const FLOOR_BBOX: usize = 127;
+/// Files whose mesh volume is within 1 % of OCCT's exact one (of those where OCCT has solids).
+const FLOOR_VOLUME: usize = 84;
 
 #[derive(Default)]
 struct Ours {
@@ -279,5 +281,6 @@ fn step_reader_agrees_with_opencascade() {
     assert!(faces_ok >= FLOOR_FACES, "faces-meshed agreement fell to {faces_ok} files (floor {FLOOR_FACES})");
     assert!(area_ok >= FLOOR_AREA, "area agreement fell to {area_ok} files (floor {FLOOR_AREA})");
     assert!(bbox_ok >= FLOOR_BBOX, "bbox agreement fell to {bbox_ok} files (floor {FLOOR_BBOX})");
+    assert!(vol_ok >= FLOOR_VOLUME, "volume agreement fell to {vol_ok} files (floor {FLOOR_VOLUME})");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -259,8 +259,9 @@ fn circle_edge_against_its_sense_runs_clockwise() {
     let pts = discretise_edge(&c, p(1.0, 0.0, 0.0), p(0.0, 1.0, 0.0), false, &t).expect("edge");
     // Clockwise from 0 to π/2 is three quarters of a turn: every interior point has y < 0 or x < 0.
     assert!(pts[1..pts.len() - 1].iter().all(|q| q.y < 0.0 || q.x < 0.0));
-    // Edges are cut at half the tolerance: 3π/2 at min(0.25 rad, 2 acos(0.95) = 0.635) per chord: 19 chords.
-    assert_eq!(pts.len(), 20);
+    // Conic edges are cut at half the chord and 0.4 of the angle: 3π/2 at min(0.2 rad,
+    // 2 acos(0.95) = 0.635) per chord: ceil(23.6) = 24 chords.
+    assert_eq!(pts.len(), 25);
 }
 
 #[test]
