@@ -252,17 +252,20 @@ impl Band {
             }
         }
         let thick = scene.ss as f32;
+        // The first and last strip a segment drawn `reach` samples wide touches (two samples more for
+        // rounding); `None` when it misses the band or has a non-finite end. Feature edges and wires share it.
+        let strips_of_segment = |p0: &[f32; 3], q0: &[f32; 3], reach: f32| {
+            let (ymin, ymax) = (p0[1].min(q0[1]) - reach - 2.0, p0[1].max(q0[1]) + reach + 2.0);
+            (ymax >= lo && ymin <= hi && p0[0].is_finite() && q0[0].is_finite())
+                .then(|| (strip(ymin.max(lo - 1.0) as i64), strip(ymax.min(hi + 1.0) as i64)))
+        };
         for (bi, batch) in scene.batches.iter().enumerate() {
             for (ei, e) in batch.edges().iter().enumerate() {
                 let (Some(p0), Some(q0)) = (batch.verts.get(e[0] as usize), batch.verts.get(e[1] as usize)) else {
                     continue;
                 };
-                // A stamp reaches `thick` samples around the line; two more for rounding.
-                let (ymin, ymax) = (p0[1].min(q0[1]) - thick - 2.0, p0[1].max(q0[1]) + thick + 2.0);
-                if !(ymax >= lo && ymin <= hi && p0[0].is_finite() && q0[0].is_finite()) {
-                    continue;
-                }
-                let (a, b) = (strip((ymin.max(lo - 1.0)) as i64), strip((ymax.min(hi + 1.0)) as i64));
+                // A stamp reaches `thick` samples around the line.
+                let Some((a, b)) = strips_of_segment(p0, q0, thick) else { continue };
                 for bin in &mut p.edges[a..=b] {
                     bin.push((bi as u32, ei as u32));
                 }
@@ -272,11 +275,7 @@ impl Band {
         for (wi, w) in scene.wires.iter().enumerate() {
             for k in 0..w.verts.len().saturating_sub(1).max(1) {
                 let Some((p0, q0)) = wire_segment(w, k) else { continue };
-                let (ymin, ymax) = (p0[1].min(q0[1]) - reach - 2.0, p0[1].max(q0[1]) + reach + 2.0);
-                if !(ymax >= lo && ymin <= hi && p0[0].is_finite() && q0[0].is_finite()) {
-                    continue;
-                }
-                let (a, b) = (strip((ymin.max(lo - 1.0)) as i64), strip((ymax.min(hi + 1.0)) as i64));
+                let Some((a, b)) = strips_of_segment(&p0, &q0, reach) else { continue };
                 for bin in &mut p.wires[a..=b] {
                     bin.push((wi as u32, k as u32));
                 }
