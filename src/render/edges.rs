@@ -227,7 +227,13 @@ impl Welded {
             let welded: Vec<u32> = face
                 .positions
                 .iter()
-                .map(|p| {
+                .enumerate()
+                .map(|(k, p)| {
+                    // Each probe is a cache (and TLB) miss in a table of megabytes: asking for the slot of
+                    // a position a few ahead lets those misses overlap instead of queueing.
+                    if let Some(ahead) = face.positions.get(k + PREFETCH_AHEAD) {
+                        prefetch(&table[mix(position_key(ahead)) as usize & mask]);
+                    }
                     let key = position_key(p);
                     let hash = mix(key);
                     let tag = hash >> 32;
@@ -309,6 +315,23 @@ fn fill_normals(keys: &[[u32; 3]], ids: &mut [[u32; 3]], normals: &mut [[f32; 3]
         }
     }
     usable
+}
+
+/// How many positions ahead the weld asks for its table slot (enough to cover a memory latency with
+/// a few short probes).
+const PREFETCH_AHEAD: usize = 16;
+
+/// Asks the CPU to bring `slot` into the cache; no effect on the result (and none off x86-64).
+#[inline(always)]
+fn prefetch(slot: &u64) {
+    // SAFETY: a prefetch only hints the cache (it never faults, reads nothing into the program and
+    // writes nothing), the pointer comes from a live reference, and SSE is part of every x86-64 target.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(std::ptr::from_ref(slot).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
 }
 
 /// Exact position bits (−0 and +0 are one vertex).
