@@ -139,6 +139,7 @@ impl Parts {
         Parts { parent: (0..n as u32).collect() }
     }
 
+    #[inline]
     fn root(&mut self, mut i: u32) -> u32 {
         while self.parent[i as usize] != i {
             let up = self.parent[self.parent[i as usize] as usize];
@@ -148,6 +149,9 @@ impl Parts {
         i
     }
 
+    /// Called once per manifold edge from the visit loop: kept inline (an out-of-line call per edge shows
+    /// in profiles of million-triangle meshes).
+    #[inline]
     fn join(&mut self, a: u32, b: u32) {
         let (ra, rb) = (self.root(a), self.root(b));
         // The lower root wins, so roots are stable and the order is deterministic.
@@ -192,6 +196,7 @@ impl Parts {
     }
 }
 
+#[inline]
 fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
@@ -222,7 +227,13 @@ impl Welded {
             let welded: Vec<u32> = face
                 .positions
                 .iter()
-                .map(|p| {
+                .enumerate()
+                .map(|(k, p)| {
+                    // Each probe is a cache (and TLB) miss in a table of megabytes: asking for the slot of
+                    // a position a few ahead lets those misses overlap instead of queueing.
+                    if let Some(ahead) = face.positions.get(k + PREFETCH_AHEAD) {
+                        prefetch(&table[mix(position_key(ahead)) as usize & mask]);
+                    }
                     let key = position_key(p);
                     let hash = mix(key);
                     let tag = hash >> 32;
@@ -255,20 +266,7 @@ impl Welded {
         // Normals (and which triangles are degenerate) per triangle, in two halves on two threads when
         // the mesh is large.
         let mut normals = vec![[0.0f32; 3]; ids.len()];
-        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| {
-            let mut usable = 0;
-            for (ids, normal) in ids.iter_mut().zip(normals.iter_mut()) {
-                let p = ids.map(|i| keys.get(i as usize).map_or([f32::NAN; 3], |k| k.map(f32::from_bits)));
-                match unit_normal(p).filter(|_| ids[0] != UNUSABLE) {
-                    Some(n) => {
-                        *normal = n;
-                        usable += 1;
-                    }
-                    None => *ids = [UNUSABLE; 3],
-                }
-            }
-            usable
-        };
+        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| fill_normals(&keys, ids, normals);
         let usable = if parallel(ids.len()) {
             let mid = ids.len() / 2;
             let (ids_lo, ids_hi) = ids.split_at_mut(mid);
@@ -289,9 +287,58 @@ impl Welded {
     }
 }
 
+/// Unit normals of the triangles `ids` (welded ids into `keys`) into `normals`; a triangle without one
+/// (degenerate, not finite, or already [`UNUSABLE`]) becomes [`UNUSABLE`]. Returns the usable count.
+///
+/// A named function over indexed arrays rather than a closure of `[T; 3]::map` calls: the closure form
+/// was left to the inliner, and a build that kept `array::try_map` out of line (three calls per
+/// triangle, results through memory) made this loop about 5× slower and the whole feature-edge pass
+/// on the 1 M-triangle bench sphere ≈ 25 % slower, with no change to the source of the pass.
+#[inline]
+fn fill_normals(keys: &[[u32; 3]], ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]) -> usize {
+    let corner = |i: u32| match keys.get(i as usize) {
+        Some(k) => [f32::from_bits(k[0]), f32::from_bits(k[1]), f32::from_bits(k[2])],
+        None => [f32::NAN; 3],
+    };
+    let mut usable = 0;
+    for (tri, normal) in ids.iter_mut().zip(normals.iter_mut()) {
+        // An unusable triangle has all three ids UNUSABLE already (see `Welded::new`).
+        if tri[0] == UNUSABLE {
+            continue;
+        }
+        match unit_normal([corner(tri[0]), corner(tri[1]), corner(tri[2])]) {
+            Some(n) => {
+                *normal = n;
+                usable += 1;
+            }
+            None => *tri = [UNUSABLE; 3],
+        }
+    }
+    usable
+}
+
+/// How many positions ahead the weld asks for its table slot (enough to cover a memory latency with
+/// a few short probes).
+const PREFETCH_AHEAD: usize = 16;
+
+/// Asks the CPU to bring `slot` into the cache; no effect on the result (and none off x86-64).
+#[inline(always)]
+fn prefetch(slot: &u64) {
+    // SAFETY: a prefetch only hints the cache (it never faults, reads nothing into the program and
+    // writes nothing), the pointer comes from a live reference, and SSE is part of every x86-64 target.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        core::arch::x86_64::_mm_prefetch::<{ core::arch::x86_64::_MM_HINT_T0 }>(std::ptr::from_ref(slot).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slot;
+}
+
 /// Exact position bits (−0 and +0 are one vertex).
+#[inline]
 fn position_key(p: &[f32; 3]) -> [u32; 3] {
-    p.map(|c| if c == 0.0 { 0 } else { c.to_bits() })
+    let bits = |c: f32| if c == 0.0 { 0 } else { c.to_bits() };
+    [bits(p[0]), bits(p[1]), bits(p[2])]
 }
 
 /// A multiply-xorshift mix of the position bits: they are already well spread, so one multiplication
@@ -302,12 +349,13 @@ fn mix(k: [u32; 3]) -> u64 {
     h ^ (h >> 32)
 }
 
+#[inline]
 fn unit_normal(p: [[f32; 3]; 3]) -> Option<[f32; 3]> {
     let u = [p[1][0] - p[0][0], p[1][1] - p[0][1], p[1][2] - p[0][2]];
     let v = [p[2][0] - p[0][0], p[2][1] - p[0][1], p[2][2] - p[0][2]];
     let c = [u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0]];
     let len = dot(c, c).sqrt();
-    (len > 0.0 && len.is_finite()).then(|| c.map(|x| x / len))
+    (len > 0.0 && len.is_finite()).then_some([c[0] / len, c[1] / len, c[2] / len])
 }
 
 /// Welded vertex v → every half-edge of a usable triangle whose lower end is v, as one `u64`: the higher
@@ -324,6 +372,7 @@ fn parallel(triangles: usize) -> bool {
 }
 
 /// The triangle of an edge list entry.
+#[inline]
 fn triangle(entry: u64) -> u32 {
     ((entry & 0xFFFF_FFFF) >> 1) as u32
 }

@@ -85,8 +85,23 @@ struct Placed<'a> {
     view: Affine,
     colour: [f32; 3],
     mirrored: bool,
-    edges: Option<(Arc<FaceEdges>, usize)>,
+    /// Which solid of [`Placement::solids`] this face belongs to, and which face of it it is (with
+    /// feature edges on).
+    edges: Option<(usize, usize)>,
 }
+
+/// What [`place`] found: every instance's faces, its wires, the solids whose feature edges are needed
+/// (each once, shared by the instances of its part), and whether instances were left out.
+struct Placement<'a> {
+    placed: Vec<Placed<'a>>,
+    wired: Vec<PlacedWires<'a>>,
+    solids: Vec<&'a [FaceMesh]>,
+    truncated: bool,
+}
+
+/// Solids with at least this many triangles in all get their feature edges on a thread of their own,
+/// beside the vertex transforms (below it, starting a thread costs more than the overlap saves).
+const EDGES_BESIDE_FROM: usize = 1 << 16;
 
 /// An instance's wires and points with the part → view transform and the instance's colour override.
 struct PlacedWires<'a> {
@@ -98,13 +113,43 @@ struct PlacedWires<'a> {
 /// Builds the scene of `model`; `None` when it has no finite vertex to show (an empty model).
 pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Scene3d<'a>> {
     let basis = opts.view.basis();
-    let (placed, wired, truncated) = place(model, &basis, opts.edges);
-    let bounds = view_bounds(&placed, &wired)?;
+    let Placement { placed, wired, solids, truncated } = place(model, &basis, opts.edges);
+    let all_edges = || solids.iter().map(|faces| Arc::new(feature_edges(faces))).collect::<Vec<_>>();
+    // The feature edges need only the model, the vertex transforms only the placement: on large meshes
+    // the edges run on a second thread while this one fits and transforms (the edge pass is the longer).
+    let triangles: usize = solids.iter().flat_map(|faces| faces.iter()).map(|f| f.indices.len()).sum();
+    let (edge_sets, fitted) = std::thread::scope(|scope| {
+        let helper = (triangles >= EDGES_BESIDE_FROM).then(|| scope.spawn(all_edges));
+        let fitted = fit_and_transform(&placed, &wired, opts);
+        let edge_sets = match helper {
+            Some(helper) => helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            None => all_edges(),
+        };
+        (edge_sets, fitted)
+    });
+    let (ss, mut batches, wires) = fitted?;
+    for (b, p) in batches.iter_mut().zip(&placed) {
+        if let Some((edges, face)) = p.edges.and_then(|(k, face)| Some((edge_sets.get(k)?, face))) {
+            b.cull_back = edges.closed;
+            b.edges = Some((Arc::clone(edges), face));
+        }
+    }
+    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, wires, truncated })
+}
+
+/// Fits the view to every finite vertex and maps the faces (without feature edges yet) and wires into
+/// samples; `None` when there is no finite vertex.
+fn fit_and_transform<'a>(
+    placed: &[Placed<'a>],
+    wired: &[PlacedWires],
+    opts: &RenderOptions,
+) -> Option<(u32, Vec<Batch<'a>>, Vec<WireLine>)> {
+    let bounds = view_bounds(placed, wired)?;
     let ss = samples_per_pixel(opts.width, opts.height);
     let map = SampleMap::fit(&bounds, opts.width * ss, opts.height * ss);
-    let batches = placed.into_iter().map(|p| batch(p, &map)).collect();
+    let batches = placed.iter().map(|p| batch(p, &map)).collect();
     let wires = wired.iter().flat_map(|w| wire_lines(w, &map)).collect();
-    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, wires, truncated })
+    Some((ss, batches, wires))
 }
 
 /// An instance's wires, then each free point as a one-vertex line, in samples.
@@ -131,9 +176,10 @@ fn samples_per_pixel(width: u32, height: u32) -> u32 {
 
 /// Every instance's faces in tree order, with colours and (shared per part) feature edges, and its
 /// wireframe.
-fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed<'a>>, Vec<PlacedWires<'a>>, bool) {
+fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> Placement<'a> {
     let view = view_affine(basis);
-    let mut edge_cache: HashMap<(usize, usize), Arc<FaceEdges>> = HashMap::new();
+    let mut solid_index: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut solids: Vec<&'a [FaceMesh]> = Vec::new();
     let mut placed = Vec::new();
     let mut wired = Vec::new();
     let (mut vertices, mut truncated) = (0usize, false);
@@ -154,16 +200,19 @@ fn place<'a>(model: &'a Model3d, basis: &Basis, with_edges: bool) -> (Vec<Placed
         }
         for (si, solid) in part.solids.iter().enumerate() {
             let edges = with_edges.then(|| {
-                edge_cache.entry((part_index, si)).or_insert_with(|| Arc::new(feature_edges(&solid.faces))).clone()
+                *solid_index.entry((part_index, si)).or_insert_with(|| {
+                    solids.push(&solid.faces);
+                    solids.len() - 1
+                })
             });
             for (fi, face) in solid.faces.iter().enumerate() {
                 let colour = shade::base_colour(node.colour_override, face.colour, solid.colour, part.colour);
-                let edges = edges.clone().map(|e| (e, fi));
+                let edges = edges.map(|k| (k, fi));
                 placed.push(Placed { face, view: to_view, colour, mirrored, edges });
             }
         }
     });
-    (placed, wired, truncated)
+    Placement { placed, wired, solids, truncated }
 }
 
 /// World → view coordinates: the rows are the basis vectors.
@@ -234,18 +283,19 @@ impl SampleMap {
     }
 }
 
-fn batch<'a>(p: Placed<'a>, map: &SampleMap) -> Batch<'a> {
+/// A placed face in samples; its feature edges (and so whether its back faces may be culled) are added
+/// by [`build_scene3d`] once they are known.
+fn batch<'a>(p: &Placed<'a>, map: &SampleMap) -> Batch<'a> {
     let verts = p.face.positions.iter().map(|v| map.map(apply(&p.view, v))).collect();
     let normals = smooth_normals(p.face).then(|| view_normals(p.face, &p.view));
-    let cull_back = p.edges.as_ref().is_some_and(|(e, _)| e.closed);
     Batch {
         verts,
         indices: &p.face.indices,
         normals,
         colour: p.colour,
         mirrored: p.mirrored,
-        edges: p.edges,
-        cull_back,
+        edges: None,
+        cull_back: false,
     }
 }
 
@@ -341,5 +391,41 @@ mod tests {
         let top = view_affine(&View::Top.basis()).then_after(&Affine::scaling(-1.0, 1.0, 1.0));
         let n = view_normals(&face, &top);
         assert!((n[0][2] + 1.0).abs() < 1e-6, "{n:?}");
+    }
+
+    #[test]
+    fn feature_edges_found_beside_the_transforms_are_the_solid_s_and_shared_by_its_instances() {
+        // 5462 disjoint unit cubes with unshared vertices in one face: 65 544 triangles, past
+        // EDGES_BESIDE_FROM, so the edges come from the second thread; each cube is closed and outward.
+        let cube = FaceMesh::cuboid([1.0; 3]).unshared();
+        let mut face = FaceMesh::default();
+        for k in 0..5462u32 {
+            let base = face.positions.len() as u32;
+            let offset = [(k % 100) as f32 * 2.0, (k / 100) as f32 * 2.0, 0.0];
+            face.positions.extend(cube.positions.iter().map(|p| [p[0] + offset[0], p[1] + offset[1], p[2]]));
+            face.indices.extend(cube.indices.iter().map(|t| t.map(|i| i + base)));
+        }
+        assert!(face.indices.len() >= EDGES_BESIDE_FROM);
+        let mut m = model(face.clone());
+        m.roots.push(Node { part: Some(0), ..Node::default() });
+        let scene = build_scene3d(&m, &RenderOptions::default()).expect("a scene");
+        let expected = feature_edges(std::slice::from_ref(&face));
+        assert_eq!(scene.batches.len(), 2);
+        for b in &scene.batches {
+            assert_eq!(b.edges(), expected.faces[0].as_slice());
+            assert_eq!(b.edges().len(), 12 * 5462);
+            assert!(b.cull_back);
+        }
+        let shared = |b: &Batch| b.edges.as_ref().map(|(e, _)| Arc::clone(e));
+        let (a, b) = (shared(&scene.batches[0]), shared(&scene.batches[1]));
+        assert!(a.zip(b).is_some_and(|(a, b)| Arc::ptr_eq(&a, &b)));
+        // A small solid takes the same result on this thread; without edges nothing is culled.
+        let (small_model, bare_model) = (model(cube.clone()), model(cube));
+        let small = build_scene3d(&small_model, &RenderOptions::default()).expect("a scene");
+        assert_eq!(small.batches[0].edges().len(), 12);
+        assert!(small.batches[0].cull_back);
+        let opts = RenderOptions { edges: false, ..RenderOptions::default() };
+        let bare = build_scene3d(&bare_model, &opts).expect("a scene");
+        assert!(bare.batches[0].edges().is_empty() && !bare.batches[0].cull_back);
     }
 }
