@@ -33,7 +33,7 @@ const FACES_MESHED: f64 = 0.99;
 const PER_FILE: Duration = Duration::from_secs(30);
 
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
-const FLOOR_FACES: usize = 130;
+const FLOOR_FACES: usize = 131;
 const FLOOR_AREA: usize = 128;
 /// Boxes within 0.5 % of the diagonal; wireframe (curves and points) counts in the box as in OCCT's.
 const FLOOR_BBOX: usize = 128;

@@ -354,9 +354,22 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 .and_then(|v| self.graph().instances.get(&v)?.record("VERTEX_POINT")?.params.get(1)?.reference())
                 .and_then(|p| placement::point(self.graph(), p))
         };
-        let (Some(start), Some(end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
+        let (Some(mut start), Some(mut end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
         let curve = self.geo.curve(rec.params.get(3).and_then(Param::reference).unwrap_or(0))?;
         let same_sense = rec.params.get(4).and_then(Param::logical).unwrap_or(true);
+        // An open B-spline whose edge names one vertex for both ends, which its curve does not close on:
+        // the exporter gave the edge the wrong vertex (trj3_s1-al's Alias faces: four edges round a patch
+        // named with two vertices, the loop collapsing to two points). The curve's own ends are the edge's
+        // ends, as OpenCASCADE's reader widens the vertex to the curve; a closed curve keeps its vertex.
+        if start == end
+            && let tessellate::Curve::Nurbs(c) = &curve
+        {
+            let (t0, t1) = c.domain();
+            let (c0, c1) = (c.eval(t0), c.eval(t1));
+            if c0.is_finite() && c1.is_finite() && c0.distance(c1) > tol.chord {
+                (start, end) = if same_sense { (c0, c1) } else { (c1, c0) };
+            }
+        }
         tessellate::discretise_edge(&curve, start, end, same_sense, tol)
             .map_err(|e| Unsupported(format!("kernel (edge): {}", kernel_reason(&e))))
     }
