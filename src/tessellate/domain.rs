@@ -56,6 +56,8 @@ type RawPoint = ([f64; 2], usize, Singular);
 /// A loop after inversion: (u, v) and 3D id per point.
 struct UvLoop {
     pts: Vec<([f64; 2], usize)>,
+    /// The loop passes through a point where a parameter is undefined (a pole, an apex).
+    singular: bool,
 }
 
 struct Builder<'a> {
@@ -95,8 +97,17 @@ pub(crate) fn build(
             None => closed.push(lp),
         }
     }
+    // On a closed surface (a torus, a sphere) one loop bounds two regions and only its orientation says
+    // which: when every loop runs as a hole would, the face is the whole surface minus them (a torus with a
+    // patch cut out), not the small regions they enclose in (u, v).
+    if winding.is_empty() && !closed.is_empty() && b.surface_is_closed() && closed.iter().all(|l| b.reads_as_hole(l)) {
+        // The rectangle is centred on the first hole along periodic directions, so no hole crosses its sides.
+        let (hmin, hmax) = bounds(&closed[0].pts);
+        let centre = [0.5 * (hmin[0] + hmax[0]), 0.5 * (hmin[1] + hmax[1])];
+        closed.push(b.whole_domain(Some(centre))?);
+    }
     if loops.is_empty() {
-        closed.push(b.whole_domain()?);
+        closed.push(b.whole_domain(None)?);
     } else if closed.is_empty() && winding.is_empty() {
         return Err(TessError::EmptyLoop(0));
     }
@@ -151,6 +162,41 @@ impl Builder<'_> {
         self.pts.len() - 1
     }
 
+    /// Whether the surface has no edge: each direction periodic or ending in a pole on both sides.
+    fn surface_is_closed(&self) -> bool {
+        let along = |periodic: Option<f64>, limits: Option<(f64, f64)>, axis: usize| {
+            if periodic.is_some() {
+                return true;
+            }
+            let Some((a, b)) = limits else { return false };
+            if !(a.is_finite() && b.is_finite()) {
+                return false;
+            }
+            let other = if axis == 0 { self.surface.v_limits() } else { self.surface.u_limits() };
+            let Some((o0, o1)) = other.filter(|o| o.0.is_finite() && o.1.is_finite()) else { return false };
+            // A limit row is a pole when its two ends and middle are one point.
+            let at = |t: f64, o: f64| if axis == 0 { self.surface.eval(t, o) } else { self.surface.eval(o, t) };
+            [a, b].iter().all(|&t| {
+                let (p0, pm) = (at(t, o0), at(t, 0.5 * (o0 + o1)));
+                p0.distance(pm) <= self.tol.chord * 1e-3 && p0.distance(at(t, o1)) <= self.tol.chord * 1e-3
+            })
+        };
+        along(self.surface.u_period(), self.surface.u_limits(), 0)
+            && along(self.surface.v_period(), self.surface.v_limits(), 1)
+    }
+
+    /// Whether a closed loop runs clockwise against the face's outward sense (an inner bound's way). A loop
+    /// through a pole does not count: there the sense comes from how the pole is crossed, which exporters
+    /// get wrong (bm2_pe_t4-B's sphere octants run the other way and OpenCASCADE still meshes the octant),
+    /// and OpenCASCADE adds no natural bound to a wire with a degenerated edge either.
+    fn reads_as_hole(&self, lp: &UvLoop) -> bool {
+        if lp.singular {
+            return false;
+        }
+        let area = signed_area(&lp.pts.iter().map(|q| q.0).collect::<Vec<_>>());
+        area != 0.0 && (area > 0.0) != self.ccw
+    }
+
     /// Which parameter is undefined at (u, v), if any: u where ∂S/∂u vanishes against ∂S/∂v (a sphere
     /// pole, a cone apex, a collapsed B-spline row), v where ∂S/∂v vanishes (a collapsed column).
     fn singular_axis(&self, uv: [f64; 2]) -> Singular {
@@ -197,7 +243,8 @@ impl Builder<'_> {
         });
         raw.rotate_left(start);
         self.unwrap(&mut raw);
-        Ok(UvLoop { pts: self.expand_singular(&raw) })
+        let singular = raw.iter().any(|r| r.2 != Singular::No);
+        Ok(UvLoop { pts: self.expand_singular(&raw), singular })
     }
 
     /// Makes periodic parameters continuous along the loop; after a singular point the u jump is free and
@@ -402,7 +449,7 @@ impl Builder<'_> {
             let (pts, above) = loops.pop().ok_or(TessError::BadLoops("no winding loop"))?;
             self.cap(pts, above, period, axis, &swap)?
         };
-        Ok(UvLoop { pts: poly.into_iter().map(|(uv, id)| (swap(uv), id)).collect() })
+        Ok(UvLoop { pts: poly.into_iter().map(|(uv, id)| (swap(uv), id)).collect(), singular: false })
     }
 
     /// lower (+u) … its start shifted a period, cut up to upper, upper (−u), cut down to the start.
@@ -538,10 +585,20 @@ impl Builder<'_> {
 
     /// The whole parameter domain of a closed surface (a full sphere or torus, a closed B-spline): its
     /// rectangle, with the periodic sides and the pole rows sharing 3D ids so the mesh closes.
-    fn whole_domain(&mut self) -> Result<UvLoop, TessError> {
-        let (Some((u0, u1)), Some((v0, v1))) = (self.surface.u_limits(), self.surface.v_limits()) else {
+    /// With a `centre`, each periodic direction's window is the period around it instead of the limits.
+    fn whole_domain(&mut self, centre: Option<[f64; 2]>) -> Result<UvLoop, TessError> {
+        let (Some((mut u0, mut u1)), Some((mut v0, mut v1))) = (self.surface.u_limits(), self.surface.v_limits())
+        else {
             return Err(TessError::NoBounds);
         };
+        if let Some(c) = centre.filter(|c| c[0].is_finite() && c[1].is_finite()) {
+            if let Some(p) = self.surface.u_period() {
+                (u0, u1) = (c[0] - 0.5 * p, c[0] + 0.5 * p);
+            }
+            if let Some(p) = self.surface.v_period() {
+                (v0, v1) = (c[1] - 0.5 * p, c[1] + 0.5 * p);
+            }
+        }
         if ![u0, u1, v0, v1].iter().all(|x| x.is_finite()) {
             return Err(TessError::NoBounds);
         }
@@ -576,7 +633,7 @@ impl Builder<'_> {
         for j in (1..=nv).rev() {
             out.push(([u0, v_at(j)], id_at(self, 0, j)));
         }
-        Ok(UvLoop { pts: out })
+        Ok(UvLoop { pts: out, singular: false })
     }
 
     /// Outer polygon (largest area) counter-clockwise first, holes clockwise and shifted by whole periods

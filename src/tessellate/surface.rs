@@ -285,8 +285,12 @@ impl Surface {
                 let a = self.gauss_newton(p, guess);
                 let da = self.eval(a[0], a[1]).distance(p);
                 // A hint from a neighbour can lead to a wrong local minimum; retry from the global seed
-                // unless the point is on the surface or straight above it (then this is the foot).
-                if hint.is_some() && da > 1e-7 * (1.0 + p.length()) && !self.is_foot(p, a) {
+                // unless the point is on the surface or straight above it (then this is the foot). A foot
+                // far away is retried too: on a piecewise-linear B-spline the iteration stops on a crease
+                // or a clamped side where the residual is perpendicular (trj6_k1-al's ruled face: 17.8
+                // from the hint, 4e-16 from the seed).
+                let far = da > 1e-3 * (1.0 + p.length());
+                if hint.is_some() && da > 1e-7 * (1.0 + p.length()) && (far || !self.is_foot(p, a)) {
                     let b = self.gauss_newton(p, self.seed(p));
                     if self.eval(b[0], b[1]).distance(p) < da {
                         return (self.in_base_window(b), self.eval(b[0], b[1]).distance(p));

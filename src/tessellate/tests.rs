@@ -199,6 +199,37 @@ fn full_torus_area() {
     assert!(measure_faces(&[m], &Affine::IDENTITY).closed);
 }
 
+/// One loop on a torus bounds two regions: run counter-clockwise in (u, v) it is the patch inside, run the
+/// other way it is the rest of the torus (bug28414's toroidal face is a torus with a patch cut out).
+#[test]
+fn torus_loop_run_as_a_hole_leaves_the_rest_of_the_torus() {
+    let (major, minor) = (10.0, 2.0);
+    let s = Surface::Torus { frame: Frame::WORLD, major, minor };
+    // A (u, v) rectangle across both seams, its sides sampled on the surface.
+    let (u0, u1, v0, v1) = (-0.2, 0.2, -0.4, 0.4);
+    let n = 40;
+    let mut pts = Vec::new();
+    let side = |a: [f64; 2], b: [f64; 2], pts: &mut Vec<Point>| {
+        for k in 0..n {
+            let t = k as f64 / n as f64;
+            pts.push(s.eval(a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t));
+        }
+    };
+    side([u0, v0], [u1, v0], &mut pts);
+    side([u1, v0], [u1, v1], &mut pts);
+    side([u1, v1], [u0, v1], &mut pts);
+    side([u0, v1], [u0, v0], &mut pts);
+    let t = tol(25.0);
+    // ∫∫ minor·(major + minor·cos v) du dv over the rectangle.
+    let patch = minor * (u1 - u0) * (major * (v1 - v0) + minor * (v1.sin() - v0.sin()));
+    let whole = 4.0 * PI * PI * major * minor;
+    let inside = mesh_face(&s, true, &[FaceLoop { points: pts.clone() }], &t).expect("patch");
+    let outside = mesh_face(&s, true, &[FaceLoop { points: rev(&pts) }], &t).expect("rest");
+    let (a_in, a_out) = (area(&inside), area(&outside));
+    assert!((a_in - patch).abs() / patch < 0.01, "patch area {a_in} vs {patch}");
+    assert!((a_out - (whole - patch)).abs() / (whole - patch) < 0.01, "rest area {a_out} vs {}", whole - patch);
+}
+
 #[test]
 fn nurbs_plane_patch_has_exact_area() {
     // Degree 2 along u (collinear control points), degree 1 along v, rational weights: still a flat

@@ -174,8 +174,9 @@ impl<'g, 'a> Mesher<'g, 'a> {
         };
         let mut solid = Solid { name, kind, ..Solid::default() };
         solid.colour = self.colours.get(&item).copied();
-        for shell in shells {
+        for (index, shell) in shells.into_iter().enumerate() {
             solid.colour = solid.colour.or_else(|| self.colours.get(&shell).copied());
+            let (first_face, failed_before) = (solid.faces.len(), solid.faces_without_mesh);
             match self.shell_faces(shell) {
                 Ok(faces) => {
                     for (face, flip) in faces {
@@ -183,6 +184,17 @@ impl<'g, 'a> Mesher<'g, 'a> {
                     }
                 }
                 Err(e) => self.count_failure(&e, 1, &mut solid),
+            }
+            // A solid's outer shell bounds its material from outside and a void's from inside, whatever
+            // the exporter's face senses say; OpenCASCADE's reader fixes inside-out shells the same way
+            // (ec_exhaust-A's largest solid is wound inward: −7.2e6 mm³ where OCCT has +7.3e6). Only
+            // shells meshed whole are judged: with a face missing the enclosed volume means little.
+            if kind == SolidKind::Solid && solid.faces_without_mesh == failed_before {
+                let shell_faces = &mut solid.faces[first_face..];
+                let volume = enclosed_volume(shell_faces);
+                if (index == 0 && volume < 0.0) || (index > 0 && volume > 0.0) {
+                    shell_faces.iter_mut().for_each(reverse_face);
+                }
             }
         }
         Some(solid)
@@ -342,9 +354,22 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 .and_then(|v| self.graph().instances.get(&v)?.record("VERTEX_POINT")?.params.get(1)?.reference())
                 .and_then(|p| placement::point(self.graph(), p))
         };
-        let (Some(start), Some(end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
+        let (Some(mut start), Some(mut end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
         let curve = self.geo.curve(rec.params.get(3).and_then(Param::reference).unwrap_or(0))?;
         let same_sense = rec.params.get(4).and_then(Param::logical).unwrap_or(true);
+        // An open B-spline whose edge names one vertex for both ends, which its curve does not close on:
+        // the exporter gave the edge the wrong vertex (trj3_s1-al's Alias faces: four edges round a patch
+        // named with two vertices, the loop collapsing to two points). The curve's own ends are the edge's
+        // ends, as OpenCASCADE's reader widens the vertex to the curve; a closed curve keeps its vertex.
+        if start == end
+            && let tessellate::Curve::Nurbs(c) = &curve
+        {
+            let (t0, t1) = c.domain();
+            let (c0, c1) = (c.eval(t0), c.eval(t1));
+            if c0.is_finite() && c1.is_finite() && c0.distance(c1) > tol.chord {
+                (start, end) = if same_sense { (c0, c1) } else { (c1, c0) };
+            }
+        }
         tessellate::discretise_edge(&curve, start, end, same_sense, tol)
             .map_err(|e| Unsupported(format!("kernel (edge): {}", kernel_reason(&e))))
     }
@@ -448,6 +473,43 @@ impl<'g, 'a> Mesher<'g, 'a> {
 }
 
 /// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
+/// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
+/// centre of their box so that a shell with small gaps still gives its sign.
+fn enclosed_volume(faces: &[FaceMesh]) -> f64 {
+    let mut bbox = BBox3::EMPTY;
+    for f in faces {
+        for q in &f.positions {
+            bbox.add_point(Point::new(f64::from(q[0]), f64::from(q[1]), f64::from(q[2])));
+        }
+    }
+    if bbox.is_empty() {
+        return 0.0;
+    }
+    let c = bbox.min.plus(bbox.max).scale(0.5);
+    let at = |f: &FaceMesh, i: u32| {
+        f.positions.get(i as usize).map(|q| Point::new(f64::from(q[0]), f64::from(q[1]), f64::from(q[2])).minus(c))
+    };
+    let mut six_v = 0.0;
+    for f in faces {
+        for t in &f.indices {
+            if let (Some(a), Some(b), Some(d)) = (at(f, t[0]), at(f, t[1]), at(f, t[2])) {
+                six_v += a.dot(b.cross(d));
+            }
+        }
+    }
+    six_v / 6.0
+}
+
+/// Turns a face mesh inside out: triangles wound the other way, normals negated.
+fn reverse_face(f: &mut FaceMesh) {
+    for t in &mut f.indices {
+        t.swap(1, 2);
+    }
+    for n in &mut f.normals {
+        *n = n.map(|c| -c);
+    }
+}
+
 fn loop_plane(points: &[Point]) -> Option<tessellate::Surface> {
     let n = points.len();
     if n < 3 {

@@ -233,3 +233,47 @@ fn wireframe_curves_and_points_make_the_box_and_skip_the_unbounded_line() {
         doc.diagnostics.warnings
     );
 }
+
+/// A unit tetrahedron (faceted B-rep, mm) whose bounds all run inward, and a 10 mm cube with that
+/// tetrahedron as a void whose bounds run outward: both shells are turned the way their role asks.
+const INSIDE_OUT: &str = "ISO-10303-21;HEADER;FILE_DESCRIPTION((''),'2;1');\
+FILE_NAME('t.stp','',(''),(''),'pre','Hand','');FILE_SCHEMA(('CONFIG_CONTROL_DESIGN'));ENDSEC;DATA;
+#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+#2=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));
+#10=PRODUCT('t','Tetra','',());#11=PRODUCT_DEFINITION_FORMATION('','',#10);
+#12=PRODUCT_DEFINITION('','',#11,$);#13=PRODUCT_DEFINITION_SHAPE('','',#12);
+#14=SHAPE_REPRESENTATION('',(#90,#190),#2);#15=SHAPE_DEFINITION_REPRESENTATION(#13,#14);
+#70=CARTESIAN_POINT('',(1.,1.,1.));#71=CARTESIAN_POINT('',(2.,1.,1.));
+#72=CARTESIAN_POINT('',(1.,2.,1.));#73=CARTESIAN_POINT('',(1.,1.,2.));
+#80=POLY_LOOP('',(#70,#72,#71));#81=POLY_LOOP('',(#70,#71,#73));#82=POLY_LOOP('',(#70,#73,#72));
+#83=POLY_LOOP('',(#71,#72,#73));
+#84=FACE('',(#85));#85=FACE_OUTER_BOUND('',#80,.F.);#86=FACE('',(#87));#87=FACE_OUTER_BOUND('',#81,.F.);
+#88=FACE('',(#89));#89=FACE_OUTER_BOUND('',#82,.F.);#91=FACE('',(#92));#92=FACE_OUTER_BOUND('',#83,.F.);
+#93=CLOSED_SHELL('',(#84,#86,#88,#91));#90=FACETED_BREP('tetra',#93);
+#194=FACE('',(#195));#195=FACE_OUTER_BOUND('',#80,.T.);#196=FACE('',(#197));#197=FACE_OUTER_BOUND('',#81,.T.);
+#198=FACE('',(#199));#199=FACE_OUTER_BOUND('',#82,.T.);#200=FACE('',(#201));#201=FACE_OUTER_BOUND('',#83,.T.);
+#202=CLOSED_SHELL('',(#194,#196,#198,#200));
+#100=CARTESIAN_POINT('',(0.,0.,0.));#101=CARTESIAN_POINT('',(10.,0.,0.));
+#102=CARTESIAN_POINT('',(10.,10.,0.));#103=CARTESIAN_POINT('',(0.,10.,0.));
+#104=CARTESIAN_POINT('',(0.,0.,10.));#105=CARTESIAN_POINT('',(10.,0.,10.));
+#106=CARTESIAN_POINT('',(10.,10.,10.));#107=CARTESIAN_POINT('',(0.,10.,10.));
+#110=POLY_LOOP('',(#100,#103,#102,#101));#111=POLY_LOOP('',(#104,#105,#106,#107));
+#112=POLY_LOOP('',(#100,#101,#105,#104));#113=POLY_LOOP('',(#101,#102,#106,#105));
+#114=POLY_LOOP('',(#102,#103,#107,#106));#115=POLY_LOOP('',(#103,#100,#104,#107));
+#120=FACE('',(#130));#130=FACE_OUTER_BOUND('',#110,.T.);#121=FACE('',(#131));#131=FACE_OUTER_BOUND('',#111,.T.);
+#122=FACE('',(#132));#132=FACE_OUTER_BOUND('',#112,.T.);#123=FACE('',(#133));#133=FACE_OUTER_BOUND('',#113,.T.);
+#124=FACE('',(#134));#134=FACE_OUTER_BOUND('',#114,.T.);#125=FACE('',(#135));#135=FACE_OUTER_BOUND('',#115,.T.);
+#140=CLOSED_SHELL('',(#120,#121,#122,#123,#124,#125));
+#190=BREP_WITH_VOIDS('cube',#140,(#202));
+ENDSEC;END-ISO-10303-21;";
+
+#[test]
+fn inside_out_shells_are_turned_outward_and_voids_inward() {
+    let doc = read(INSIDE_OUT.as_bytes()).expect("reads");
+    let m = doc.model3d.expect("3D");
+    let solids = &m.parts[0].solids;
+    assert_eq!(solids.len(), 2);
+    let volume = |i: usize| measure_faces(&solids[i].faces, &crate::model::Affine::IDENTITY).signed_volume;
+    assert!((volume(0) - 1.0 / 6.0).abs() < 1e-6, "tetrahedron {}", volume(0));
+    assert!((volume(1) - (1000.0 - 1.0 / 6.0)).abs() < 1e-4, "cube less its void {}", volume(1));
+}
