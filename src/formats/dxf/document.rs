@@ -341,8 +341,11 @@ impl<'a> Builder<'a> {
             || common
                 .owner
                 .is_some_and(|o| self.paper_owner_handles.iter().any(|h| h.as_bytes().eq_ignore_ascii_case(o)));
-        if let (Geom::Insert(_), Some(h), Some(x)) = (&geom, &common.handle, entities::xdictionary(body)) {
-            self.insert_xdicts.insert(h.as_bytes().to_vec(), x.to_ascii_uppercase());
+        // Only inserts can carry a clip; the extension dictionary is looked for on them alone.
+        if let (Geom::Insert(_), Some(h)) = (&geom, &common.handle) {
+            if let Some(x) = entities::xdictionary(body) {
+                self.insert_xdicts.insert(h.as_bytes().to_vec(), x.to_ascii_uppercase());
+            }
         }
         let layer = self.layer_names.get(common.layer, enc);
         let entity = common.into_entity(kind, layer, geom);

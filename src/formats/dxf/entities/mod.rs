@@ -135,15 +135,27 @@ pub struct Common<'a> {
 impl<'a> Common<'a> {
     /// Reads the shared properties. Group codes of later subclasses reuse some numbers, so the shared ones
     /// are only taken before the first subclass marker after `AcDbEntity` (R12 files have no markers).
+    ///
+    /// The walk stops at the first subclass marker after `AcDbEntity` once the handle and owner are known:
+    /// past it only a missing handle or owner could still be taken, so the rest of the record (most of its
+    /// tags: the geometry) is not walked twice. (A second `AcDbEntity` marker later in the same record,
+    /// which no writer emits, would no longer reopen the shared properties.)
     pub fn parse(body: &[Tag<'a>], enc: Encoding) -> Common<'a> {
         let mut c = Common::default();
         let mut in_entity = true;
+        let mut seen_entity = false;
         let mut in_group = false;
         for t in body {
             match t.code {
                 102 => in_group = t.trimmed().first() == Some(&b'{'),
                 _ if in_group => {}
-                100 => in_entity = t.trimmed() == b"AcDbEntity",
+                100 => {
+                    in_entity = t.trimmed() == b"AcDbEntity";
+                    if !in_entity && seen_entity && c.handle.is_some() && c.owner.is_some() {
+                        break;
+                    }
+                    seen_entity |= in_entity;
+                }
                 5 if c.handle.is_none() => c.handle = Some(handle(t.trimmed(), enc)),
                 330 if c.owner.is_none() => c.owner = Some(t.trimmed()),
                 _ if !in_entity => {}
