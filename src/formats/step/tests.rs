@@ -277,3 +277,44 @@ fn inside_out_shells_are_turned_outward_and_voids_inward() {
     assert!((volume(0) - 1.0 / 6.0).abs() < 1e-6, "tetrahedron {}", volume(0));
     assert!((volume(1) - (1000.0 - 1.0 / 6.0)).abs() < 1e-4, "cube less its void {}", volume(1));
 }
+
+/// A planar face bounded by an open quadratic B-spline from (0,0) over (1,2) to (2,0) and the line back,
+/// in a shell-based surface model. `start` and `end` name the B-spline edge's vertices: #31..#32 is right;
+/// one vertex for both ends (#31..#31, #32..#32) is the mistake Alias-written files make on some edges.
+fn one_vertex_edge_file(start: &str, end: &str) -> String {
+    format!(
+        "ISO-10303-21;HEADER;FILE_DESCRIPTION((''),'2;1');\
+FILE_NAME('v.stp','',(''),(''),'pre','Hand','');FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));ENDSEC;DATA;
+#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+#2=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));
+#10=PRODUCT('v','Patch','',());#11=PRODUCT_DEFINITION_FORMATION('','',#10);
+#12=PRODUCT_DEFINITION('','',#11,$);#13=PRODUCT_DEFINITION_SHAPE('','',#12);
+#14=MANIFOLD_SURFACE_SHAPE_REPRESENTATION('',(#15),#2);#15=SHELL_BASED_SURFACE_MODEL('',(#16));
+#17=SHAPE_DEFINITION_REPRESENTATION(#13,#14);
+#16=OPEN_SHELL('',(#20));
+#20=ADVANCED_FACE('',(#21),#22,.T.);#21=FACE_OUTER_BOUND('',#23,.T.);
+#22=PLANE('',#24);#24=AXIS2_PLACEMENT_3D('',#25,$,$);#25=CARTESIAN_POINT('',(0.,0.,0.));
+#23=EDGE_LOOP('',(#26,#27));#26=ORIENTED_EDGE('',*,*,#28,.T.);#27=ORIENTED_EDGE('',*,*,#29,.T.);
+#28=EDGE_CURVE('',{start},{end},#40,.T.);#29=EDGE_CURVE('',#32,#31,#41,.T.);
+#31=VERTEX_POINT('',#33);#32=VERTEX_POINT('',#34);
+#33=CARTESIAN_POINT('',(0.,0.,0.));#34=CARTESIAN_POINT('',(2.,0.,0.));#35=CARTESIAN_POINT('',(1.,2.,0.));
+#40=B_SPLINE_CURVE_WITH_KNOTS('',2,(#33,#35,#34),.UNSPECIFIED.,.F.,.F.,(3,3),(0.,1.),.UNSPECIFIED.);
+#41=LINE('',#34,#42);#42=VECTOR('',#43,1.);#43=DIRECTION('',(-1.,0.,0.));
+ENDSEC;END-ISO-10303-21;"
+    )
+}
+
+#[test]
+fn an_open_b_spline_edge_naming_one_vertex_twice_takes_the_curve_ends() {
+    // Between a quadratic Bézier arc and its chord lies 2/3 of its control triangle: 2/3 · 2 = 4/3.
+    for (start, end) in [("#31", "#32"), ("#31", "#31"), ("#32", "#32")] {
+        let vertex = format!("{start}..{end}");
+        let doc = read(one_vertex_edge_file(start, end).as_bytes()).expect("reads");
+        let m = doc.model3d.expect("3D");
+        let solids = &m.parts[0].solids;
+        assert_eq!(solids.len(), 1, "{vertex}");
+        assert_eq!((solids[0].faces.len(), solids[0].faces_without_mesh), (1, 0), "{vertex}");
+        let area = measure_faces(&solids[0].faces, &crate::model::Affine::IDENTITY).area;
+        assert!((area / (4.0 / 3.0) - 1.0).abs() < 5e-3, "{vertex}: area {area}");
+    }
+}
