@@ -14,6 +14,7 @@
 //! triangles round one vertex.
 
 use crate::model::FaceMesh;
+use crate::model::mesh::weld_key;
 
 /// Faces meeting at more than this angle (degrees) make a crease.
 pub const CREASE_DEG: f32 = 30.0;
@@ -232,9 +233,9 @@ impl Welded {
                     // Each probe is a cache (and TLB) miss in a table of megabytes: asking for the slot of
                     // a position a few ahead lets those misses overlap instead of queueing.
                     if let Some(ahead) = face.positions.get(k + PREFETCH_AHEAD) {
-                        prefetch(&table[mix(position_key(ahead)) as usize & mask]);
+                        prefetch(&table[mix(weld_key(ahead)) as usize & mask]);
                     }
-                    let key = position_key(p);
+                    let key = weld_key(p);
                     let hash = mix(key);
                     let tag = hash >> 32;
                     let mut i = hash as usize & mask;
@@ -332,13 +333,6 @@ fn prefetch(slot: &u64) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = slot;
-}
-
-/// Exact position bits (−0 and +0 are one vertex).
-#[inline]
-fn position_key(p: &[f32; 3]) -> [u32; 3] {
-    let bits = |c: f32| if c == 0.0 { 0 } else { c.to_bits() };
-    [bits(p[0]), bits(p[1]), bits(p[2])]
 }
 
 /// A multiply-xorshift mix of the position bits: they are already well spread, so one multiplication

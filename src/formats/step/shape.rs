@@ -472,7 +472,6 @@ impl<'g, 'a> Mesher<'g, 'a> {
     }
 }
 
-/// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
 /// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
 /// centre of their box so that a shell with small gaps still gives its sign.
 fn enclosed_volume(faces: &[FaceMesh]) -> f64 {
@@ -510,6 +509,7 @@ fn reverse_face(f: &mut FaceMesh) {
     }
 }
 
+/// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
 fn loop_plane(points: &[Point]) -> Option<tessellate::Surface> {
     let n = points.len();
     if n < 3 {

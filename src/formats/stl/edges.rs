@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::model::FaceMesh;
+use crate::model::mesh::weld_key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct EdgeStats {
@@ -25,9 +26,8 @@ pub fn edge_stats(meshes: &[FaceMesh]) -> EdgeStats {
             let mut ids = [0u32; 3];
             for (id, &i) in ids.iter_mut().zip(tri) {
                 let Some(p) = mesh.positions.get(i as usize) else { return EdgeStats::default() };
-                let key = p.map(|c| if c == 0.0 { 0 } else { c.to_bits() });
                 let next = weld.len() as u32;
-                *id = *weld.entry(key).or_insert(next);
+                *id = *weld.entry(weld_key(p)).or_insert(next);
             }
             for (a, b) in [(ids[0], ids[1]), (ids[1], ids[2]), (ids[2], ids[0])] {
                 // A zero-length edge of a degenerate triangle is no hole (measure_faces pairs it with itself).
