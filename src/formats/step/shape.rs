@@ -34,6 +34,10 @@ pub struct Mesher<'g, 'a> {
     pub(super) colours: &'g HashMap<u64, Rgba>,
     /// Edge points by `EDGE_CURVE` id, from its start vertex to its end vertex.
     edges: HashMap<u64, Result<Rc<Vec<Point>>, Unsupported>>,
+    /// Vertices moved onto an edge curve they lay off (see [`Mesher::vertex_on_curve`]), by VERTEX_POINT id.
+    snapped: HashMap<u64, Point>,
+    /// VERTEX_POINT id → the EDGE_CURVEs at it, built when a vertex is first found off its curve.
+    vertex_edges: Option<HashMap<u64, Vec<u64>>>,
     /// Faces not meshed, by reason.
     pub failures: BTreeMap<String, u32>,
     pub faces: u64,
@@ -50,6 +54,8 @@ impl<'g, 'a> Mesher<'g, 'a> {
             geo: Geometry { graph, angle },
             colours,
             edges: HashMap::new(),
+            snapped: HashMap::new(),
+            vertex_edges: None,
             failures: BTreeMap::new(),
             faces: 0,
             faces_meshed: 0,
@@ -344,19 +350,22 @@ impl<'g, 'a> Mesher<'g, 'a> {
         result
     }
 
-    fn discretise(&self, edge: u64, tol: &Tolerance) -> Geo<Vec<Point>> {
+    fn discretise(&mut self, edge: u64, tol: &Tolerance) -> Geo<Vec<Point>> {
         let inst = self.inst(edge)?;
         let Some(rec) = inst.record("EDGE_CURVE") else { return fail(format!("edge {}", inst.name())) };
+        let graph = self.graph();
         let vertex = |i: usize| {
-            rec.params
-                .get(i)
-                .and_then(Param::reference)
-                .and_then(|v| self.graph().instances.get(&v)?.record("VERTEX_POINT")?.params.get(1)?.reference())
-                .and_then(|p| placement::point(self.graph(), p))
+            let id = rec.params.get(i).and_then(Param::reference)?;
+            let point = graph.instances.get(&id)?.record("VERTEX_POINT")?.params.get(1)?.reference()?;
+            Some((id, placement::point(graph, point)?))
         };
-        let (Some(mut start), Some(mut end)) = (vertex(1), vertex(2)) else { return fail("unreadable VERTEX_POINT") };
+        let (Some((start_id, start)), Some((end_id, end))) = (vertex(1), vertex(2)) else {
+            return fail("unreadable VERTEX_POINT");
+        };
         let curve = self.geo.curve(rec.params.get(3).and_then(Param::reference).unwrap_or(0))?;
         let same_sense = rec.params.get(4).and_then(Param::logical).unwrap_or(true);
+        let mut start = self.vertex_on_curve(start_id, start, &curve, tol);
+        let mut end = if end_id == start_id { start } else { self.vertex_on_curve(end_id, end, &curve, tol) };
         // An open B-spline whose edge names one vertex for both ends, which its curve does not close on:
         // the exporter gave the edge the wrong vertex (trj3_s1-al's Alias faces: four edges round a patch
         // named with two vertices, the loop collapsing to two points). The curve's own ends are the edge's
@@ -372,6 +381,69 @@ impl<'g, 'a> Mesher<'g, 'a> {
         }
         tessellate::discretise_edge(&curve, start, end, same_sense, tol)
             .map_err(|e| Unsupported(format!("kernel (edge): {}", kernel_reason(&e))))
+    }
+
+    /// The point an edge starts or ends at: its vertex, unless the vertex lies farther than the chord tolerance
+    /// from the edge's curve (bug25013: a sphere face's pole vertex sits 0.09 = 0.18 r beside both meridian
+    /// circles that meet at the pole, and meshing to it spilt the face past its trimmed edge and refined it to
+    /// the triangle cap). Such a vertex moves to where its edges' curves meet, found by projecting on each curve
+    /// in turn (alternating projections converge to the intersection of curves that cross): one point for all
+    /// its edges, so they still meet and neighbouring faces weld, and the face reaches the corner its edges
+    /// describe, as OpenCASCADE's box of that face does. Where the curves do not meet within tolerance the edge
+    /// ends at the curve point nearest the vertex. A vertex that lies on any of its curves, or ends a line
+    /// edge, stays where it is.
+    fn vertex_on_curve(&mut self, id: u64, vertex: Point, curve: &tessellate::Curve, tol: &Tolerance) -> Point {
+        // A line edge is the segment between its vertices (its LINE only gives the direction), and a curve the
+        // kernel will refuse anyway is not asked to project anything.
+        if is_line(curve) || curve.validate().is_err() || distance_to(curve, vertex).is_some_and(|d| d <= tol.chord) {
+            return vertex;
+        }
+        if let Some(&moved) = self.snapped.get(&id) {
+            return moved;
+        }
+        let curves: Vec<tessellate::Curve> = self
+            .edges_at(id)
+            .iter()
+            .filter_map(|&e| {
+                let rec = self.graph().instances.get(&e)?.record("EDGE_CURVE")?;
+                let c = self.geo.curve(rec.params.get(3)?.reference()?).ok()?;
+                c.validate().is_ok().then_some(c)
+            })
+            .collect();
+        // A vertex on one of its curves is where the file means it to be, and the curves it is off are the
+        // faulty ones (trj3_s1-al: collapsed B-spline edges 0.09 beside corners that three other edges pass
+        // through exactly). A vertex of a line edge ends that segment by definition (bug25415: LINEs whose
+        // point lies 0.56 off both of their vertices), so it stays too.
+        let on_one = curves.iter().any(|c| is_line(c) || distance_to(c, vertex).is_some_and(|d| d <= tol.chord));
+        let meeting = if on_one {
+            vertex
+        } else {
+            meeting_point(&curves, vertex, tol).unwrap_or_else(|| nearest_on(curve, vertex))
+        };
+        if !meeting.is_finite() {
+            return vertex;
+        }
+        self.snapped.insert(id, meeting);
+        meeting
+    }
+
+    /// The EDGE_CURVEs that start or end at VERTEX_POINT `vertex` (the index is built on first use: only files
+    /// with a vertex off its curves pay for it).
+    fn edges_at(&mut self, vertex: u64) -> Vec<u64> {
+        let graph = self.geo.graph;
+        let index = self.vertex_edges.get_or_insert_with(|| {
+            let mut index: HashMap<u64, Vec<u64>> = HashMap::new();
+            for (&id, inst) in &graph.instances {
+                let Some(rec) = inst.record("EDGE_CURVE") else { continue };
+                for v in [1, 2].iter().filter_map(|&i| rec.params.get(i)?.reference()) {
+                    index.entry(v).or_default().push(id);
+                }
+            }
+            // HashMap order is not stable: sort so the projection order, hence the result, is.
+            index.values_mut().for_each(|edges| edges.sort_unstable());
+            index
+        });
+        index.get(&vertex).cloned().unwrap_or_default()
     }
 
     /// An AP242 triangulated face or surface set, used as it is.
@@ -474,6 +546,43 @@ impl<'g, 'a> Mesher<'g, 'a> {
 
 /// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
 /// centre of their box so that a shell with small gaps still gives its sign.
+fn is_line(curve: &tessellate::Curve) -> bool {
+    matches!(curve, tessellate::Curve::Line { .. })
+}
+
+/// The curve point nearest `p` (by the kernel's point inversion).
+fn nearest_on(curve: &tessellate::Curve, p: Point) -> Point {
+    curve.eval(curve.wrap(curve.param_of(p)))
+}
+
+fn distance_to(curve: &tessellate::Curve, p: Point) -> Option<f64> {
+    let q = nearest_on(curve, p);
+    q.is_finite().then(|| p.distance(q))
+}
+
+/// Where `curves` meet near `start`: projections on each curve in turn until the point stops moving, accepted
+/// when it lies within the chord tolerance of every curve. `None` for fewer than two curves or curves that do
+/// not meet there.
+fn meeting_point(curves: &[tessellate::Curve], start: Point, tol: &Tolerance) -> Option<Point> {
+    if curves.len() < 2 {
+        return None;
+    }
+    let mut p = start;
+    for _ in 0..200 {
+        let before = p;
+        for c in curves {
+            p = nearest_on(c, p);
+        }
+        if !p.is_finite() {
+            return None;
+        }
+        if p.distance(before) <= tol.chord * 1e-6 {
+            break;
+        }
+    }
+    curves.iter().all(|c| distance_to(c, p).is_some_and(|d| d <= tol.chord)).then_some(p)
+}
+
 fn enclosed_volume(faces: &[FaceMesh]) -> f64 {
     let mut bbox = BBox3::EMPTY;
     for f in faces {

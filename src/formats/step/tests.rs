@@ -318,3 +318,50 @@ fn an_open_b_spline_edge_naming_one_vertex_twice_takes_the_curve_ends() {
         assert!((area / (4.0 / 3.0) - 1.0).abs() < 5e-3, "{vertex}: area {area}");
     }
 }
+
+/// One octant of the unit sphere (x, y, z ≥ 0) bounded by the equator and two meridians, its pole corner
+/// written at `pole` (the exact pole is (0,0,1)).
+fn sphere_octant_file(pole: &str) -> String {
+    format!(
+        "ISO-10303-21;HEADER;FILE_DESCRIPTION((''),'2;1');\
+FILE_NAME('o.stp','',(''),(''),'pre','Hand','');FILE_SCHEMA(('AUTOMOTIVE_DESIGN'));ENDSEC;DATA;
+#1=(LENGTH_UNIT()NAMED_UNIT(*)SI_UNIT(.MILLI.,.METRE.));
+#2=(GEOMETRIC_REPRESENTATION_CONTEXT(3)GLOBAL_UNIT_ASSIGNED_CONTEXT((#1))REPRESENTATION_CONTEXT('',''));
+#10=PRODUCT('o','Octant','',());#11=PRODUCT_DEFINITION_FORMATION('','',#10);
+#12=PRODUCT_DEFINITION('','',#11,$);#13=PRODUCT_DEFINITION_SHAPE('','',#12);
+#14=MANIFOLD_SURFACE_SHAPE_REPRESENTATION('',(#15),#2);#15=SHELL_BASED_SURFACE_MODEL('',(#16));
+#17=SHAPE_DEFINITION_REPRESENTATION(#13,#14);
+#16=OPEN_SHELL('',(#20));
+#20=ADVANCED_FACE('',(#21),#22,.T.);#21=FACE_OUTER_BOUND('',#23,.T.);
+#22=SPHERICAL_SURFACE('',#24,1.);#24=AXIS2_PLACEMENT_3D('',#25,$,$);#25=CARTESIAN_POINT('',(0.,0.,0.));
+#23=EDGE_LOOP('',(#26,#27,#28));
+#26=ORIENTED_EDGE('',*,*,#50,.T.);#27=ORIENTED_EDGE('',*,*,#51,.T.);#28=ORIENTED_EDGE('',*,*,#52,.F.);
+#50=EDGE_CURVE('',#31,#32,#60,.T.);#51=EDGE_CURVE('',#32,#33,#61,.T.);#52=EDGE_CURVE('',#31,#33,#62,.T.);
+#31=VERTEX_POINT('',#34);#32=VERTEX_POINT('',#35);#33=VERTEX_POINT('',#36);
+#34=CARTESIAN_POINT('',(1.,0.,0.));#35=CARTESIAN_POINT('',(0.,1.,0.));#36=CARTESIAN_POINT('',{pole});
+#60=CIRCLE('',#24,1.);
+#61=CIRCLE('',#70,1.);#70=AXIS2_PLACEMENT_3D('',#25,#71,#72);
+#71=DIRECTION('',(1.,0.,0.));#72=DIRECTION('',(0.,1.,0.));
+#62=CIRCLE('',#73,1.);#73=AXIS2_PLACEMENT_3D('',#25,#74,#75);
+#74=DIRECTION('',(0.,-1.,0.));#75=DIRECTION('',(1.,0.,0.));
+ENDSEC;END-ISO-10303-21;"
+    )
+}
+
+#[test]
+fn a_corner_vertex_off_its_curves_moves_to_where_the_curves_meet() {
+    // bug25013's fault: the corner at the pole written 0.1 beside both meridians (0.14 off the pole). Its
+    // edges must still end at the pole, where the meridians meet, so the face keeps the octant's area π/2
+    // and stays inside the octant.
+    for pole in ["(0.,0.,1.)", "(-0.1,-0.1,0.99)"] {
+        let doc = read(sphere_octant_file(pole).as_bytes()).expect("reads");
+        let m = doc.model3d.expect("3D");
+        let faces = &m.parts[0].solids[0].faces;
+        let measured = measure_faces(faces, &crate::model::Affine::IDENTITY);
+        let area = measured.area;
+        assert!((area / std::f64::consts::FRAC_PI_2 - 1.0).abs() < 5e-3, "pole at {pole}: area {area}");
+        let b = measured.bbox;
+        assert!(b.min.x > -1e-6 && b.min.y > -1e-6, "pole at {pole}: box min {:?}", b.min);
+        assert!((b.max.z - 1.0).abs() < 1e-6, "pole at {pole}: box max {:?}", b.max);
+    }
+}
