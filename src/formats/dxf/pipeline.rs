@@ -5,6 +5,8 @@
 //! arrives in that sequence where the sequential reader would have met it, so documents and first errors
 //! are the same as without the thread (`tests` below checks both on damaged inputs). Memory in flight is
 //! bounded: [`IN_FLIGHT`] batches of [`BATCH`] tags, and emptied batches go back to the tokenizer for reuse.
+//! The tokenizer thread, the faster side, also faults in the model's entity storage just ahead of the
+//! builder ([`Prefault`]), so the builder does not pay a page fault per fresh page it writes.
 
 use std::rc::Rc;
 use std::sync::Arc;
