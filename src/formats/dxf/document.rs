@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::blocks::check_cycles;
 use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, vertex_from};
@@ -54,6 +56,9 @@ pub struct Builder<'a> {
     clip_dicts: HashMap<Vec<u8>, Vec<(String, Vec<u8>)>>,
     spatial_filters: HashMap<Vec<u8>, SpatialFilter>,
     inverted_clips: HashMap<Vec<u8>, InvertedClip>,
+    /// In a pipelined read: bytes of `model`'s storage filled so far, for the tokenizer thread that faults
+    /// the storage in ahead of the builder ([`super::pipeline::Prefault`]).
+    model_filled: Option<Arc<AtomicUsize>>,
 }
 
 impl<'a> Builder<'a> {
@@ -90,7 +95,15 @@ impl<'a> Builder<'a> {
             clip_dicts: HashMap::new(),
             spatial_filters: HashMap::new(),
             inverted_clips: HashMap::new(),
+            model_filled: None,
         }
+    }
+
+    /// From now on publishes in `filled` how many bytes of the model-space entity storage are filled;
+    /// returns that storage's address and reserved size in bytes.
+    pub(super) fn publish_model_fill(&mut self, filled: Arc<AtomicUsize>) -> (usize, usize) {
+        self.model_filled = Some(filled);
+        (self.model.as_ptr().addr(), self.model.capacity().saturating_mul(size_of::<Entity>()))
     }
 
     /// Reads every section up to `0 EOF`.
@@ -382,6 +395,9 @@ impl<'a> Builder<'a> {
             self.paper.push(e);
         } else {
             self.model.push(e);
+            if let Some(filled) = &self.model_filled {
+                filled.store(self.model.len() * size_of::<Entity>(), Ordering::Relaxed);
+            }
         }
     }
 

@@ -37,15 +37,20 @@ pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
 /// when no thread can be started).
 pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
     std::thread::scope(|scope| {
-        let (piped, ends) = pipeline::PipedTags::channel(bytes);
+        let (piped, mut ends) = pipeline::PipedTags::channel(bytes);
+        let mut b = document::Builder::with_reader(bytes, reader::Reader::from_source(reader::Source::Piped(piped)));
+        // The tokenizer thread, the faster side, faults in the model's entity storage ahead of the builder.
+        let filled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (base, len) = b.publish_model_fill(std::sync::Arc::clone(&filled));
+        ends.prefault(pipeline::Prefault::new(base, len, filled));
         let spawned = std::thread::Builder::new()
             .name("dxf-tokenizer".into())
             .spawn_scoped(scope, move || pipeline::produce(bytes, ends));
         if spawned.is_err() {
             // No thread to be had (resource limits): the same read in this thread.
+            drop(b);
             return read_sequential(bytes);
         }
-        let mut b = document::Builder::with_reader(bytes, reader::Reader::from_source(reader::Source::Piped(piped)));
         // Returning drops the builder and with it the receiving end, which stops a tokenizer still running
         // (trailing bytes after `0 EOF`, or an error found by the builder) before the scope joins it.
         b.run()?;
