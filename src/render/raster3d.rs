@@ -517,10 +517,12 @@ impl Band {
     /// With `back` (listed back faces of solids that are not closed, set up), those of the strip are
     /// merged in by their mesh order, so ties in depth resolve as if they had been binned with the rest.
     fn strip_triangles(&mut self, p: &TriBins, back: Option<&TriBins>, s: usize, rows: (i64, i64)) -> bool {
-        let front = p.bins.get(s).into_iter().flat_map(Bin::iter);
         let Some(back) = back else {
-            return front.into_iter().all(|t| self.paint(&p.rgb, t, rows));
+            // Chunk by chunk: a flattened iterator costs a check per triangle in this hot loop.
+            let chunks = p.bins.get(s).map_or(&[][..], |b| b.chunks.as_slice());
+            return chunks.iter().all(|chunk| chunk.iter().all(|t| self.paint(&p.rgb, t, rows)));
         };
+        let front = p.bins.get(s).into_iter().flat_map(Bin::iter);
         let mut behind = back.bins.get(s).into_iter().flat_map(Bin::iter).peekable();
         for t in front {
             while let Some(b) = behind.next_if(|b| b.order < t.order) {
