@@ -8,10 +8,12 @@
 //! Depth is a plane evaluated per sample in f32. The image is cut into horizontal bands, one per thread.
 //! A band first sets up every triangle that reaches it once (snap, orient, bounding box, depth plane,
 //! colour; triangles that cover no sample centre, and back faces of closed solids, go no further) and
-//! sorts them into strips of [`STRIP_ROWS`] sample rows; then it paints strip by strip into buffers of
-//! one strip (they stay in the cache), draws the strip's feature edges and then the wires (STEP
-//! wireframe: one-pixel lines and three-pixel points, depth-tested like the edges) over it and
-//! downsamples it into the picture. Within a strip the mesh order is kept, so ties in depth resolve as in a whole-image pass.
+//! sorts them into strips of [`STRIP_ROWS`] sample rows, unless [`bin_early`] did that for every band
+//! while the feature edges were still being found (large meshes, see `scene3d`); then it paints strip
+//! by strip into buffers of one strip (they stay in the cache), draws the strip's feature edges and then
+//! the wires (STEP wireframe: one-pixel lines and three-pixel points, depth-tested like the edges) over
+//! it and downsamples it into the picture. Within a strip the mesh order is kept, so ties in depth
+//! resolve as in a whole-image pass.
 //!
 //! Work is bounded: each band visits at most [`VISITS_PER_SAMPLE`] × its samples (samples tested, rows
 //! started, edge stamps); past that it stops drawing (a pathological scene of huge overlapping
@@ -58,21 +60,22 @@ fn corners<'b>(batch: &'b Batch, tri: &[u32; 3]) -> Option<[&'b [f32; 3]; 3]> {
 pub fn to_pixmap(scene: &Scene3d) -> Result<Pixmap, RasterError> {
     let mut pixmap = Pixmap::new(scene.width, scene.height).ok_or(RasterError::Size(scene.width, scene.height))?;
     let ss = scene.ss.max(1) as usize;
-    let (w, h) = (scene.width as usize, scene.height as usize);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
-    // Bands of whole pixel rows, so that each thread also downsamples its own band.
-    let band_rows = h.div_ceil(threads).max(1);
+    let w = scene.width as usize;
+    let band_rows = band_rows(scene.height);
+    // Triangles binned while the feature edges were found (each band checks they were binned for it).
+    let early = scene.early.as_ref();
     let background = shade::background(match scene.background {
         Background::Solid(c) => Some(c),
         Background::Transparent => None,
     });
     let truncated = AtomicBool::new(false);
     let out_rows = pixmap.data_mut().chunks_mut(band_rows * w * 4);
-    let jobs: Vec<(usize, &mut [u8])> = out_rows.enumerate().map(|(i, rows)| (i * band_rows, rows)).collect();
-    let run = |(row0, out): (usize, &mut [u8])| {
+    let jobs: Vec<(usize, &mut [u8], Option<&TriBins>)> =
+        out_rows.enumerate().map(|(i, rows)| (i * band_rows, rows, early.and_then(|e| e.bands.get(i)))).collect();
+    let run = |(row0, out, tris): (usize, &mut [u8], Option<&TriBins>)| {
         let rows = out.len() / (w * 4);
         let mut band = Band::new(w * ss, row0 * ss, rows * ss, background);
-        if !band.draw(scene, ss, out) {
+        if !band.draw(scene, ss, out, tris) {
             truncated.store(true, Ordering::Relaxed);
         }
     };
@@ -86,6 +89,87 @@ pub fn to_pixmap(scene: &Scene3d) -> Result<Pixmap, RasterError> {
         });
     }
     Ok(pixmap)
+}
+
+/// Pixel rows per band: bands of whole pixel rows, one per thread, so that each thread also downsamples
+/// its own band.
+fn band_rows(height: u32) -> usize {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, MAX_THREADS);
+    (height as usize).div_ceil(threads).max(1)
+}
+
+/// Every band's triangles set up and binned by [`bin_early`], before the feature edges (and so whether
+/// each solid is closed and its back faces may be culled) were known.
+pub struct EarlyBins {
+    bands: Vec<TriBins>,
+}
+
+impl std::fmt::Debug for EarlyBins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let triangles: usize = self.bands.iter().flat_map(|b| &b.bins).map(Bin::len).sum();
+        let undecided: usize = self.bands.iter().map(|b| b.back.len()).sum();
+        f.debug_struct("EarlyBins")
+            .field("bands", &self.bands.len())
+            .field("triangles", &triangles)
+            .field("undecided", &undecided)
+            .finish()
+    }
+}
+
+/// Sets up and bins the triangles of `batches` for every band of the picture [`to_pixmap`] will paint
+/// (`width` × `height` pixels, `ss` samples per pixel), so that this can run while the feature edges are
+/// still being found. `undecided[b]` says that batch b's back faces will be culled if its solid turns out
+/// closed: they are only listed ([`TriBins::back`]), and set up when painting only if it is not, then
+/// painted in mesh order among the others. So the picture is the one binning after the edges gives, and
+/// a closed solid's back faces (half its triangles) cost a list entry instead of a set-up.
+pub fn bin_early(batches: &[Batch], undecided: &[bool], width: u32, height: u32, ss: u32) -> EarlyBins {
+    let ss = ss.max(1) as usize;
+    let (h, band_rows) = (height as usize, band_rows(height));
+    let bands: Vec<Rows> = (0..h.div_ceil(band_rows))
+        .map(|i| Rows::new(width as usize * ss, i * band_rows * ss, band_rows.min(h - i * band_rows) * ss))
+        .collect();
+    let bands = bin_triangles(&bands, batches, |b, _| {
+        if undecided.get(b).copied().unwrap_or(false) { BackFaces::Undecided } else { BackFaces::Shown }
+    });
+    EarlyBins { bands }
+}
+
+/// What the binning does with a batch's back faces.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BackFaces {
+    /// Hidden (a closed solid): dropped before any set-up.
+    Culled,
+    Shown,
+    /// Not known yet: listed apart, without set-up.
+    Undecided,
+}
+
+/// The sample rows of a band, as binning sees them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Rows {
+    /// Samples per row.
+    width: usize,
+    /// First sample row.
+    y0: i64,
+    rows: usize,
+    strips: usize,
+}
+
+impl Rows {
+    fn new(width: usize, y0: usize, rows: usize) -> Rows {
+        Rows { width, y0: y0 as i64, rows, strips: rows.div_ceil(STRIP_ROWS).max(1) }
+    }
+
+    /// The strip of sample row `y` (clamped to the band).
+    fn strip(&self, y: i64) -> usize {
+        ((y - self.y0).max(0) as usize / STRIP_ROWS).min(self.strips - 1)
+    }
+
+    /// Whether something from sample row `ymin` to `ymax` may reach the band (one row of slack each
+    /// side; NaN never does).
+    fn reaches(&self, ymin: f32, ymax: f32) -> bool {
+        ymax >= self.y0 as f32 - 1.0 && ymin <= (self.y0 + self.rows as i64) as f32 + 1.0
+    }
 }
 
 /// The scene as PNG bytes (RGBA, 8 bits per channel), encoded as the 2D previews are.
@@ -126,20 +210,202 @@ struct Tri {
     /// The flat colour, or for a smooth triangle the index of its colour planes.
     colour: u32,
     smooth: bool,
+    /// Position in the band's mesh order (saturating), to merge [`TriBins::back`] into the strips.
+    order: u32,
 }
 
 /// A band's triangles after set-up, sorted into the strips they reach.
-struct Prepared {
+struct TriBins {
+    /// The band they were binned for.
+    rows: Rows,
     /// Colour planes of smooth triangles.
     rgb: Vec<[Plane; 3]>,
     /// Per strip: its triangles, in mesh order. Copies rather than indices into one list: a strip then
     /// reads its triangles front to back, where indices would scatter its reads over the whole band's
     /// list (a cache miss per triangle); the few triangles that straddle strips are copied twice.
-    bins: Vec<Vec<Tri>>,
+    bins: Vec<Bin>,
+    /// The back faces reaching the band of batches whose culling was [`BackFaces::Undecided`], in mesh
+    /// order, not yet set up.
+    back: Vec<BackRef>,
+    /// The batches with triangles in `back`, ascending.
+    undecided: Vec<u32>,
+}
+
+impl TriBins {
+    fn new(rows: Rows) -> TriBins {
+        TriBins {
+            rows,
+            rgb: Vec::new(),
+            bins: (0..rows.strips).map(|_| Bin::default()).collect(),
+            back: Vec::new(),
+            undecided: Vec::new(),
+        }
+    }
+}
+
+/// Sets up and bins the back faces `p` listed whose batches are not culled (their solid is not closed);
+/// the result has no list of its own.
+fn bin_back(p: &TriBins, batches: &[Batch]) -> TriBins {
+    let mut out = TriBins::new(p.rows);
+    for r in &p.back {
+        let Some(batch) = batches.get(r.batch as usize).filter(|b| !b.cull_back) else { continue };
+        let Some(tri) = batch.indices.get(r.tri as usize) else { continue };
+        let Some(v) = corners(batch, tri) else { continue };
+        let Some(t) = Setup::new(v.map(|p| *p)) else { continue };
+        bin(p.rows, &t, || triangle_colours(batch, tri, v), r.order, &mut out.rgb, &mut out.bins);
+    }
+    out
+}
+
+/// Triangles a strip's bin holds in one chunk (64 KiB).
+const CHUNK: usize = 1024;
+
+/// A strip's triangles, in chunks of [`CHUNK`]: growing never copies what is there. Growing one vector
+/// by doubling copied each strip's triangles into fresh memory about once more, and on a
+/// million-triangle mesh those copies and the page faults of the memory they touch for the first time
+/// were a tenth of the binning.
+#[derive(Default)]
+struct Bin {
+    chunks: Vec<Vec<Tri>>,
+}
+
+impl Bin {
+    #[inline]
+    fn push(&mut self, t: Tri) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < chunk.capacity() => chunk.push(t),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(t);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Tri> {
+        self.chunks.iter().flatten()
+    }
+
+    fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+}
+
+/// A back face listed apart: its place in the mesh order ([`Tri::order`]), batch and triangle.
+#[derive(Clone, Copy)]
+struct BackRef {
+    order: u32,
+    batch: u32,
+    tri: u32,
+}
+
+/// A band's lines, sorted into the strips they reach.
+struct LineBins {
     /// Per strip: feature edges crossing it, as (batch, edge) indices.
     edges: Vec<Vec<(u32, u32)>>,
     /// Per strip: wire segments crossing it, as (wire, segment) indices.
     wires: Vec<Vec<(u32, u32)>>,
+}
+
+/// Sets up every triangle that reaches one of `bands` once, and sorts it into each band's strips by the
+/// rows it touches; `back_faces` says, per batch (index and batch), what becomes of its back faces.
+fn bin_triangles(bands: &[Rows], batches: &[Batch], back_faces: impl Fn(usize, &Batch) -> BackFaces) -> Vec<TriBins> {
+    let mut out: Vec<TriBins> = bands.iter().map(|&rows| TriBins::new(rows)).collect();
+    let mut order = 0u32;
+    for (bi, batch) in batches.iter().enumerate() {
+        let mode = match back_faces(bi, batch) {
+            // Batch and triangle numbers must fit a `BackRef` (always: that many cannot be in memory);
+            // if not, the back faces are set up and binned as shown ones.
+            BackFaces::Undecided if u32::try_from(bi).is_err() || u32::try_from(batch.indices.len()).is_err() => {
+                BackFaces::Shown
+            }
+            mode => mode,
+        };
+        for (ti, tri) in batch.indices.iter().enumerate() {
+            let Some(v) = corners(batch, tri) else { continue };
+            let (ymin, ymax) = (v[0][1].min(v[1][1]).min(v[2][1]), v[0][1].max(v[1][1]).max(v[2][1]));
+            // Whether it is a back face, its set-up and its colours: found once, for the first band that
+            // needs them.
+            let mut back = None;
+            let mut setup: Option<Option<Setup>> = None;
+            let mut colours = None;
+            for p in &mut out {
+                if !p.rows.reaches(ymin, ymax) {
+                    continue;
+                }
+                let back = *back.get_or_insert_with(|| mode != BackFaces::Shown && hidden_back_face(batch, v));
+                if back {
+                    // Hidden back faces (half of a closed solid) go before any set-up.
+                    if mode == BackFaces::Culled {
+                        break;
+                    }
+                    p.back.push(BackRef { order, batch: bi as u32, tri: ti as u32 });
+                    if p.undecided.last() != Some(&(bi as u32)) {
+                        p.undecided.push(bi as u32);
+                    }
+                    continue;
+                }
+                let Some(t) = setup.get_or_insert_with(|| Setup::new(v.map(|p| *p))) else { break };
+                bin(
+                    p.rows,
+                    t,
+                    || *colours.get_or_insert_with(|| triangle_colours(batch, tri, v)),
+                    order,
+                    &mut p.rgb,
+                    &mut p.bins,
+                );
+            }
+            // Saturating: only past 2³² triangles in one scene (far beyond any model) could a tie in depth
+            // between a listed back face and another triangle resolve differently.
+            if back.is_some() {
+                order = order.saturating_add(1);
+            }
+        }
+    }
+    out
+}
+
+/// Bins the set-up triangle `t` (`order` in the mesh order) into the strips of the band `rows` whose
+/// sample centres it may cover (none: nowhere); `colours` gives its colours when they are needed.
+fn bin(
+    rows: Rows,
+    t: &Setup,
+    colours: impl FnOnce() -> Colours,
+    order: u32,
+    rgb: &mut Vec<[Plane; 3]>,
+    bins: &mut [Bin],
+) {
+    let (first_row, last_row) = (rows.y0, rows.y0 + rows.rows as i64 - 1);
+    // The samples the box covers; none for a triangle between sample centres.
+    let x0 = first_sample(t.x[0].min(t.x[1]).min(t.x[2])).max(0);
+    let x1 = last_sample(t.x[0].max(t.x[1]).max(t.x[2])).min(rows.width as i64 - 1);
+    let y0 = first_sample(t.y[0].min(t.y[1]).min(t.y[2])).max(first_row);
+    let y1 = last_sample(t.y[0].max(t.y[1]).max(t.y[2])).min(last_row);
+    if x0 > x1 || y0 > y1 {
+        return;
+    }
+    let colours = colours();
+    let planes = Planes::new(t, &colours, x0, y0);
+    let (colour, smooth) = match colours {
+        Colours::Flat(c) => (c, false),
+        Colours::Smooth(_) => {
+            rgb.push(planes.rgb);
+            (rgb.len() as u32 - 1, true)
+        }
+    };
+    // Setup::new bounds the coordinates by 1e7 samples: ×SUB still fits an i32.
+    let tri = Tri {
+        x: t.x.map(|c| c as i32),
+        y: t.y.map(|c| c as i32),
+        bbox: [x0, x1, y0, y1].map(|c| c as i32),
+        z: planes.z,
+        colour,
+        smooth,
+        order,
+    };
+    for bin in bins.get_mut(rows.strip(y0)..=rows.strip(y1)).unwrap_or_default() {
+        bin.push(tri);
+    }
 }
 
 /// Sample (px, py) has its centre at (px + ½, py + ½) samples = px·SUB + SUB/2 in fixed point: the first
@@ -169,9 +435,24 @@ impl Band {
     /// Draws the band strip by strip into `out` (its premultiplied RGBA pixel rows): every batch's
     /// triangles, then every batch's edges over the strip's finished depth. `false` when the work budget
     /// ran out; the strips after that are background.
-    fn draw(&mut self, scene: &Scene3d, ss: usize, out: &mut [u8]) -> bool {
+    /// `early`: the band's triangles as [`bin_early`] binned them, if it did.
+    fn draw(&mut self, scene: &Scene3d, ss: usize, out: &mut [u8], early: Option<&TriBins>) -> bool {
         let strips = self.rows.div_ceil(STRIP_ROWS).max(1);
-        let prepared = self.prepare(scene, strips);
+        let geometry = Rows::new(self.width, self.y0 as usize, self.rows);
+        let own;
+        let tris = match early {
+            Some(tris) if tris.rows == geometry => tris,
+            _ => {
+                let mode = |_, b: &Batch| if b.cull_back { BackFaces::Culled } else { BackFaces::Shown };
+                own = bin_triangles(&[geometry], &scene.batches, mode).pop().unwrap_or_else(|| TriBins::new(geometry));
+                &own
+            }
+        };
+        // Back faces listed apart are set up and painted only when one of their solids is not closed.
+        let back_shown =
+            tris.undecided.iter().any(|&b| scene.batches.get(b as usize).is_some_and(|batch| !batch.cull_back));
+        let back = back_shown.then(|| bin_back(tris, &scene.batches));
+        let lines = self.bin_lines(scene, strips);
         let out_row = self.width / ss * 4;
         let mut ok = true;
         for s in 0..strips {
@@ -184,9 +465,9 @@ impl Band {
             self.depth[..n].fill(f32::INFINITY);
             let rows = (self.y0 + r0 as i64, self.y0 + r1 as i64);
             if ok {
-                ok = self.strip_triangles(&prepared, s, rows)
-                    && self.strip_edges(scene, &prepared.edges[s], rows)
-                    && self.strip_wires(scene, &prepared.wires[s], rows);
+                ok = self.strip_triangles(tris, back.as_ref(), s, rows)
+                    && self.strip_edges(scene, &lines.edges[s], rows)
+                    && self.strip_wires(scene, &lines.wires[s], rows);
             }
             let out = out.get_mut(r0 / ss * out_row..r1 / ss * out_row).unwrap_or_default();
             self.downsample(ss, r1 - r0, out);
@@ -194,63 +475,11 @@ impl Band {
         ok
     }
 
-    /// Sets up every triangle that reaches the band, once, and sorts triangles and feature edges into
-    /// strips by the rows they touch.
-    fn prepare(&self, scene: &Scene3d, strips: usize) -> Prepared {
-        let mut p = Prepared {
-            rgb: Vec::new(),
-            bins: vec![Vec::new(); strips],
-            edges: vec![Vec::new(); strips],
-            wires: vec![Vec::new(); strips],
-        };
+    /// Sorts the feature edges and wire segments that reach the band into strips by the rows they touch.
+    fn bin_lines(&self, scene: &Scene3d, strips: usize) -> LineBins {
+        let mut p = LineBins { edges: vec![Vec::new(); strips], wires: vec![Vec::new(); strips] };
         let (lo, hi) = (self.y0 as f32, (self.y0 + self.rows as i64) as f32);
-        let (first_row, last_row) = (self.y0, self.y0 + self.rows as i64 - 1);
-        let last_col = self.width as i64 - 1;
         let strip = |y: i64| ((y - self.y0).max(0) as usize / STRIP_ROWS).min(strips - 1);
-        for batch in &scene.batches {
-            for tri in batch.indices {
-                let Some(v) = corners(batch, tri) else { continue };
-                // NaN fails both comparisons, and so does a triangle outside the band.
-                let (ymin, ymax) = (v[0][1].min(v[1][1]).min(v[2][1]), v[0][1].max(v[1][1]).max(v[2][1]));
-                if !(ymax >= lo - 1.0 && ymin <= hi + 1.0) {
-                    continue;
-                }
-                // Hidden back faces (half of a closed solid) go before any set-up.
-                if batch.cull_back && hidden_back_face(batch, v) {
-                    continue;
-                }
-                let Some(t) = Setup::new(v.map(|p| *p)) else { continue };
-                // The samples the box covers; none for a triangle between sample centres.
-                let x0 = first_sample(t.x[0].min(t.x[1]).min(t.x[2])).max(0);
-                let x1 = last_sample(t.x[0].max(t.x[1]).max(t.x[2])).min(last_col);
-                let y0 = first_sample(t.y[0].min(t.y[1]).min(t.y[2])).max(first_row);
-                let y1 = last_sample(t.y[0].max(t.y[1]).max(t.y[2])).min(last_row);
-                if x0 > x1 || y0 > y1 {
-                    continue;
-                }
-                let Some(colours) = triangle_colours(batch, tri, v) else { continue };
-                let planes = Planes::new(&t, &colours, x0, y0);
-                let (colour, smooth) = match colours {
-                    Colours::Flat(c) => (c, false),
-                    Colours::Smooth(_) => {
-                        p.rgb.push(planes.rgb);
-                        (p.rgb.len() as u32 - 1, true)
-                    }
-                };
-                // Setup::new bounds the coordinates by 1e7 samples: ×SUB still fits an i32.
-                let tri = Tri {
-                    x: t.x.map(|c| c as i32),
-                    y: t.y.map(|c| c as i32),
-                    bbox: [x0, x1, y0, y1].map(|c| c as i32),
-                    z: planes.z,
-                    colour,
-                    smooth,
-                };
-                for bin in &mut p.bins[strip(y0)..=strip(y1)] {
-                    bin.push(tri);
-                }
-            }
-        }
         let thick = scene.ss as f32;
         // The first and last strip a segment drawn `reach` samples wide touches (two samples more for
         // rounding); `None` when it misses the band or has a non-finite end. Feature edges and wires share it.
@@ -285,14 +514,35 @@ impl Band {
     }
 
     /// Paints strip `s`'s triangles (sample rows `rows.0 .. rows.1`); `false` when the budget is spent.
-    fn strip_triangles(&mut self, p: &Prepared, s: usize, rows: (i64, i64)) -> bool {
-        for t in &p.bins[s] {
-            let rgb = if t.smooth { p.rgb.get(t.colour as usize) } else { None };
-            if !self.fill(t, rgb, rows) {
+    /// With `back` (listed back faces of solids that are not closed, set up), those of the strip are
+    /// merged in by their mesh order, so ties in depth resolve as if they had been binned with the rest.
+    fn strip_triangles(&mut self, p: &TriBins, back: Option<&TriBins>, s: usize, rows: (i64, i64)) -> bool {
+        let Some(back) = back else {
+            // Chunk by chunk: a flattened iterator costs a check per triangle in this hot loop.
+            let chunks = p.bins.get(s).map_or(&[][..], |b| b.chunks.as_slice());
+            return chunks.iter().all(|chunk| chunk.iter().all(|t| self.paint(&p.rgb, t, rows)));
+        };
+        let front = p.bins.get(s).into_iter().flat_map(Bin::iter);
+        let mut behind = back.bins.get(s).into_iter().flat_map(Bin::iter).peekable();
+        for t in front {
+            while let Some(b) = behind.next_if(|b| b.order < t.order) {
+                if !self.paint(&back.rgb, b, rows) {
+                    return false;
+                }
+            }
+            if !self.paint(&p.rgb, t, rows) {
                 return false;
             }
         }
-        true
+        behind.all(|b| self.paint(&back.rgb, b, rows))
+    }
+
+    /// Paints one triangle (whose colour planes, if smooth, are in `rgb`) within the strip's rows; `false`
+    /// when the budget is spent.
+    #[inline]
+    fn paint(&mut self, rgb: &[[Plane; 3]], t: &Tri, rows: (i64, i64)) -> bool {
+        let planes = if t.smooth { rgb.get(t.colour as usize) } else { None };
+        self.fill(t, planes, rows)
     }
 
     /// Scan-converts one triangle within sample rows `rows.0 .. rows.1` (the current strip); `false` when
@@ -547,6 +797,7 @@ impl Edge {
 }
 
 /// What a triangle is painted with.
+#[derive(Clone, Copy)]
 enum Colours {
     Flat(u32),
     /// Lit colours (0…255 per channel) at the three vertices, in the triangle's original order.
@@ -554,22 +805,19 @@ enum Colours {
 }
 
 /// The lit colour(s) of a triangle: its face normal (from the sample-space winding), or the vertex normals
-/// when the batch has them. `None` for a back face of a batch whose back faces are hidden (a closed solid).
-fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Option<Colours> {
+/// when the batch has them (hidden back faces were dropped before).
+fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Colours {
     let u = [v[1][0] - v[0][0], v[1][1] - v[0][1], v[1][2] - v[0][2]];
     let w = [v[2][0] - v[0][0], v[2][1] - v[0][1], v[2][2] - v[0][2]];
     let c = [u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2], u[0] * w[1] - u[1] * w[0]];
     // Sample space flips y against view space and the view basis is left-handed: the view normal is
     // (c.x, −c.y, c.z), reversed again for a mirroring instance.
     let sign = if batch.mirrored { -1.0 } else { 1.0 };
-    if batch.cull_back && hidden_back_face(batch, v) {
-        return None;
-    }
     let len = (c[0] * c[0] + c[1] * c[1] + c[2] * c[2]).sqrt();
     let n = [c[0], -c[1], c[2]].map(|x| sign * x / len);
     let (n, back) = shade::facing(n);
     let Some(normals) = &batch.normals else {
-        return Some(Colours::Flat(shade::lit(batch.colour, shade::intensity(n, back))));
+        return Colours::Flat(shade::lit(batch.colour, shade::intensity(n, back)));
     };
     let vertex = |i: u32| {
         let m = normals.get(i as usize).copied().unwrap_or(n);
@@ -577,7 +825,7 @@ fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Option<
         let i = shade::intensity(m, back);
         batch.colour.map(|c| c * i * 255.0)
     };
-    Some(Colours::Smooth(tri.map(vertex)))
+    Colours::Smooth(tri.map(vertex))
 }
 
 /// Whether a triangle of a batch whose back faces are hidden shows its back: the test `shade::facing`

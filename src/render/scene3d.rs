@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use super::camera::Basis;
 use super::edges::{FaceEdges, feature_edges};
+use super::raster3d::{EarlyBins, bin_early};
 use super::{Background, RenderOptions, shade};
 use crate::model::geom::Affine;
 use crate::model::{FaceMesh, Model3d, PartDef};
@@ -70,6 +71,10 @@ pub struct Scene3d<'a> {
     pub wires: Vec<WireLine>,
     /// Instances were left out to stay within [`MAX_VERTICES`].
     pub truncated: bool,
+    /// The triangles already set up and binned for the rasteriser, on large meshes, while the feature
+    /// edges were being found (see [`build_scene3d`]). Made from `batches` as built: whoever changes
+    /// their vertices or indices afterwards must set this to `None`.
+    pub early: Option<EarlyBins>,
 }
 
 impl Scene3d<'_> {
@@ -112,20 +117,35 @@ struct PlacedWires<'a> {
 
 /// Builds the scene of `model`; `None` when it has no finite vertex to show (an empty model).
 pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Scene3d<'a>> {
+    build(model, opts, |triangles| triangles >= EDGES_BESIDE_FROM)
+}
+
+/// [`build_scene3d`], with `beside` deciding from the solids' triangle count whether their feature
+/// edges are found on a second thread while this one transforms and bins the triangles.
+fn build<'a>(model: &'a Model3d, opts: &RenderOptions, beside: impl Fn(usize) -> bool) -> Option<Scene3d<'a>> {
     let basis = opts.view.basis();
     let Placement { placed, wired, solids, truncated } = place(model, &basis, opts.edges);
     let all_edges = || solids.iter().map(|faces| Arc::new(feature_edges(faces))).collect::<Vec<_>>();
     // The feature edges need only the model, the vertex transforms only the placement: on large meshes
-    // the edges run on a second thread while this one fits and transforms (the edge pass is the longer).
+    // the edges run on a second thread while this one fits and transforms (the edge pass is the longer),
+    // and then sets up and bins the triangles for the rasteriser, so that painting can start as soon as
+    // the edges say which solids are closed (their back faces are binned apart until then).
     let triangles: usize = solids.iter().flat_map(|faces| faces.iter()).map(|f| f.indices.len()).sum();
-    let (edge_sets, fitted) = std::thread::scope(|scope| {
-        let helper = (triangles >= EDGES_BESIDE_FROM).then(|| scope.spawn(all_edges));
+    let (edge_sets, fitted, early) = std::thread::scope(|scope| {
+        let helper = beside(triangles).then(|| scope.spawn(all_edges));
         let fitted = fit_and_transform(&placed, &wired, opts);
+        let early = match (&helper, &fitted) {
+            (Some(_), Some((ss, batches, _))) => {
+                let undecided: Vec<bool> = placed.iter().map(|p| p.edges.is_some()).collect();
+                Some(bin_early(batches, &undecided, opts.width, opts.height, *ss))
+            }
+            _ => None,
+        };
         let edge_sets = match helper {
             Some(helper) => helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
             None => all_edges(),
         };
-        (edge_sets, fitted)
+        (edge_sets, fitted, early)
     });
     let (ss, mut batches, wires) = fitted?;
     for (b, p) in batches.iter_mut().zip(&placed) {
@@ -134,7 +154,16 @@ pub fn build_scene3d<'a>(model: &'a Model3d, opts: &RenderOptions) -> Option<Sce
             b.edges = Some((Arc::clone(edges), face));
         }
     }
-    Some(Scene3d { width: opts.width, height: opts.height, ss, background: opts.background, batches, wires, truncated })
+    Some(Scene3d {
+        width: opts.width,
+        height: opts.height,
+        ss,
+        background: opts.background,
+        batches,
+        wires,
+        truncated,
+        early,
+    })
 }
 
 /// Fits the view to every finite vertex and maps the faces (without feature edges yet) and wires into
@@ -427,5 +456,78 @@ mod tests {
         let opts = RenderOptions { edges: false, ..RenderOptions::default() };
         let bare = build_scene3d(&bare_model, &opts).expect("a scene");
         assert!(bare.batches[0].edges().is_empty() && !bare.batches[0].cull_back);
+    }
+
+    /// The picture of `m` with the triangles binned while the edges are found (forced even on a small
+    /// model), with those bins dropped (binned by the rasteriser, culling known) and built without a
+    /// second thread at all; asserts the three are the same pixels and returns them.
+    fn early_and_late(m: &Model3d, opts: &RenderOptions) -> Vec<u8> {
+        let mut early = build(m, opts, |_| true).expect("a scene");
+        assert!(early.early.is_some());
+        let a = super::super::raster3d::to_pixmap(&early).expect("renders");
+        early.early = None;
+        let b = super::super::raster3d::to_pixmap(&early).expect("renders");
+        let plain = build(m, opts, |_| false).expect("a scene");
+        assert!(plain.early.is_none());
+        let c = super::super::raster3d::to_pixmap(&plain).expect("renders");
+        assert!(a.data() == b.data(), "early bins differ from late binning");
+        assert!(a.data() == c.data(), "early bins differ from binning without the second thread");
+        a.data().to_vec()
+    }
+
+    #[test]
+    fn binning_before_the_edges_are_known_paints_the_same_picture() {
+        use crate::model::geom::Point;
+        // A closed cube twice (once mirrored), an open box (its inside shows) and a cube with smooth
+        // vertex normals, side by side, iso and from below, on two sizes (the second with bands of
+        // unequal height).
+        let cube = FaceMesh::cuboid([1.0; 3]);
+        let mut open = cube.clone();
+        open.indices.truncate(10);
+        let mut smooth = cube.clone();
+        smooth.normals = smooth.positions.iter().map(|p| p.map(|c| c - 0.5)).collect();
+        let part = |face: FaceMesh| PartDef {
+            solids: vec![Solid { faces: vec![face], ..Solid::default() }],
+            ..PartDef::default()
+        };
+        let at = |part: usize, x: f64, mirror: bool| {
+            let shift = Affine::translation(Point { x, y: 0.0, z: 0.0 });
+            let transform = if mirror { shift.then_after(&Affine::scaling(-1.0, 1.0, 1.0)) } else { shift };
+            Node { part: Some(part), transform, ..Node::default() }
+        };
+        let m = Model3d {
+            parts: vec![part(cube), part(open), part(smooth)],
+            roots: vec![at(0, 0.0, false), at(0, 3.0, true), at(1, 4.0, false), at(2, 6.0, false)],
+            ..Model3d::default()
+        };
+        for (view, width, height, least) in [(View::Iso, 96, 64, 900), (View::Bottom, 61, 47, 300)] {
+            let opts = RenderOptions { width, height, view, ..RenderOptions::default() };
+            let picture = early_and_late(&m, &opts);
+            // The four parts are drawn (from below, four squares of about 8 × 8 pixels).
+            let ink = picture.chunks_exact(4).filter(|px| px != &[255, 255, 255, 255]).count();
+            assert!(ink > least, "{view:?}: {ink} pixels");
+        }
+    }
+
+    #[test]
+    fn a_back_face_listed_apart_is_painted_in_its_mesh_order() {
+        // Two coincident triangles of one open mesh, seen from the top: the back face first, then the
+        // front face. Equal depth: the first painted stays, so the darker back face must show, as it
+        // does when both are binned in mesh order.
+        let face = |indices: Vec<[u32; 3]>| FaceMesh {
+            positions: vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0]],
+            indices,
+            ..FaceMesh::default()
+        };
+        let opts = RenderOptions { width: 40, height: 40, view: View::Top, edges: true, ..RenderOptions::default() };
+        let centre = |picture: &[u8]| {
+            let at = (16 * 40 + 14) * 4;
+            picture[at..at + 4].to_vec()
+        };
+        let back = centre(&early_and_late(&model(face(vec![[0, 2, 1]])), &opts));
+        let front = centre(&early_and_late(&model(face(vec![[0, 1, 2]])), &opts));
+        assert_ne!(back, front);
+        assert_eq!(centre(&early_and_late(&model(face(vec![[0, 2, 1], [0, 1, 2]])), &opts)), back);
+        assert_eq!(centre(&early_and_late(&model(face(vec![[0, 1, 2], [0, 2, 1]])), &opts)), front);
     }
 }
