@@ -35,6 +35,40 @@ pub struct FaceMesh {
     pub normals: Vec<[f32; 3]>,
     pub indices: Vec<[u32; 3]>,
     pub colour: Option<Rgba>,
+    /// Area and flux integrated over the exact surface, when the face was meshed in its surface's (u, v)
+    /// domain (B-rep faces); `None` for meshes that are all there is (STL, faceted and tessellated
+    /// faces), which are measured from their triangles.
+    pub exact: Option<FaceIntegrals>,
+}
+
+/// A face's measures integrated over its exact surface (a Gauss rule on each (u, v) triangle of its
+/// mesh), in the face mesh's coordinates and with its orientation (the triangles' winding): what
+/// OpenCASCADE's exact properties sum, free of the chords' sag.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct FaceIntegrals {
+    /// ∫ dA.
+    pub area: f64,
+    /// (1/3) ∫ x·n dA about the origin (n the face's unit normal): the face's share of the
+    /// divergence-theorem volume. Origin-dependent per face; over a closed shell the origin drops out.
+    pub flux: f64,
+    /// ∫ n dA, which moves the flux to another origin c: (1/3) ∫ (x − c)·n dA = flux − c·vector_area / 3.
+    pub vector_area: Point,
+}
+
+impl FaceIntegrals {
+    /// The integrals of the face scaled by `s` about the origin (areas go with s², the flux with s³).
+    pub fn scaled(self, s: f64) -> FaceIntegrals {
+        FaceIntegrals {
+            area: self.area * s * s,
+            flux: self.flux * s * s * s,
+            vector_area: self.vector_area.scale(s * s),
+        }
+    }
+
+    /// The integrals of the face turned inside out (the normal reversed).
+    pub fn reversed(self) -> FaceIntegrals {
+        FaceIntegrals { area: self.area, flux: -self.flux, vector_area: self.vector_area.scale(-1.0) }
+    }
 }
 
 impl FaceMesh {
@@ -67,13 +101,14 @@ impl FaceMesh {
             [3, 0, 4],
             [3, 4, 7],
         ];
-        FaceMesh { positions, normals: Vec::new(), indices, colour: None }
+        FaceMesh { positions, normals: Vec::new(), indices, colour: None, exact: None }
     }
 
     /// The same triangles with three vertices of their own each, as STL stores them (no shared indices).
     /// Triangles with an index out of range are dropped.
     pub fn unshared(&self) -> FaceMesh {
-        let mut out = FaceMesh { colour: self.colour, ..FaceMesh::default() };
+        // The exact integrals belong to the face, not to how its triangles share vertices.
+        let mut out = FaceMesh { colour: self.colour, exact: self.exact, ..FaceMesh::default() };
         for tri in &self.indices {
             let corners = tri.map(|i| self.positions.get(i as usize).copied());
             let [Some(a), Some(b), Some(c)] = corners else { continue };
@@ -218,9 +253,23 @@ pub fn weld_key(p: &[f32; 3]) -> [u32; 3] {
     [bits(p[0]), bits(p[1]), bits(p[2])]
 }
 
-/// Measures the triangles of `faces` after applying `xform` (area and volume in f64).
+/// Measures `faces` after applying `xform` (area and volume in f64). Triangles give the count, welds,
+/// closedness, degenerates and box; area and volume come from a face's exact integrals
+/// ([`FaceMesh::exact`]) when it has them, else from its triangles. An exact face's volume share holds
+/// under any affine map: about a point c, (1/3)∫(Ax − Ac)·(cof A n) dA = det A · (1/3)∫(x − c)·n dA. Its
+/// area only under a similarity (s² times the stored one); under a shear or a non-uniform scale its
+/// triangles' area counts instead.
 pub fn measure_faces(faces: &[FaceMesh], xform: &Affine) -> MeshMeasures {
     let mut m = MeshMeasures { bbox: BBox3::EMPTY, ..MeshMeasures::default() };
+    let det = xform.determinant();
+    let area_scale = similarity_scale2(xform);
+    // Exact faces leave slivers between the surface image of each straight (u, v) boundary step and the
+    // neighbouring face's: a closed shell's volume is then a little origin-dependent, by the slivers' area
+    // times their distance from the origin. Measured about the middle of the faces that stays a sliver's
+    // share wherever the part sits; without exact faces, about the world origin as always (an open
+    // mesh's signed volume then stays the one other mesh tools report).
+    let centre = if faces.iter().any(|f| f.exact.is_some()) { positions_centre(faces) } else { None };
+    let origin = centre.map_or(Point::ZERO, |c| xform.apply(c));
     let mut weld: HashMap<[u32; 3], u32> = HashMap::new();
     // Directed edge → count; a closed, consistently oriented mesh has each (a,b) once and (b,a) once.
     let mut edges: HashMap<(u32, u32), i32> = HashMap::new();
@@ -238,6 +287,7 @@ pub fn measure_faces(faces: &[FaceMesh], xform: &Affine) -> MeshMeasures {
                 *weld.entry(weld_key(p)).or_insert(next)
             })
             .collect();
+        let (mut tri_area, mut tri_volume) = (0.0, 0.0);
         for tri in &face.indices {
             let (Some(&a), Some(&b), Some(&c)) =
                 (world.get(tri[0] as usize), world.get(tri[1] as usize), world.get(tri[2] as usize))
@@ -250,8 +300,9 @@ pub fn measure_faces(faces: &[FaceMesh], xform: &Affine) -> MeshMeasures {
             if area <= 0.0 {
                 m.degenerate += 1;
             }
-            m.area += area;
-            m.signed_volume += a.dot(b.cross(c)) / 6.0;
+            tri_area += area;
+            let (ra, rb, rc) = (a.minus(origin), b.minus(origin), c.minus(origin));
+            tri_volume += ra.dot(rb.cross(rc)) / 6.0;
             for p in [a, b, c] {
                 m.bbox.add_point(p);
             }
@@ -260,13 +311,54 @@ pub fn measure_faces(faces: &[FaceMesh], xform: &Affine) -> MeshMeasures {
                 *edges.entry((s, e)).or_insert(0) += 1;
             }
         }
+        match face.exact.filter(|e| e.area.is_finite() && e.flux.is_finite() && e.vector_area.is_finite()) {
+            Some(e) => {
+                let c = centre.unwrap_or(Point::ZERO);
+                m.signed_volume += det * (e.flux - c.dot(e.vector_area) / 3.0);
+                m.area += area_scale.map_or(tri_area, |s2| e.area * s2);
+            }
+            None => {
+                m.signed_volume += tri_volume;
+                m.area += tri_area;
+            }
+        }
     }
     m.welded_vertices = weld.len() as u64;
     m.closed = m.triangles > 0 && edges.iter().all(|(&(s, e), &n)| n == 1 && edges.get(&(e, s)).copied() == Some(1));
-    if xform.determinant() < 0.0 {
+    if det < 0.0 {
         m.signed_volume = -m.signed_volume;
     }
     m
+}
+
+/// s² when the linear part of `xform` is a similarity (s times a rotation or reflection), else `None`.
+/// Placements are products of rounded unit axes, so "orthogonal" is judged to 1e-6.
+fn similarity_scale2(xform: &Affine) -> Option<f64> {
+    let col = |j: usize| Point::new(xform.m[0][j], xform.m[1][j], xform.m[2][j]);
+    let (a, b, c) = (col(0), col(1), col(2));
+    let s2 = (a.dot(a) + b.dot(b) + c.dot(c)) / 3.0;
+    let near = |x: f64, target: f64| (x - target).abs() <= 1e-6 * s2;
+    (s2.is_finite()
+        && s2 > 0.0
+        && near(a.dot(a), s2)
+        && near(b.dot(b), s2)
+        && near(c.dot(c), s2)
+        && near(a.dot(b), 0.0)
+        && near(b.dot(c), 0.0)
+        && near(c.dot(a), 0.0))
+    .then_some(s2)
+}
+
+/// The centre of the box of the faces' finite vertices, in their own coordinates.
+fn positions_centre(faces: &[FaceMesh]) -> Option<Point> {
+    let mut b = BBox3::EMPTY;
+    for p in faces.iter().flat_map(|f| &f.positions) {
+        let q = Point::new(f64::from(p[0]), f64::from(p[1]), f64::from(p[2]));
+        if q.is_finite() {
+            b.add_point(q);
+        }
+    }
+    (!b.is_empty()).then(|| b.min.plus(b.max).scale(0.5))
 }
 
 impl Model3d {

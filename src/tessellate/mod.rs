@@ -41,7 +41,7 @@ pub use nurbs::{NurbsCurve, NurbsSurface, expand_knots};
 pub use surface::Surface;
 
 use crate::model::geom::Point;
-use crate::model::mesh::FaceMesh;
+use crate::model::mesh::{FaceIntegrals, FaceMesh};
 
 /// Vectors use the same type as points.
 pub type Vec3 = Point;
@@ -149,5 +149,29 @@ pub fn mesh_face(
     let mut mesh = refine::Refiner::new(surface, dom, tris, tol);
     mesh.delaunay();
     mesh.refine();
-    Ok(mesh.into_face_mesh(same_sense))
+    let exact = mesh.integrals(same_sense);
+    let mut face = mesh.into_face_mesh(same_sense);
+    face.exact = exact.filter(|e| agrees_with_triangles(e, &face));
+    Ok(face)
+}
+
+/// How far a face's exact area may be from its triangles' before the triangles are trusted instead.
+/// A mesh within the chord and 0.5 rad angle tolerances is within about 1 % of its surface; a (u, v)
+/// layout that covers part of the domain twice, or misses some, is not. Over the corpus 2 % kept more
+/// files' volume close to OpenCASCADE's than 25 % did (Ventilator.stp: 4.9e-4 against 2.9e-3) with the
+/// same area agreement: the faces between the two are small chord-only B-spline faces.
+const EXACT_AGREEMENT: f64 = 0.02;
+
+/// Whether exact integrals describe the same face as its triangles (see [`EXACT_AGREEMENT`]); when not,
+/// the triangles (what is drawn) are the measure.
+fn agrees_with_triangles(exact: &FaceIntegrals, face: &FaceMesh) -> bool {
+    let at =
+        |i: u32| face.positions.get(i as usize).map(|p| Point::new(f64::from(p[0]), f64::from(p[1]), f64::from(p[2])));
+    let mut area = 0.0;
+    for t in &face.indices {
+        if let (Some(a), Some(b), Some(c)) = (at(t[0]), at(t[1]), at(t[2])) {
+            area += 0.5 * b.minus(a).cross(c.minus(a)).length();
+        }
+    }
+    exact.area > 0.0 && (exact.area - area).abs() <= EXACT_AGREEMENT * area
 }

@@ -8,7 +8,7 @@ use super::fxhash::FxMap;
 use super::surface::Surface;
 use super::{MAX_FACE_TRIANGLES, Tolerance};
 use crate::model::geom::Point;
-use crate::model::mesh::FaceMesh;
+use crate::model::mesh::{FaceIntegrals, FaceMesh};
 
 const NONE: usize = usize::MAX;
 /// Edge checks allowed when re-legalizing around one inserted vertex.
@@ -306,6 +306,50 @@ impl<'a> Refiner<'a> {
         vec![(t, 2), (t3, 1), (t2, 2), (t4, 1)]
     }
 
+    /// Area, flux and vector area of the face over its exact surface: a 3-point Gauss rule (degree 2)
+    /// on every (u, v) triangle of the refined triangulation, integrating |S_u × S_v| and
+    /// S·(S_u × S_v) / 3 in (u, v); see [`integrate_triangle`] for where it subdivides. The (u, v)
+    /// triangles tile the face's domain exactly, so only the boundary's straight steps in (u, v) separate
+    /// the result from the trimmed face; pole slivers and folds that `into_face_mesh` drops in 3D still
+    /// cover their part of the domain and are integrated. `None` when a triangle is turned over in the
+    /// plane (a folded layout: the domain is then not tiled once) or the layout leaves the surface's
+    /// parameter range.
+    pub fn integrals(&self, same_sense: bool) -> Option<FaceIntegrals> {
+        if !self.inside_parameter_range() {
+            return None;
+        }
+        let mut sum = Moments::default();
+        for &[a, b, c] in &self.tris {
+            let (sa, sb, sc) = (self.s(a), self.s(b), self.s(c));
+            let size = dist2(sa, sb).max(dist2(sb, sc)).max(dist2(sc, sa));
+            if cross(sa, sb, sc) < -1e-12 * size {
+                return None;
+            }
+            if cross(self.uv[a], self.uv[b], self.uv[c]) > 0.0 {
+                integrate_triangle(self.surface, [self.uv[a], self.uv[b], self.uv[c]], SUBDIVISIONS, &mut sum);
+            }
+        }
+        let sign = if same_sense { 1.0 } else { -1.0 };
+        let out = FaceIntegrals { area: sum.area, flux: sign * sum.flux / 3.0, vector_area: sum.vector.scale(sign) };
+        (out.area.is_finite() && out.flux.is_finite() && out.vector_area.is_finite()).then_some(out)
+    }
+
+    /// Whether every vertex lies within the surface's parameter range along its non-periodic directions.
+    /// Outside it B-spline evaluation clamps the parameter, so the point stays put while the derivative
+    /// does not: the integrand is then no surface's (Ventilator.stp's revolved B-spline faces laid out at
+    /// v ≈ −78.7 for a curve defined on [78.5, 84.8]: +22 % area on two faces, and their 3D mesh is fine).
+    fn inside_parameter_range(&self) -> bool {
+        let limits = [self.surface.u_limits(), self.surface.v_limits()];
+        let periodic = [self.surface.u_period().is_some(), self.surface.v_period().is_some()];
+        (0..2).all(|axis| match limits[axis] {
+            Some((lo, hi)) if !periodic[axis] => {
+                let slack = 1e-9 * (1.0 + lo.abs().max(hi.abs()).min(f64::MAX));
+                self.uv.iter().all(|q| q[axis] >= lo - slack && q[axis] <= hi + slack)
+            }
+            _ => true,
+        })
+    }
+
     /// The 3D mesh: one vertex per 3D point id, triangles with repeated ids (pole slivers) dropped, winding
     /// and normals along the face normal.
     pub fn into_face_mesh(self, same_sense: bool) -> FaceMesh {
@@ -358,6 +402,66 @@ impl<'a> Refiner<'a> {
         }
         mesh
     }
+}
+
+/// Halvings of a (u, v) triangle allowed when integrating it (each splits it into four).
+const SUBDIVISIONS: u32 = 3;
+/// Largest ratio of the area element between the rule's points that the rule is trusted with. 1.05 split
+/// most refined B-spline triangles and cost 3 times the corpus read CPU (11.2 s against 3.8 s, bench
+/// step_read); 1.5 still splits the large triangles of flat faces with a non-uniform parameterisation.
+const ELEMENT_SPREAD: f64 = 1.5;
+
+/// Running sums of ∫|S_u × S_v|, ∫S·(S_u × S_v) and ∫(S_u × S_v) over (u, v).
+#[derive(Default)]
+struct Moments {
+    area: f64,
+    flux: f64,
+    vector: Point,
+}
+
+/// The 3-point rule of degree 2 (interior points at 2/3, 1/6, 1/6), weights 1/3. Radon's 7-point rule of
+/// degree 5 gave the same oracle agreement (area 129, volume 88 files, no file moving by 5e-4 near the 1 %
+/// line) at 2.4 times the extra CPU: corpus read +31 % against +10 % with this one (bench step_read, user
+/// time 1.31 → 1.45 s), as the refined triangles are small enough for degree 2 and the spread test below
+/// splits the rest.
+fn strang3() -> [([f64; 3], f64); 3] {
+    let (a, b) = (2.0 / 3.0, 1.0 / 6.0);
+    [([a, b, b], 1.0 / 3.0), ([b, a, b], 1.0 / 3.0), ([b, b, a], 1.0 / 3.0)]
+}
+
+/// Adds the integrals over the counter-clockwise (u, v) triangle `t` to `sum`. The rule is exact for
+/// polynomials of degree 2; a refined mesh's triangles are small enough for it, but a flat face keeps
+/// its few large triangles, over which a rational or non-uniform parameterisation varies a lot (a flat
+/// rational patch came out 0.5 % short over two triangles). So where the area element differs by more
+/// than [`ELEMENT_SPREAD`] between the rule's points, the triangle is split into four at its edge
+/// midpoints, at most [`SUBDIVISIONS`] times (a pole, where the element vanishes, the rule handles: the
+/// coarse sphere's integrals stay within 1e-6 of the exact ones: unit test).
+fn integrate_triangle(surface: &Surface, t: [[f64; 2]; 3], depth: u32, sum: &mut Moments) {
+    let half_jac = 0.5 * cross(t[0], t[1], t[2]);
+    let mut local = Moments::default();
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for (l, w) in strang3() {
+        let u = l[0] * t[0][0] + l[1] * t[1][0] + l[2] * t[2][0];
+        let v = l[0] * t[0][1] + l[1] * t[1][1] + l[2] * t[2][1];
+        let (p, su, sv) = surface.eval_d1(u, v);
+        let n = su.cross(sv);
+        let element = n.length();
+        (lo, hi) = (lo.min(element), hi.max(element));
+        local.area += w * element;
+        local.flux += w * p.dot(n);
+        local.vector = local.vector.plus(n.scale(w));
+    }
+    if depth > 0 && lo > 0.0 && hi > ELEMENT_SPREAD * lo {
+        let mid = |a: [f64; 2], b: [f64; 2]| [(a[0] + b[0]) * 0.5, (a[1] + b[1]) * 0.5];
+        let (m01, m12, m20) = (mid(t[0], t[1]), mid(t[1], t[2]), mid(t[2], t[0]));
+        for child in [[t[0], m01, m20], [m01, t[1], m12], [m20, m12, t[2]], [m01, m12, m20]] {
+            integrate_triangle(surface, child, depth - 1, sum);
+        }
+        return;
+    }
+    sum.area += local.area * half_jac;
+    sum.flux += local.flux * half_jac;
+    sum.vector = sum.vector.plus(local.vector.scale(half_jac));
 }
 
 /// Whether `ids` is an even permutation (a rotation) of the sorted `key`.

@@ -87,6 +87,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
                         let s = src.scale as f32;
                         for f in &mut solid.faces {
                             f.positions.iter_mut().for_each(|p| *p = p.map(|c| c * s));
+                            f.exact = f.exact.map(|e| e.scaled(src.scale));
                         }
                     }
                     part.solids.push(solid);
@@ -283,8 +284,11 @@ impl<'g, 'a> Mesher<'g, 'a> {
                     let Some(plane) = loops.first().and_then(|l| loop_plane(&l.points)) else {
                         return fail("FACE whose loop spans no plane");
                     };
-                    let mesh = tessellate::mesh_face(&plane, !flip, &loops, tol)
+                    let mut mesh = tessellate::mesh_face(&plane, !flip, &loops, tol)
                         .map_err(|e| Unsupported(format!("kernel: {}", kernel_reason(&e))))?;
+                    // The loop's own points are the face (the fitted plane only lays them out), so its
+                    // triangles, not the plane's integral, are its measure.
+                    mesh.exact = None;
                     return Ok(Some(mesh));
                 }
                 _ => return fail(format!("face {name}")),
@@ -608,7 +612,7 @@ fn enclosed_volume(faces: &[FaceMesh]) -> f64 {
     six_v / 6.0
 }
 
-/// Turns a face mesh inside out: triangles wound the other way, normals negated.
+/// Turns a face mesh inside out: triangles wound the other way, normals and exact flux negated.
 fn reverse_face(f: &mut FaceMesh) {
     for t in &mut f.indices {
         t.swap(1, 2);
@@ -616,6 +620,7 @@ fn reverse_face(f: &mut FaceMesh) {
     for n in &mut f.normals {
         *n = n.map(|c| -c);
     }
+    f.exact = f.exact.map(|e| e.reversed());
 }
 
 /// The plane of a closed polygon (Newell's normal, so it follows the loop's winding), through its centroid.
