@@ -748,6 +748,7 @@ impl Band {
 
 impl Setup {
     /// Snaps and orients a triangle; `None` when it is degenerate on the grid or not finite.
+    #[inline(always)]
     fn new(mut f: [[f32; 3]; 3]) -> Option<Setup> {
         // Every finite vertex lies inside the image; this only guards the integer maths.
         if f.iter().flatten().any(|c| !c.is_finite() || c.abs() > 1.0e7) {
@@ -806,6 +807,7 @@ enum Colours {
 
 /// The lit colour(s) of a triangle: its face normal (from the sample-space winding), or the vertex normals
 /// when the batch has them (hidden back faces were dropped before).
+#[inline(always)]
 fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Colours {
     let u = [v[1][0] - v[0][0], v[1][1] - v[0][1], v[1][2] - v[0][2]];
     let w = [v[2][0] - v[0][0], v[2][1] - v[0][1], v[2][2] - v[0][2]];
