@@ -405,8 +405,14 @@ impl<'g, 'a> Mesher<'g, 'a> {
         if let Some(&moved) = self.snapped.get(&id) {
             return moved;
         }
-        let curves: Vec<tessellate::Curve> = self
-            .edges_at(id)
+        let edges = self.edges_at(id);
+        // A real corner has a handful of edges; a vertex shared by more is left where it is, which also
+        // bounds the projections a hostile file can ask for (each B-spline projection is a search).
+        if edges.len() > MAX_EDGES_AT_MOVED_VERTEX {
+            self.snapped.insert(id, vertex);
+            return vertex;
+        }
+        let curves: Vec<tessellate::Curve> = edges
             .iter()
             .filter_map(|&e| {
                 let rec = self.graph().instances.get(&e)?.record("EDGE_CURVE")?;
@@ -550,6 +556,9 @@ impl<'g, 'a> Mesher<'g, 'a> {
 
 /// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
 /// centre of their box so that a shell with small gaps still gives its sign.
+/// Most edges at a vertex that [`Mesher::vertex_on_curve`] will move.
+const MAX_EDGES_AT_MOVED_VERTEX: usize = 16;
+
 fn is_line(curve: &tessellate::Curve) -> bool {
     matches!(curve, tessellate::Curve::Line { .. })
 }
