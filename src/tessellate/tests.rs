@@ -385,13 +385,12 @@ fn revolved_quarter_circle_is_a_hemisphere() {
     assert!(m.positions.iter().all(|q| q[2] >= -1e-6), "the face is the upper half");
 }
 
-/// A quarter of a cylinder r = 5, h = 10 as a rational B-spline surface, bounded by its four edges.
-#[test]
-fn rational_bspline_quarter_cylinder_area() {
-    let (r, h) = (5.0, 10.0);
+/// A quarter of the cylinder of radius `r` and height `h` about z, from +x to +y, as a rational quadratic ×
+/// linear B-spline surface (u around, v up).
+fn quarter_cylinder(r: f64, h: f64) -> NurbsSurface {
     let w = FRAC_1_SQRT_2;
     let ctrl = vec![p(r, 0.0, 0.0), p(r, 0.0, h), p(r, r, 0.0), p(r, r, h), p(0.0, r, 0.0), p(0.0, r, h)];
-    let s = NurbsSurface::new(
+    NurbsSurface::new(
         2,
         1,
         vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
@@ -401,7 +400,14 @@ fn rational_bspline_quarter_cylinder_area() {
         ctrl,
         Some(vec![1.0, 1.0, w, w, 1.0, 1.0]),
     )
-    .expect("surface");
+    .expect("surface")
+}
+
+/// A quarter of a cylinder r = 5, h = 10 as a rational B-spline surface, bounded by its four edges.
+#[test]
+fn rational_bspline_quarter_cylinder_area() {
+    let (r, h) = (5.0, 10.0);
+    let s = quarter_cylinder(r, h);
     let t = tol(12.2);
     let (a0, a1, b0, b1) = (p(r, 0.0, 0.0), p(0.0, r, 0.0), p(r, 0.0, h), p(0.0, r, h));
     let low = discretise_edge(&Curve::Circle { frame: Frame::WORLD, radius: r }, a0, a1, true, &t).expect("low");
@@ -653,19 +659,7 @@ fn cylinder_band_is_exact_and_caps_cost_a_third_of_their_chords() {
 #[test]
 fn trimmed_bspline_patch_integral_is_exact() {
     let (r, h) = (5.0, 10.0);
-    let w = FRAC_1_SQRT_2;
-    let ctrl = vec![p(r, 0.0, 0.0), p(r, 0.0, h), p(r, r, 0.0), p(r, r, h), p(0.0, r, 0.0), p(0.0, r, h)];
-    let s = NurbsSurface::new(
-        2,
-        1,
-        vec![0.0, 0.0, 0.0, 1.0, 1.0, 1.0],
-        vec![0.0, 0.0, 1.0, 1.0],
-        3,
-        2,
-        ctrl,
-        Some(vec![1.0, 1.0, w, w, 1.0, 1.0]),
-    )
-    .expect("surface");
+    let s = quarter_cylinder(r, h);
     let (t0, t1, z0, z1) = (20f64.to_radians(), 70f64.to_radians(), 2.0, 7.0);
     let at = |t: f64, z: f64| p(r * t.cos(), r * t.sin(), z);
     let n = 6;
