@@ -554,8 +554,6 @@ impl<'g, 'a> Mesher<'g, 'a> {
     }
 }
 
-/// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
-/// centre of their box so that a shell with small gaps still gives its sign.
 /// Most edges at a vertex that [`Mesher::vertex_on_curve`] will move.
 const MAX_EDGES_AT_MOVED_VERTEX: usize = 16;
 
@@ -596,6 +594,8 @@ fn meeting_point(curves: &[tessellate::Curve], start: Point, tol: &Tolerance) ->
     curves.iter().all(|c| distance_to(c, p).is_some_and(|d| d <= tol.chord)).then_some(p)
 }
 
+/// Signed volume the faces' triangles enclose (positive when they wind outward), measured about the
+/// centre of their box so that a shell with small gaps still gives its sign.
 fn enclosed_volume(faces: &[FaceMesh]) -> f64 {
     let mut bbox = BBox3::EMPTY;
     for f in faces {
