@@ -32,7 +32,7 @@ fn join(edges: &[&[Point]]) -> FaceLoop {
     if points.len() > 1 && points.first() == points.last() {
         points.pop();
     }
-    FaceLoop { points }
+    FaceLoop::from_points(points)
 }
 
 fn rev(v: &[Point]) -> Vec<Point> {

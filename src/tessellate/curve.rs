@@ -225,13 +225,38 @@ fn periodic_sweep(t0: f64, t1: f64, same_sense: bool, closed: bool) -> f64 {
     }
 }
 
+/// An edge's chord points and, per chord, the curve parameters it spans (`None` where the chord is the
+/// curve itself: a line, a polyline's piece).
+pub(crate) struct Chords {
+    pub points: Vec<Point>,
+    pub spans: Vec<Option<(f64, f64)>>,
+}
+
+impl Chords {
+    /// Points of the exact curve at a quarter, half and three quarters of each chord's parameter span (on
+    /// the chord for straight pieces), for the face integrals' boundary correction.
+    pub fn inner_points(&self, curve: &Curve) -> Vec<[Point; 3]> {
+        self.spans
+            .iter()
+            .zip(self.points.windows(2))
+            .map(|(span, w)| {
+                let at = |f: f64| match span {
+                    Some((t0, t1)) => curve.eval(t0 + (t1 - t0) * f),
+                    None => w[0].plus(w[1].minus(w[0]).scale(f)),
+                };
+                [at(0.25), at(0.5), at(0.75)]
+            })
+            .collect()
+    }
+}
+
 pub(crate) fn discretise(
     curve: &Curve,
     start: Point,
     end: Point,
     same_sense: bool,
     tol: &Tolerance,
-) -> Result<Vec<Point>, TessError> {
+) -> Result<Chords, TessError> {
     // Edges are cut at half the face tolerance, as OpenCASCADE's BRepMesh does (its curve tessellator
     // halves both deflections): a face's area is mostly decided by its boundary polygon. Conics go finer in
     // angle, 0.4 of it: a closed polygon of steps θ encloses θ²/6 less than its circle, so OCCT's 0.25 rad
@@ -242,9 +267,9 @@ pub(crate) fn discretise(
     let conic_tol = &Tolerance { chord: 0.5 * tol.chord, angle: tol.angle / 2.5 };
     let tol = &Tolerance { chord: 0.5 * tol.chord, angle: 0.5 * tol.angle };
     let closed = start == end;
-    let mut out = vec![start];
+    let mut out = Chords { points: vec![start], spans: Vec::new() };
     match curve {
-        Curve::Line { .. } => {}
+        Curve::Line { .. } => out.spans.push(None),
         Curve::Circle { radius, .. } => conic(curve, *radius, start, end, same_sense, closed, conic_tol, &mut out)?,
         Curve::Ellipse { semi_x, semi_y, .. } => {
             // The largest radius of curvature of an ellipse is a²/b at the ends of the minor axis.
@@ -254,7 +279,7 @@ pub(crate) fn discretise(
         Curve::Nurbs(c) => nurbs_points(c, start, end, same_sense, closed, tol, &mut out)?,
         Curve::Polyline(pts) => polyline_points(pts, start, end, &mut out),
     }
-    out.push(end);
+    out.points.push(end);
     Ok(out)
 }
 
@@ -267,16 +292,18 @@ fn conic(
     same_sense: bool,
     closed: bool,
     tol: &Tolerance,
-    out: &mut Vec<Point>,
+    out: &mut Chords,
 ) -> Result<(), TessError> {
     let t0 = curve.param_of(start);
     let t1 = curve.param_of(end);
     let sweep = periodic_sweep(t0, t1, same_sense, closed);
     // A closed edge needs at least a triangle so its face loop has an area.
     let n = arc_chords(radius, sweep, tol)?.max(if closed { 3 } else { 1 });
+    let at = |i: usize| t0 + sweep * i as f64 / n as f64;
     for i in 1..n {
-        out.push(curve.eval(t0 + sweep * i as f64 / n as f64));
+        out.points.push(curve.eval(at(i)));
     }
+    out.spans.extend((0..n).map(|i| Some((at(i), at(i + 1)))));
     Ok(())
 }
 
@@ -288,7 +315,7 @@ fn nurbs_points(
     same_sense: bool,
     closed: bool,
     tol: &Tolerance,
-    out: &mut Vec<Point>,
+    out: &mut Chords,
 ) -> Result<(), TessError> {
     let (a, b) = c.domain();
     // Closed when the curve comes back to its start: a clamped curve repeats its first control point, a
@@ -324,25 +351,20 @@ fn nurbs_points(
         }
         // The range's end is a point of the edge unless it is the edge's end (pushed by the caller).
         if k + 1 < ranges.len() {
-            out.push(c.eval(r1));
+            out.points.push(c.eval(r1));
+            out.spans.push(None);
         }
     }
-    // `subdivide` pushes the end of each piece; the last is the edge's end, replaced by the exact vertex.
-    out.pop();
+    // `subdivide` pushes the end of each piece; the last is the edge's end, replaced by the exact vertex
+    // (its span stays: it ends at that vertex).
+    out.points.pop();
     Ok(())
 }
 
 /// Pushes points for (t0, t1] after halving the interval until each chord is within tolerance.
-fn subdivide(
-    c: &NurbsCurve,
-    t0: f64,
-    t1: f64,
-    tol: &Tolerance,
-    depth: u32,
-    out: &mut Vec<Point>,
-) -> Result<(), TessError> {
-    if out.len() > MAX_EDGE_POINTS {
-        return Err(TessError::TooManyPoints { requested: out.len() as f64, cap: MAX_EDGE_POINTS });
+fn subdivide(c: &NurbsCurve, t0: f64, t1: f64, tol: &Tolerance, depth: u32, out: &mut Chords) -> Result<(), TessError> {
+    if out.points.len() > MAX_EDGE_POINTS {
+        return Err(TessError::TooManyPoints { requested: out.points.len() as f64, cap: MAX_EDGE_POINTS });
     }
     let (p0, d0) = c.eval_d1(t0);
     let (p1, d1) = c.eval_d1(t1);
@@ -362,12 +384,13 @@ fn subdivide(
         subdivide(c, t0, mid, tol, depth + 1, out)?;
         subdivide(c, mid, t1, tol, depth + 1, out)?;
     } else {
-        out.push(p1);
+        out.points.push(p1);
+        out.spans.push(Some((t0, t1)));
     }
     Ok(())
 }
 
-fn polyline_points(pts: &[Point], start: Point, end: Point, out: &mut Vec<Point>) {
+fn polyline_points(pts: &[Point], start: Point, end: Point, out: &mut Chords) {
     let s0 = polyline_param(pts, start);
     let s1 = polyline_param(pts, end);
     // Vertices strictly between the two parameters, in the edge's direction.
@@ -376,8 +399,10 @@ fn polyline_points(pts: &[Point], start: Point, end: Point, out: &mut Vec<Point>
         s > s0.min(s1) + 1e-9 && s < s0.max(s1) - 1e-9
     };
     if s1 >= s0 {
-        out.extend((0..pts.len()).filter(|&i| inner(i)).map(|i| pts[i]));
+        out.points.extend((0..pts.len()).filter(|&i| inner(i)).map(|i| pts[i]));
     } else {
-        out.extend((0..pts.len()).rev().filter(|&i| inner(i)).map(|i| pts[i]));
+        out.points.extend((0..pts.len()).rev().filter(|&i| inner(i)).map(|i| pts[i]));
     }
+    // Every piece, the last one to the end vertex included, is straight.
+    out.spans.resize(out.points.len(), None);
 }

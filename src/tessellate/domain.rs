@@ -27,6 +27,9 @@ pub(crate) struct Domain {
     pub scale: [f64; 2],
     /// Largest distance of a boundary point from the surface: no refinement can get closer than that.
     pub gap: f64,
+    /// The exact boundary curve inside each chord of the loops, by the chord's (start, end) 3D point ids
+    /// ([`FaceLoop::inner`]); cut and pole lines, which are straight in (u, v), have none.
+    pub inner: FxMap<(usize, usize), [Point; 3]>,
 }
 
 impl Domain {
@@ -114,7 +117,10 @@ pub(crate) fn build(
     if !winding.is_empty() {
         closed.push(b.close_winding(winding)?);
     }
-    b.finish(closed)
+    let inner = b.chord_curves(loops);
+    let mut dom = b.finish(closed)?;
+    dom.inner = inner;
+    Ok(dom)
 }
 
 /// The points with consecutive duplicates (and a repeated first point at the end) removed.
@@ -160,6 +166,24 @@ impl Builder<'_> {
     fn new_point(&mut self, p: Point) -> usize {
         self.pts.push(p);
         self.pts.len() - 1
+    }
+
+    /// The loops' exact chord curves by the chords' 3D point ids (every loop point has its id by now;
+    /// chords of one repeated point, and loops whose curves do not match their points, give none).
+    fn chord_curves(&self, loops: &[FaceLoop]) -> FxMap<(usize, usize), [Point; 3]> {
+        let mut out = FxMap::default();
+        let id = |p: Point| self.ids.get(&[p.x.to_bits(), p.y.to_bits(), p.z.to_bits()]).copied();
+        for l in loops.iter().filter(|l| l.inner.len() == l.points.len()) {
+            let n = l.points.len();
+            for (i, curve) in l.inner.iter().enumerate() {
+                if let (Some(a), Some(b)) = (id(l.points[i]), id(l.points[(i + 1) % n]))
+                    && a != b
+                {
+                    out.insert((a, b), *curve);
+                }
+            }
+        }
+        out
     }
 
     /// Whether the surface has no edge: each direction periodic or ending in a pole on both sides.
@@ -684,7 +708,7 @@ impl Builder<'_> {
         }
         let scale = self.scale_factors(omin, omax);
         let pts = std::mem::take(&mut self.pts);
-        Ok(Domain { uv, vid, pts, polys: index_polys, scale, gap: self.gap })
+        Ok(Domain { uv, vid, pts, polys: index_polys, scale, gap: self.gap, inner: FxMap::default() })
     }
 
     /// Mean |∂S/∂u| and |∂S/∂v| over a grid on the face's parameter box.

@@ -105,6 +105,57 @@ pub enum TessError {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaceLoop {
     pub points: Vec<Point>,
+    /// Empty, or per chord `points[i] → points[i + 1]` (the last one closing the loop) three points of the
+    /// exact boundary curve inside it, in the loop's direction (see [`EdgePoints::inner`]). With them the
+    /// face's exact integrals cover the face up to its true edges, not up to the surface image of straight
+    /// (u, v) steps between the edge points.
+    pub inner: Vec<[Point; 3]>,
+}
+
+impl FaceLoop {
+    /// A bound known only by its points (no exact boundary curve).
+    pub fn from_points(points: Vec<Point>) -> FaceLoop {
+        FaceLoop { points, inner: Vec::new() }
+    }
+
+    /// Appends an edge of the bound, along its direction or against it, all but its last point (the next
+    /// edge's first, or the loop's first for the closing edge), with its chords' curves.
+    pub fn push_edge(&mut self, edge: &EdgePoints, along: bool) {
+        let n = edge.points.len().saturating_sub(1);
+        if along {
+            self.points.extend(edge.points.iter().take(n));
+            self.inner.extend(edge.inner.iter().take(n));
+        } else {
+            self.points.extend(edge.points.iter().rev().take(n));
+            self.inner.extend(edge.inner.iter().rev().take(n).map(|&[a, b, c]| [c, b, a]));
+        }
+    }
+
+    /// The same bound traversed the other way.
+    pub fn reverse(&mut self) {
+        self.points.reverse();
+        // Chord i now joins old points k−1−i and k−2−i: the old chord k−2−i backwards, the closing chord
+        // (old k−1, from the last point to the first) staying last.
+        if self.inner.len() == self.points.len() && !self.inner.is_empty() {
+            self.inner.reverse();
+            self.inner.rotate_left(1);
+            for c in &mut self.inner {
+                c.reverse();
+            }
+        } else {
+            self.inner.clear();
+        }
+    }
+}
+
+/// An edge cut into chords, with the exact curve inside each chord.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EdgePoints {
+    /// From the start vertex to the end vertex, as [`discretise_edge`] returns them.
+    pub points: Vec<Point>,
+    /// Per chord `points[i] → points[i + 1]`, the curve's points at a quarter, half and three quarters of
+    /// the chord's curve parameter span (on the chord where the chord is the curve).
+    pub inner: Vec<[Point; 3]>,
 }
 
 /// Discretises one edge lying on `curve`, from `start` to `end` (both returned unchanged, first and last).
@@ -124,7 +175,26 @@ pub fn discretise_edge(
         return Err(TessError::NonFinite("edge vertex"));
     }
     curve.validate()?;
-    curve::discretise(curve, start, end, same_sense, tol)
+    curve::discretise(curve, start, end, same_sense, tol).map(|c| c.points)
+}
+
+/// [`discretise_edge`] with the exact curve inside each chord ([`EdgePoints::inner`]), for face bounds:
+/// [`mesh_face`] integrates a face up to its true edges with them.
+pub fn discretise_edge_sampled(
+    curve: &Curve,
+    start: Point,
+    end: Point,
+    same_sense: bool,
+    tol: &Tolerance,
+) -> Result<EdgePoints, TessError> {
+    tol.check()?;
+    if !start.is_finite() || !end.is_finite() {
+        return Err(TessError::NonFinite("edge vertex"));
+    }
+    curve.validate()?;
+    let chords = curve::discretise(curve, start, end, same_sense, tol)?;
+    let inner = chords.inner_points(curve);
+    Ok(EdgePoints { points: chords.points, inner })
 }
 
 /// Meshes one face: `surface` trimmed by `loops` (outer and inner bounds in any order; an empty slice means

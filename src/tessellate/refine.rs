@@ -42,6 +42,8 @@ pub(crate) struct Refiner<'a> {
     adj: Vec<[usize; 3]>,
     /// Where normals at poles are taken from: the middle of the face in (u, v).
     centre: [f64; 2],
+    /// The exact boundary curve inside each loop chord, by its 3D point ids ([`Domain::inner`]).
+    inner: FxMap<(usize, usize), [Point; 3]>,
 }
 
 impl<'a> Refiner<'a> {
@@ -67,6 +69,7 @@ impl<'a> Refiner<'a> {
             adj: vec![[NONE; 3]; tris.len()],
             tris,
             centre,
+            inner: dom.inner,
         };
         r.nrm = r.uv.iter().map(|q| surface.normal(q[0], q[1], centre)).collect();
         r.regular = r.uv.iter().map(|q| surface.regular_at(q[0], q[1])).collect();
@@ -329,9 +332,104 @@ impl<'a> Refiner<'a> {
                 integrate_triangle(self.surface, [self.uv[a], self.uv[b], self.uv[c]], SUBDIVISIONS, &mut sum);
             }
         }
+        // The face runs to its exact edges, not to the straight (u, v) chords between its edge points: add
+        // (or take away) the sliver between each boundary chord and its curve. Boundary chords are the
+        // triangles' edges without a neighbour; refinement never splits them, so they are the loops' chords.
+        if !self.inner.is_empty() {
+            for (t, &[a, b, c]) in self.tris.iter().enumerate() {
+                if cross(self.uv[a], self.uv[b], self.uv[c]) <= 0.0 {
+                    continue;
+                }
+                for (k, (p, q)) in [(a, b), (b, c), (c, a)].into_iter().enumerate() {
+                    if self.adj[t][k] == NONE {
+                        self.integrate_sliver(p, q, &mut sum);
+                    }
+                }
+            }
+        }
         let sign = if same_sense { 1.0 } else { -1.0 };
         let out = FaceIntegrals { area: sum.area, flux: sign * sum.flux / 3.0, vector_area: sum.vector.scale(sign) };
         (out.area.is_finite() && out.flux.is_finite() && out.vector_area.is_finite()).then_some(out)
+    }
+
+    /// Adds the integrals over the region between the boundary chord p → q (the face on its left in
+    /// (u, v)) and the exact boundary curve through it, taken away where the curve bends into the face.
+    ///
+    /// The curve's three inner points are inverted into (u, v) next to the chord; the curve in (u, v) is
+    /// then the chord plus t(1 − t)·g(t), with g the quadratic through the three offsets (exact for a
+    /// quartic, so a conic step's sliver is within ~1e-8 of its own size). The sliver is swept as
+    /// P(t, s) = chord(t) + s·e(t), whose Jacobian is (q − p + s·e′(t)) × e(t), and integrated with
+    /// Gauss–Legendre rules of 4 points in t and 2 in s.
+    fn integrate_sliver(&self, p: usize, q: usize, sum: &mut Moments) {
+        let (ip, iq) = (self.vid[p], self.vid[q]);
+        let curve = match (self.inner.get(&(ip, iq)), self.inner.get(&(iq, ip))) {
+            (Some(&c), _) => c,
+            (None, Some(&[x, y, z])) => [z, y, x],
+            (None, None) => return,
+        };
+        let (a, b) = (self.uv[p], self.uv[q]);
+        let chord_at = |t: f64| [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t];
+        let scaled_len2 = dist2(self.s(p), self.s(q));
+        let periods = [self.surface.u_period(), self.surface.v_period()];
+        // A boundary point may sit off the surface by the loop's gap; a curve point farther than the
+        // mapping accepts means the inversion went elsewhere.
+        let limit = (100.0 * self.tol.chord).max(1e-6);
+        let mut g = [[0.0; 2]; 3];
+        let mut bent = false;
+        for (k, &point) in curve.iter().enumerate() {
+            let t = 0.25 * (k + 1) as f64;
+            let hint = chord_at(t);
+            let (mut uv, dist) = self.surface.invert(point, Some(hint));
+            if !(dist <= limit && uv[0].is_finite() && uv[1].is_finite()) {
+                return;
+            }
+            for (axis, period) in periods.iter().enumerate() {
+                if let Some(per) = period {
+                    uv[axis] += ((hint[axis] - uv[axis]) / per).round() * per;
+                }
+            }
+            let e = [uv[0] - hint[0], uv[1] - hint[1]];
+            let scaled2 = (e[0] * self.scale[0]).powi(2) + (e[1] * self.scale[1]).powi(2);
+            // A sliver as wide as its chord is long is no sliver: the inversion landed across a pole or a
+            // seam, or the curve is not this chord's.
+            if scaled2.is_nan() || scaled2 > scaled_len2 {
+                return;
+            }
+            bent |= scaled2 > 1e-24 * scaled_len2;
+            let w = t * (1.0 - t);
+            g[k] = [e[0] / w, e[1] / w];
+        }
+        if !bent {
+            return;
+        }
+        // Quadratic g through (1/4, g0), (1/2, g1), (3/4, g2), and its derivative.
+        let quad = |t: f64| {
+            let (l0, l1, l2) =
+                (8.0 * (t - 0.5) * (t - 0.75), -16.0 * (t - 0.25) * (t - 0.75), 8.0 * (t - 0.25) * (t - 0.5));
+            let (d0, d1, d2) = (8.0 * (2.0 * t - 1.25), -16.0 * (2.0 * t - 1.0), 8.0 * (2.0 * t - 0.75));
+            let val = [l0 * g[0][0] + l1 * g[1][0] + l2 * g[2][0], l0 * g[0][1] + l1 * g[1][1] + l2 * g[2][1]];
+            let der = [d0 * g[0][0] + d1 * g[1][0] + d2 * g[2][0], d0 * g[0][1] + d1 * g[1][1] + d2 * g[2][1]];
+            (val, der)
+        };
+        let d = [b[0] - a[0], b[1] - a[1]];
+        for (t, wt) in gauss4() {
+            let (gv, gd) = quad(t);
+            let w = t * (1.0 - t);
+            let e = [w * gv[0], w * gv[1]];
+            let de = [(1.0 - 2.0 * t) * gv[0] + w * gd[0], (1.0 - 2.0 * t) * gv[1] + w * gd[1]];
+            let c = chord_at(t);
+            for (s, ws) in gauss2() {
+                let tangent = [d[0] + s * de[0], d[1] + s * de[1]];
+                // Minus: with the face on the chord's left, a curve bulging left (positive Jacobian) cuts
+                // the sliver out of the face.
+                let jac = -(tangent[0] * e[1] - tangent[1] * e[0]) * wt * ws;
+                let (pt, su, sv) = self.surface.eval_d1(c[0] + s * e[0], c[1] + s * e[1]);
+                let n = su.cross(sv);
+                sum.area += jac * n.length();
+                sum.flux += jac * pt.dot(n);
+                sum.vector = sum.vector.plus(n.scale(jac));
+            }
+        }
     }
 
     /// Whether every vertex lies within the surface's parameter range along its non-periodic directions.
@@ -462,6 +560,19 @@ fn integrate_triangle(surface: &Surface, t: [[f64; 2]; 3], depth: u32, sum: &mut
     sum.area += local.area * half_jac;
     sum.flux += local.flux * half_jac;
     sum.vector = sum.vector.plus(local.vector.scale(half_jac));
+}
+
+/// Gauss–Legendre nodes and weights on [0, 1], 4 points (exact to degree 7).
+fn gauss4() -> [(f64, f64); 4] {
+    let (x1, x2) = (0.339_981_043_584_856_3, 0.861_136_311_594_052_6);
+    let (w1, w2) = (0.652_145_154_862_546_1, 0.347_854_845_137_453_9);
+    [(0.5 - 0.5 * x2, 0.5 * w2), (0.5 - 0.5 * x1, 0.5 * w1), (0.5 + 0.5 * x1, 0.5 * w1), (0.5 + 0.5 * x2, 0.5 * w2)]
+}
+
+/// Gauss–Legendre nodes and weights on [0, 1], 2 points (exact to degree 3).
+fn gauss2() -> [(f64, f64); 2] {
+    let x = 0.5 / 3f64.sqrt();
+    [(0.5 - x, 0.5), (0.5 + x, 0.5)]
 }
 
 /// Whether `ids` is an even permutation (a rotation) of the sorted `key`.

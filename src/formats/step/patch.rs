@@ -109,7 +109,7 @@ fn close_loop(pieces: Vec<Vec<Point>>, tol: &Tolerance) -> Geo<FaceLoop> {
     if points.len() < 3 {
         return fail("patch bound with fewer than 3 points");
     }
-    Ok(FaceLoop { points })
+    Ok(FaceLoop::from_points(points))
 }
 
 /// Turns pieces so that each starts at the end nearest the previous one's end. Writers disagree on a

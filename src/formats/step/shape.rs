@@ -16,7 +16,7 @@ use super::placement;
 use super::product::{BODY_ITEMS, PartSource};
 use super::wire;
 use crate::model::{BBox3, FaceMesh, PartDef, Point, Rgba, Solid, SolidKind};
-use crate::tessellate::{self, FaceLoop, Tolerance};
+use crate::tessellate::{self, EdgePoints, FaceLoop, Tolerance};
 
 /// Nesting of oriented shells and faces accepted (an oriented face of an oriented face …).
 const MAX_ORIENTED_DEPTH: usize = 4;
@@ -32,8 +32,9 @@ fn fail<T>(what: impl Into<String>) -> Geo<T> {
 pub struct Mesher<'g, 'a> {
     pub(super) geo: Geometry<'g, 'a>,
     pub(super) colours: &'g HashMap<u64, Rgba>,
-    /// Edge points by `EDGE_CURVE` id, from its start vertex to its end vertex.
-    edges: HashMap<u64, Result<Rc<Vec<Point>>, Unsupported>>,
+    /// Edge points (and the exact curve inside each chord) by `EDGE_CURVE` id, from its start vertex to
+    /// its end vertex.
+    edges: HashMap<u64, Result<Rc<EdgePoints>, Unsupported>>,
     /// Vertices moved onto an edge curve they lay off (see [`Mesher::vertex_on_curve`]), by VERTEX_POINT id.
     snapped: HashMap<u64, Point>,
     /// VERTEX_POINT id → the EDGE_CURVEs at it, built when a vertex is first found off its curve.
@@ -305,7 +306,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
         }
         let forward = inst.param(2).and_then(Param::logical).unwrap_or(true);
         let lp = self.inst(inst.param(1).and_then(Param::reference).unwrap_or(0))?;
-        let mut points: Vec<Point> = Vec::new();
+        let mut bound_loop = FaceLoop::default();
         match lp.name().to_ascii_uppercase().as_str() {
             "EDGE_LOOP" => {
                 for oe in list_refs(lp.param(1)) {
@@ -315,16 +316,12 @@ impl<'g, 'a> Mesher<'g, 'a> {
                     }
                     let along = oe_inst.param(4).and_then(Param::logical).unwrap_or(true);
                     let edge = oe_inst.param(3).and_then(Param::reference).unwrap_or(0);
-                    let pts = self.edge(edge, tol)?;
-                    let n = pts.len().saturating_sub(1);
-                    if along {
-                        points.extend(pts.iter().take(n));
-                    } else {
-                        points.extend(pts.iter().rev().take(n));
-                    }
+                    let points = self.edge(edge, tol)?;
+                    bound_loop.push_edge(&points, along);
                 }
             }
             "POLY_LOOP" => {
+                let mut points = Vec::new();
                 for q in list_refs(lp.param(1)) {
                     match placement::point(self.graph(), q) {
                         Some(p) => points.push(p),
@@ -334,18 +331,20 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 if points.len() > 1 && points.first() == points.last() {
                     points.pop();
                 }
+                // A polygon's chords are its edges: no curves beside them.
+                bound_loop = FaceLoop::from_points(points);
             }
             "VERTEX_LOOP" => return Ok(None),
             other => return fail(format!("loop {other}")),
         }
         if !forward {
-            points.reverse();
+            bound_loop.reverse();
         }
-        Ok(Some(FaceLoop { points }))
+        Ok(Some(bound_loop))
     }
 
     /// The points of an `EDGE_CURVE`, start vertex to end vertex, computed once.
-    pub(super) fn edge(&mut self, edge: u64, tol: &Tolerance) -> Geo<Rc<Vec<Point>>> {
+    pub(super) fn edge(&mut self, edge: u64, tol: &Tolerance) -> Geo<Rc<EdgePoints>> {
         if let Some(done) = self.edges.get(&edge) {
             return done.clone();
         }
@@ -354,7 +353,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
         result
     }
 
-    fn discretise(&mut self, edge: u64, tol: &Tolerance) -> Geo<Vec<Point>> {
+    fn discretise(&mut self, edge: u64, tol: &Tolerance) -> Geo<EdgePoints> {
         let inst = self.inst(edge)?;
         let Some(rec) = inst.record("EDGE_CURVE") else { return fail(format!("edge {}", inst.name())) };
         let graph = self.graph();
@@ -383,7 +382,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
                 (start, end) = if same_sense { (c0, c1) } else { (c1, c0) };
             }
         }
-        tessellate::discretise_edge(&curve, start, end, same_sense, tol)
+        tessellate::discretise_edge_sampled(&curve, start, end, same_sense, tol)
             .map_err(|e| Unsupported(format!("kernel (edge): {}", kernel_reason(&e))))
     }
 

@@ -211,13 +211,13 @@ impl Mesher<'_, '_> {
         if inst.is("ORIENTED_EDGE") {
             let along = inst.param(4).and_then(Param::logical).unwrap_or(true);
             let edge = inst.param(3).and_then(Param::reference).unwrap_or(0);
-            let mut points = self.edge(edge, tol)?.as_ref().clone();
+            let mut points = self.edge(edge, tol)?.points.clone();
             if !along {
                 points.reverse();
             }
             return Ok(points);
         }
-        Ok(self.edge(id, tol)?.as_ref().clone())
+        Ok(self.edge(id, tol)?.points.clone())
     }
 
     /// One loop of a wire or vertex shell: its edges, its polygon (closed) or its vertex.
