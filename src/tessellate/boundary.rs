@@ -1,0 +1,128 @@
+//! Edge points as a face sees them: where the straight (u, v) step between two consecutive edge points
+//! strays from the edge on the face's surface, the edge needs more points.
+//!
+//! An edge is discretised once, in 3D, to the chord tolerance, and every face that shares it reuses the
+//! points. A face, though, joins consecutive boundary points by straight steps in its (u, v) domain, and
+//! where the surface's parametrisation is far from uniform (a fan-shaped B-spline whose row collapses to
+//! one point: trj3_s1-al's tail wings) a 3D straight edge becomes a strongly curved (u, v) path; the
+//! straight (u, v) step then covers surface the face does not have (a 0.1 × 7.2 strip meshed as 11× its
+//! area). Checking every face's surface against the shared points *before* any face is meshed, and
+//! splitting the shared edge where a face needs it, keeps faces trimmed where their edges are and the
+//! assembled mesh watertight (all faces still see the same edge points).
+
+use super::{Curve, Surface, Tolerance};
+use crate::model::geom::Point;
+
+/// Most halving rounds per edge and face: each round splits every step that still strays, so a step can
+/// become 2^8 pieces.
+const MAX_ROUNDS: usize = 8;
+/// Most points an edge may gain this way (bounds the work a hostile surface can cause).
+const MAX_ADDED_POINTS: usize = 1024;
+
+/// Points of an edge (start to end, as [`super::discretise_edge`] made them) refined so that on `surface`
+/// the straight (u, v) step between consecutive points stays within twice the chord tolerance of the
+/// edge's chord midpoint; `None` when no step strays (the usual case) or the points cannot be placed on
+/// the surface. `curve` places the new points on the edge (a line edge is the segment between its points).
+pub fn refine_edge_on_surface(
+    curve: &Curve,
+    points: &[Point],
+    surface: &Surface,
+    tol: &Tolerance,
+) -> Option<Vec<Point>> {
+    // A plane's (u, v) is affine in space: a straight step is the straight chord.
+    if matches!(surface, Surface::Plane(_)) || points.len() < 2 {
+        return None;
+    }
+    let mut pts = points.to_vec();
+    let mut changed = false;
+    for _ in 0..MAX_ROUNDS {
+        let uv = place(surface, &pts, tol)?;
+        let straying: Vec<usize> = (0..pts.len() - 1).filter(|&i| strays(surface, &pts, &uv, i, tol)).collect();
+        if straying.is_empty() || pts.len() + straying.len() > points.len() + MAX_ADDED_POINTS {
+            break;
+        }
+        let mut next = Vec::with_capacity(pts.len() + straying.len());
+        let mut split = straying.iter().peekable();
+        for i in 0..pts.len() {
+            next.push(pts[i]);
+            if split.peek() == Some(&&i) {
+                split.next();
+                next.push(point_between(curve, pts[i], pts[i + 1]));
+            }
+        }
+        pts = next;
+        changed = true;
+    }
+    changed.then_some(pts)
+}
+
+/// (u, v) of every point as the face's domain would place it: periodic parameters continuous along the
+/// points, and at a singular point (a pole, an apex, a collapsed row) the undefined parameter taken from
+/// the neighbour, as the domain expands a pole into the stretch of parameter line between its neighbours.
+fn place(surface: &Surface, pts: &[Point], tol: &Tolerance) -> Option<Vec<[f64; 2]>> {
+    let limit = (100.0 * tol.chord).max(1e-6);
+    let periods = [surface.u_period(), surface.v_period()];
+    let mut uv: Vec<[f64; 2]> = Vec::with_capacity(pts.len());
+    let mut free: Vec<Option<usize>> = Vec::with_capacity(pts.len());
+    let mut hint = None;
+    for &p in pts {
+        let (mut q, dist) = surface.invert(p, hint);
+        if dist.is_nan() || dist > limit || !q[0].is_finite() || !q[1].is_finite() {
+            return None;
+        }
+        if let Some(prev) = uv.last() {
+            for (axis, period) in periods.iter().enumerate() {
+                if let Some(period) = period {
+                    q[axis] = q[axis] + ((prev[axis] - q[axis]) / period).round() * period;
+                }
+            }
+        }
+        hint = Some(q);
+        uv.push(q);
+        free.push(undefined_axis(surface, q));
+    }
+    for i in 0..uv.len() {
+        if let Some(axis) = free[i] {
+            let neighbour = if i + 1 < uv.len() && free[i + 1].is_none() { i + 1 } else { i.wrapping_sub(1) };
+            if let Some(n) = uv.get(neighbour).copied().filter(|_| free.get(neighbour) == Some(&None)) {
+                uv[i][axis] = n[axis];
+            }
+        }
+    }
+    Some(uv)
+}
+
+/// The parameter that is undefined at (u, v), if any (its derivative vanishes against the other's).
+fn undefined_axis(surface: &Surface, uv: [f64; 2]) -> Option<usize> {
+    let (_, su, sv) = surface.eval_d1(uv[0], uv[1]);
+    let (lu, lv) = (su.length(), sv.length());
+    if lu <= 1e-9 * lv.max(1e-300) {
+        Some(0)
+    } else if lv <= 1e-9 * lu.max(1e-300) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Whether the surface point at the middle of the straight (u, v) step i → i+1 lies farther than twice the
+/// chord tolerance from the chord's midpoint: the edge itself is within one tolerance of its chord, so the
+/// step then strays more than one tolerance from the edge.
+fn strays(surface: &Surface, pts: &[Point], uv: &[[f64; 2]], i: usize, tol: &Tolerance) -> bool {
+    let (a, b) = (uv[i], uv[i + 1]);
+    let on_surface = surface.eval(0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]));
+    let chord_mid = pts[i].plus(pts[i + 1]).scale(0.5);
+    on_surface.distance(chord_mid) > 2.0 * tol.chord
+}
+
+/// The edge point between two of its points: the chord's midpoint for a line edge (the segment between its
+/// vertices), otherwise the curve point nearest it.
+fn point_between(curve: &Curve, a: Point, b: Point) -> Point {
+    let mid = a.plus(b).scale(0.5);
+    if matches!(curve, Curve::Line { .. }) {
+        return mid;
+    }
+    let on_curve = curve.eval(curve.wrap(curve.param_of(mid)));
+    // Nearest point of a curve that turns back (a projection onto the wrong branch) is no point between.
+    if on_curve.is_finite() && on_curve.distance(mid) <= 0.5 * a.distance(b) { on_curve } else { mid }
+}
