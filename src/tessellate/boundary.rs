@@ -29,16 +29,17 @@ pub fn refine_edge_on_surface(
     surface: &Surface,
     tol: &Tolerance,
 ) -> Option<Vec<Point>> {
-    // A plane's (u, v) is affine in space: a straight step is the straight chord.
-    if matches!(surface, Surface::Plane(_)) || points.len() < 2 {
+    if !may_stray(surface) || points.len() < 2 {
         return None;
     }
     let mut pts = points.to_vec();
-    let mut changed = false;
     for _ in 0..MAX_ROUNDS {
-        let uv = place(surface, &pts, tol)?;
-        let straying: Vec<usize> = (0..pts.len() - 1).filter(|&i| strays(surface, &pts, &uv, i, tol)).collect();
-        if straying.is_empty() || pts.len() + straying.len() > points.len() + MAX_ADDED_POINTS {
+        let placed = place(surface, &pts, tol)?;
+        let straying: Vec<usize> = (0..pts.len() - 1).filter(|&i| strays(surface, &pts, &placed, i, tol)).collect();
+        if straying.is_empty() {
+            return (pts.len() > points.len()).then_some(pts);
+        }
+        if pts.len() + straying.len() > points.len() + MAX_ADDED_POINTS {
             break;
         }
         let mut next = Vec::with_capacity(pts.len() + straying.len());
@@ -51,19 +52,35 @@ pub fn refine_edge_on_surface(
             }
         }
         pts = next;
-        changed = true;
     }
-    changed.then_some(pts)
+    // Steps that still stray after every halving are not a parametrisation the points can follow (an edge
+    // that leaves the surface, a surface folded on itself): the edge keeps its points.
+    None
+}
+
+/// Whether the surface's parametrisation degenerates somewhere (a pole, an apex, a B-spline row or column
+/// collapsed to one point): near such a point a short 3D step can be a long, curved (u, v) path. Elsewhere
+/// the (u, v) map is regular at the scale of the edge points and an edge within the chord tolerance in 3D is
+/// within it in (u, v) too, so the check (a point inversion per edge point: up to milliseconds per edge on
+/// large B-spline surfaces, Ventilator.stp) is not worth its cost. A plane's (u, v) is affine.
+fn may_stray(surface: &Surface) -> bool {
+    match surface {
+        Surface::Sphere { .. } | Surface::Cone { .. } => true,
+        Surface::Nurbs(s) => s.has_collapsed_side(),
+        Surface::Offset { basis, .. } => may_stray(basis),
+        _ => false,
+    }
 }
 
 /// (u, v) of every point as the face's domain would place it: periodic parameters continuous along the
 /// points, and at a singular point (a pole, an apex, a collapsed row) the undefined parameter taken from
 /// the neighbour, as the domain expands a pole into the stretch of parameter line between its neighbours.
-fn place(surface: &Surface, pts: &[Point], tol: &Tolerance) -> Option<Vec<[f64; 2]>> {
+fn place(surface: &Surface, pts: &[Point], tol: &Tolerance) -> Option<Placed> {
     let limit = (100.0 * tol.chord).max(1e-6);
     let periods = [surface.u_period(), surface.v_period()];
     let mut uv: Vec<[f64; 2]> = Vec::with_capacity(pts.len());
     let mut free: Vec<Option<usize>> = Vec::with_capacity(pts.len());
+    let mut off: Vec<f64> = Vec::with_capacity(pts.len());
     let mut hint = None;
     for &p in pts {
         let (mut q, dist) = surface.invert(p, hint);
@@ -79,6 +96,7 @@ fn place(surface: &Surface, pts: &[Point], tol: &Tolerance) -> Option<Vec<[f64; 
         }
         hint = Some(q);
         uv.push(q);
+        off.push(dist);
         free.push(undefined_axis(surface, q));
     }
     for i in 0..uv.len() {
@@ -89,7 +107,13 @@ fn place(surface: &Surface, pts: &[Point], tol: &Tolerance) -> Option<Vec<[f64; 
             }
         }
     }
-    Some(uv)
+    Some(Placed { uv, off })
+}
+
+/// Edge points placed on a surface: (u, v) and each point's distance from the surface.
+struct Placed {
+    uv: Vec<[f64; 2]>,
+    off: Vec<f64>,
 }
 
 /// The parameter that is undefined at (u, v), if any (its derivative vanishes against the other's).
@@ -106,13 +130,14 @@ fn undefined_axis(surface: &Surface, uv: [f64; 2]) -> Option<usize> {
 }
 
 /// Whether the surface point at the middle of the straight (u, v) step i → i+1 lies farther than twice the
-/// chord tolerance from the chord's midpoint: the edge itself is within one tolerance of its chord, so the
+/// chord tolerance from the chord's midpoint, beyond the step's ends' own distance from the surface (an edge
+/// within tolerance of its surface but not on it): the edge is within one tolerance of its chord, so the
 /// step then strays more than one tolerance from the edge.
-fn strays(surface: &Surface, pts: &[Point], uv: &[[f64; 2]], i: usize, tol: &Tolerance) -> bool {
-    let (a, b) = (uv[i], uv[i + 1]);
+fn strays(surface: &Surface, pts: &[Point], placed: &Placed, i: usize, tol: &Tolerance) -> bool {
+    let (a, b) = (placed.uv[i], placed.uv[i + 1]);
     let on_surface = surface.eval(0.5 * (a[0] + b[0]), 0.5 * (a[1] + b[1]));
     let chord_mid = pts[i].plus(pts[i + 1]).scale(0.5);
-    on_surface.distance(chord_mid) > 2.0 * tol.chord
+    on_surface.distance(chord_mid) - placed.off[i].max(placed.off[i + 1]) > 2.0 * tol.chord
 }
 
 /// The edge point between two of its points: the chord's midpoint for a line edge (the segment between its
