@@ -288,10 +288,14 @@ impl<'a> TagSource<'a> for AsciiTokens<'a> {
     }
 }
 
+/// The loops over a source (the tokenizer thread's batches, a record body) get the binary tokenizer
+/// inlined, so each tag goes from registers straight into its vector. Called, it returns the tag through
+/// memory written field by field, and the loop's 16-byte copy of it into the vector stalled on those
+/// narrower stores (store forwarding fails): that stall was most of the tokenizer thread's loop.
 impl<'a> TagSource<'a> for BinaryTokens<'a> {
-    #[inline]
+    #[inline(always)]
     fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
-        BinaryTokens::next_tag(self)
+        self.read_tag()
     }
 }
 
@@ -505,7 +509,14 @@ impl<'a> BinaryTokens<'a> {
         Some(s)
     }
 
+    /// The next tag; `Ok(None)` at the clean end of the input.
     pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        self.read_tag()
+    }
+
+    /// [`BinaryTokens::next_tag`], inlined where tags are collected ([`TagSource`]).
+    #[inline(always)]
+    fn read_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
         let at = self.pos;
         if at >= self.data.len() {
             return Ok(None);
