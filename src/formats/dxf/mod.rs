@@ -457,6 +457,11 @@ mod clip_tests {
         assert!(c.frame.is_empty());
         assert_eq!(c.front, Some(2.5));
     }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
 
     #[test]
     fn an_input_beyond_the_limit_is_refused_before_any_tag() {

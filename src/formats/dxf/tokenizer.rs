@@ -299,19 +299,23 @@ impl<'a> TagSource<'a> for BinaryTokens<'a> {
     }
 }
 
-/// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
+/// Pushes tags onto `body` up to the next `0` tag, which is put in `zero` (`None` at the end of the input).
+/// (An out-parameter rather than a returned tag, as in [`super::pipeline::PipedTags::fill_until_zero`].)
 #[inline]
 pub fn fill_until_zero<'a, S: TagSource<'a>>(
     src: &mut S,
     body: &mut Vec<Tag<'a>>,
-) -> Result<Option<Tag<'a>>, DxfError> {
+    zero: &mut Option<Tag<'a>>,
+) -> Result<(), DxfError> {
     while let Some(t) = src.next_tag()? {
         if t.code == 0 {
-            return Ok(Some(t));
+            *zero = Some(t);
+            return Ok(());
         }
         body.push(t);
     }
-    Ok(None)
+    *zero = None;
+    Ok(())
 }
 
 /// A tokenizer over ASCII or binary DXF.
@@ -344,10 +348,10 @@ impl<'a> Tokens<'a> {
     }
 
     /// [`fill_until_zero`] with the encoding chosen once, not per tag.
-    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>, zero: &mut Option<Tag<'a>>) -> Result<(), DxfError> {
         match self {
-            Tokens::Ascii(t) => fill_until_zero(t, body),
-            Tokens::Binary(t) => fill_until_zero(t, body),
+            Tokens::Ascii(t) => fill_until_zero(t, body, zero),
+            Tokens::Binary(t) => fill_until_zero(t, body, zero),
         }
     }
 
