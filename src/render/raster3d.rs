@@ -905,7 +905,8 @@ fn triangle_colours(batch: &Batch, tri: &[u32; 3], v: [&[f32; 3]; 3]) -> Colours
         let i = shade::intensity(m, back);
         batch.colour.map(|c| c * i * 255.0)
     };
-    Colours::Smooth(tri.map(vertex))
+    // Written out: `tri.map(vertex)` was left out of line.
+    Colours::Smooth([vertex(tri[0]), vertex(tri[1]), vertex(tri[2])])
 }
 
 /// Whether a triangle of a batch whose back faces are hidden shows its back: the test `shade::facing`
@@ -938,28 +939,38 @@ struct Planes {
 }
 
 impl Planes {
+    /// The planes through the triangle's depths and (smooth) vertex colours. Four lanes — depth, red,
+    /// green, blue — with the same operations on each, in plain loops over arrays: the compiler runs
+    /// them side by side (one division for all four), where a closure per plane was left out of line
+    /// (three calls a smooth triangle, and a tenth of the binning's time in profiles). Each lane is the
+    /// same arithmetic as one plane on its own, so the values are the same to the bit.
+    #[inline(always)]
     fn new(t: &Setup, colours: &Colours, x0: i64, y0: i64) -> Planes {
-        let p = t.x.map(|v| v as f32 / SUB as f32);
-        let q = t.y.map(|v| v as f32 / SUB as f32);
+        let scale = 1.0 / SUB as f32;
+        let p = [t.x[0] as f32 * scale, t.x[1] as f32 * scale, t.x[2] as f32 * scale];
+        let q = [t.y[0] as f32 * scale, t.y[1] as f32 * scale, t.y[2] as f32 * scale];
         let (d1, d2) = ([p[1] - p[0], q[1] - q[0]], [p[2] - p[0], q[2] - q[0]]);
         let det = d1[0] * d2[1] - d2[0] * d1[1];
         let origin = [x0 as f32 + 0.5 - p[0], y0 as f32 + 0.5 - q[0]];
-        let plane = |f: [f32; 3]| {
-            let (fb, fc) = (f[1] - f[0], f[2] - f[0]);
-            let dx = (fb * d2[1] - fc * d1[1]) / det;
-            let dy = (fc * d1[0] - fb * d2[0]) / det;
-            Plane { at0: f[0] + dx * origin[0] + dy * origin[1], dx, dy }
-        };
-        let z = plane(t.f.map(|v| v[2]));
-        let rgb = match colours {
-            Colours::Flat(_) => [Plane { at0: 0.0, dx: 0.0, dy: 0.0 }; 3],
-            Colours::Smooth(c) => {
-                // The colours are in the triangle's original vertex order; the setup may have swapped 1 and 2.
-                let c = if t.swapped { [c[0], c[2], c[1]] } else { *c };
-                [0, 1, 2].map(|k| plane([c[0][k], c[1][k], c[2][k]]))
+        // The values at the three (oriented) vertices, per lane; a flat triangle's colour lanes are zero
+        // (its colour planes are never read).
+        let mut f = [[t.f[0][2], 0.0, 0.0, 0.0], [t.f[1][2], 0.0, 0.0, 0.0], [t.f[2][2], 0.0, 0.0, 0.0]];
+        if let Colours::Smooth(c) = colours {
+            // The colours are in the triangle's original vertex order; the setup may have swapped 1 and 2.
+            let c = if t.swapped { [c[0], c[2], c[1]] } else { *c };
+            for v in 0..3 {
+                f[v][1..].copy_from_slice(&c[v]);
             }
-        };
-        Planes { z, rgb }
+        }
+        let (mut at0, mut dx, mut dy) = ([0.0f32; 4], [0.0f32; 4], [0.0f32; 4]);
+        for k in 0..4 {
+            let (fb, fc) = (f[1][k] - f[0][k], f[2][k] - f[0][k]);
+            dx[k] = (fb * d2[1] - fc * d1[1]) / det;
+            dy[k] = (fc * d1[0] - fb * d2[0]) / det;
+            at0[k] = f[0][k] + dx[k] * origin[0] + dy[k] * origin[1];
+        }
+        let plane = |k: usize| Plane { at0: at0[k], dx: dx[k], dy: dy[k] };
+        Planes { z: plane(0), rgb: [plane(1), plane(2), plane(3)] }
     }
 }
 
