@@ -11,6 +11,11 @@
 //! (c) every corpus STL (`CADLENS_CORPUS`, default `../shared/corpus`) from model to PNG at 1024×768 with
 //!     feature edges, as `cadlens parse` draws it: the slowest files against the 2 s per file of issue 6.
 //!
+//! `CADLENS_BENCH_ONLY=3d-paths` runs only the two model → PNG paths of (a) that issue 6 tracks (the CLI's:
+//! flat, feature edges; and smooth normals without edges), each with an FNV-1a hash of its PNG, so that
+//! two builds can be compared for speed and checked for the same picture in one short run
+//! (`CADLENS_BENCH_PNG_DIR` also writes the two PNGs into that folder).
+//!
 //! Every figure comes with the process CPU time and the run starts with a fixed single-thread baseline, so
 //! a run on a busy machine can be read. `CADLENS_BENCH_ONLY=3d|2d|stl` runs one part; `CADLENS_BENCH_RUNS`
 //! sets the timed runs (default 5; the best run is reported, as the least disturbed by other work).
@@ -157,6 +162,31 @@ fn bench_3d(runs: usize) {
     );
 }
 
+/// (a)'s CLI path and smooth path alone, model → PNG, with a hash of each PNG (`3d-paths`).
+fn bench_3d_paths(runs: usize) {
+    let paths = [
+        ("flat, edges (the CLI)", model(sphere(1000, 501, false)), true),
+        ("smooth, no edges", model(sphere(1000, 501, true)), false),
+    ];
+    for (label, m, edges) in paths {
+        let opts = RenderOptions { width: 1024, height: 1024, edges, ..RenderOptions::default() };
+        let (total, bytes) =
+            best_of(runs, || raster3d::to_png(&build_scene3d(&m, &opts).expect("a scene")).expect("renders"));
+        let fnv = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        // `CADLENS_BENCH_PNG_DIR`: also write the PNGs there, to look at or compare pixel by pixel.
+        if let Some(dir) = std::env::var_os("CADLENS_BENCH_PNG_DIR") {
+            let name = if edges { "sphere-cli.png" } else { "sphere-smooth.png" };
+            std::fs::write(Path::new(&dir).join(name), &bytes).expect("writes the PNG");
+        }
+        println!(
+            "  {label:<22} model → PNG {:>6.1} ms (CPU {:>6.1} ms)  {} KiB  PNG FNV-1a {fnv:016x}",
+            ms(total),
+            last_cpu(),
+            bytes.len() / 1024
+        );
+    }
+}
+
 fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
@@ -255,6 +285,9 @@ fn main() {
     let only = std::env::var("CADLENS_BENCH_ONLY").unwrap_or_default();
     println!("best of {runs} runs each");
     baseline(runs);
+    if only == "3d-paths" {
+        bench_3d_paths(runs);
+    }
     if only.is_empty() || only == "3d" {
         bench_3d(runs);
     }

@@ -34,7 +34,7 @@ const PER_FILE: Duration = Duration::from_secs(30);
 
 /// Current agreement floors (files), raised as the reader improves; the target is 90 %.
 const FLOOR_FACES: usize = 131;
-const FLOOR_AREA: usize = 129;
+const FLOOR_AREA: usize = 130;
 /// Boxes within 0.5 % of the diagonal; wireframe (curves and points) counts in the box as in OCCT's.
 const FLOOR_BBOX: usize = 129;
 /// Files whose volume (exact face integrals where the faces have them) is within 1 % of OCCT's exact one

@@ -23,6 +23,7 @@
 //! mapped or triangulated give a [`TessError`]; all work is bounded (segments per edge, boundary points
 //! and triangles per face, Newton iterations, refinement passes).
 
+mod boundary;
 mod curve;
 mod domain;
 mod frame;
@@ -35,6 +36,7 @@ mod triangulate;
 #[cfg(test)]
 mod tests;
 
+pub use boundary::{chord_samples, refine_edge_on_surface};
 pub use curve::Curve;
 pub use frame::Frame;
 pub use nurbs::{NurbsCurve, NurbsSurface, expand_knots};

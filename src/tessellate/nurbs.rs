@@ -242,6 +242,21 @@ impl NurbsCurve {
 }
 
 impl NurbsSurface {
+    /// Whether a first or last row or column of control points is one point (within 1e-9 of the net's
+    /// size): the surface then has a pole or a collapsed side there.
+    pub fn has_collapsed_side(&self) -> bool {
+        let size = self.ctrl.iter().fold(0.0f64, |m, p| m.max(p.x.abs()).max(p.y.abs()).max(p.z.abs()));
+        let tiny = 1e-9 * size.max(1e-300);
+        let (nu, nv) = (self.nu, self.nv);
+        let ctrl = &self.ctrl;
+        nu > 0
+            && nv > 0
+            && (one_point(ctrl, 0..nv, tiny)
+                || one_point(ctrl, (nu - 1) * nv..nu * nv, tiny)
+                || one_point(ctrl, (0..nu).map(|i| i * nv), tiny)
+                || one_point(ctrl, (0..nu).map(|i| i * nv + nv - 1), tiny))
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         u_degree: usize,
@@ -349,4 +364,10 @@ fn distinct(knots: &[f64]) -> Vec<f64> {
         }
     }
     out
+}
+
+/// Whether the control points at `indices` are one point (within `tiny`).
+fn one_point(ctrl: &[Point], mut indices: impl Iterator<Item = usize>, tiny: f64) -> bool {
+    let Some(first) = indices.next().and_then(|k| ctrl.get(k)) else { return false };
+    indices.all(|k| ctrl.get(k).is_some_and(|p| p.distance(*first) <= tiny))
 }

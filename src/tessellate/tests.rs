@@ -791,3 +791,63 @@ fn bspline_face_is_integrated_up_to_a_curved_edge() {
     let e = m.exact.expect("integrals kept");
     assert!(rel(e.flux, r * exact / 3.0) < 1e-6, "flux {} vs {}", e.flux, r * exact / 3.0);
 }
+
+/// A flat fan: the row v = 0 collapses to the origin and the rim v = 1 runs (4, 0) → (0, −4) → (−4, 0), so
+/// (u, v) is polar-like and far from uniform near the centre.
+fn fan() -> Surface {
+    let ctrl = vec![
+        p(0.0, 0.0, 0.0),
+        p(4.0, 0.0, 0.0),
+        p(0.0, 0.0, 0.0),
+        p(0.0, -4.0, 0.0),
+        p(0.0, 0.0, 0.0),
+        p(-4.0, 0.0, 0.0),
+    ];
+    let s = NurbsSurface::new(1, 1, vec![0.0, 0.0, 1.0, 2.0, 2.0], vec![0.0, 0.0, 1.0, 1.0], 3, 2, ctrl, None)
+        .expect("valid surface");
+    Surface::Nurbs(s)
+}
+
+#[test]
+fn a_straight_edge_across_a_fan_is_split_until_the_face_keeps_to_it() {
+    // The strip between the fan's top (y = 0, through the collapsed centre) and the line y = −0.1: a
+    // trapezoid of 0.1 × (8 + 7.8) / 2 = 0.79. The long line edge maps to a V in (u, v) reaching down
+    // to v = 0.025; the one straight (u, v) step between its two points spans nearly the whole fan.
+    let s = fan();
+    let t = tol(8.0);
+    let line = |a: Point, b: Point| Curve::Line { origin: a, dir: b.minus(a) };
+    let (a, b, c, d, o) =
+        (p(3.9, -0.1, 0.0), p(4.0, 0.0, 0.0), p(-4.0, 0.0, 0.0), p(-3.9, -0.1, 0.0), p(0.0, 0.0, 0.0));
+    let bottom = line(d, a);
+    let bottom_pts = discretise_edge(&bottom, d, a, true, &t).expect("edge");
+    assert_eq!(bottom_pts.len(), 2, "a line edge is its two vertices");
+    let unrefined = join(&[vec![a, b], vec![b, o], vec![o, c], vec![c, d], bottom_pts.clone()]);
+    let wrong = triangles_only(&mesh_face(&s, true, &[unrefined], &t).expect("mesh")).area;
+    assert!(wrong > 10.0, "without the split the face covers most of the fan's 16: {wrong}");
+
+    let refined = refine_edge_on_surface(&bottom, &bottom_pts, &s, &t).expect("the bottom edge strays");
+    assert!(refined.len() > 8, "{} points", refined.len());
+    assert!(refined.iter().all(|q| (q.y + 0.1).abs() < 1e-12 && q.x.abs() <= 3.9), "points stay on the segment");
+    let lp = join(&[vec![a, b], vec![b, o], vec![o, c], vec![c, d], refined.clone()]);
+    let m = mesh_face(&s, true, &[lp], &t).expect("mesh");
+    let drawn = triangles_only(&m).area;
+    assert!((drawn - 0.79).abs() < 1e-6, "strip area {drawn} (vertices are f32)");
+    // With the refined edge's chord samples the face's exact integrals follow the split edge too (its points
+    // alone leave them 2.1e-8 off).
+    let sampled = |curve: &Curve, points: Vec<Point>| EdgePoints { inner: chord_samples(curve, &points), points };
+    let edges = [
+        sampled(&line(a, b), vec![a, b]),
+        sampled(&line(b, o), vec![b, o]),
+        sampled(&line(o, c), vec![o, c]),
+        sampled(&line(c, d), vec![c, d]),
+        sampled(&bottom, refined.clone()),
+    ];
+    let lp = sampled_loop(&edges.iter().map(|e| (e, true)).collect::<Vec<_>>());
+    assert_eq!(lp.inner.len(), lp.points.len(), "a sample triple per chord");
+    let m = mesh_face(&s, true, &[lp], &t).expect("mesh");
+    assert!((area(&m) - 0.79).abs() < 1e-9, "exact strip area {}", area(&m));
+    // Edges along the fan's rows, and any edge on a plane, need nothing.
+    assert_eq!(refine_edge_on_surface(&line(b, o), &[b, o], &s, &t), None);
+    let plane = Surface::Plane(frame(o, p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)));
+    assert_eq!(refine_edge_on_surface(&bottom, &bottom_pts, &plane, &t), None);
+}

@@ -164,6 +164,9 @@ fn unreadable_message(e: &ReadError) -> String {
             format!("Not a DXF file at {pos}: expected {expected}.")
         }
         ReadError::Dxf(DxfError::BadGroupCode { pos, .. }) => format!("Invalid DXF at {pos}: expected a group code."),
+        ReadError::Dxf(DxfError::TooLarge { limit, .. }) => {
+            format!("The DXF file is larger than the {limit} bytes cadlens reads.")
+        }
         ReadError::Dxf(e @ (DxfError::IncompleteTag { .. } | DxfError::UnexpectedEof { .. })) => {
             format!("The DXF file is {e}.").replacen("The DXF file is truncated DXF", "The DXF file is truncated", 1)
         }

@@ -19,6 +19,10 @@ pub enum DxfError {
     /// The file ended before `0 EOF` (or before the structure it was in was closed).
     #[error("truncated DXF at {pos}: expected {expected}, found the end of the file")]
     UnexpectedEof { pos: Pos, expected: &'static str },
+    /// The input is larger than the reader takes ([`super::tokenizer::MAX_INPUT`]); `pos` is where the
+    /// limit falls.
+    #[error("DXF too large: {size} bytes, the reader takes at most {limit} (the limit is at {pos})")]
+    TooLarge { pos: Pos, size: u64, limit: u64 },
 }
 
 impl DxfError {
@@ -28,7 +32,8 @@ impl DxfError {
             DxfError::NotDxf { pos, .. }
             | DxfError::BadGroupCode { pos, .. }
             | DxfError::IncompleteTag { pos, .. }
-            | DxfError::UnexpectedEof { pos, .. } => *pos,
+            | DxfError::UnexpectedEof { pos, .. }
+            | DxfError::TooLarge { pos, .. } => *pos,
         }
     }
 }

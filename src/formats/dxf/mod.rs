@@ -36,6 +36,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
 /// [`read`] with the tokenizer on a second thread whatever the input's size (falls back to one thread
 /// when no thread can be started).
 pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
+    check_size(bytes)?;
     std::thread::scope(|scope| {
         let (piped, mut ends) = pipeline::PipedTags::channel(bytes);
         let mut b = document::Builder::with_reader(bytes, reader::Reader::from_source(reader::Source::Piped(piped)));
@@ -60,14 +61,25 @@ pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
 
 /// [`read`] in the calling thread only.
 pub fn read_sequential(bytes: &[u8]) -> Result<Document, DxfError> {
+    check_size(bytes)?;
     let mut b = document::Builder::new(bytes);
     b.run()?;
     Ok(b.finish())
 }
 
+/// Refuses inputs beyond [`tokenizer::MAX_INPUT`] bytes, whose positions a tag could not hold.
+fn check_size(bytes: &[u8]) -> Result<(), DxfError> {
+    if bytes.len() <= tokenizer::MAX_INPUT {
+        return Ok(());
+    }
+    let limit = tokenizer::MAX_INPUT as u64;
+    Err(DxfError::TooLarge { pos: Pos::Offset(limit), size: bytes.len() as u64, limit })
+}
+
 /// The bare tokenizer pass (benchmark baseline): splits the input into tags, parses every group code and
 /// touches every value slice; returns the number of tags.
 pub fn scan_tags(bytes: &[u8]) -> Result<u64, DxfError> {
+    check_size(bytes)?;
     let mut tokens = tokenizer::Tokens::new(bytes);
     let mut count = 0u64;
     let mut checksum = 0usize;
@@ -444,5 +456,22 @@ mod clip_tests {
         // $XCLIPFRAME 0: no frame; the front clipping distance kept.
         assert!(c.frame.is_empty());
         assert_eq!(c.front, Some(2.5));
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+
+    #[test]
+    fn an_input_beyond_the_limit_is_refused_before_any_tag() {
+        // Zeroed and never written, so the 2 GiB are address space, not memory: only the length is read.
+        let huge = vec![0u8; tokenizer::MAX_INPUT + 1];
+        let limit = tokenizer::MAX_INPUT as u64;
+        let expected = DxfError::TooLarge { pos: Pos::Offset(limit), size: limit + 1, limit };
+        assert_eq!(read(&huge).unwrap_err(), expected);
+        assert_eq!(read_pipelined(&huge).unwrap_err(), expected);
+        assert_eq!(scan_tags(&huge).unwrap_err(), expected);
+        assert_eq!(expected.pos(), Pos::Offset(2_147_483_647));
     }
 }

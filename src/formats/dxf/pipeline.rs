@@ -270,30 +270,33 @@ impl<'a> PipedTags<'a> {
         Ok(Some(t))
     }
 
-    /// Adds the tags up to the next `0` tag to `body`, which is returned (`None` at the end of the input).
-    /// An empty body whose tags all lie in the current batch shares the batch instead of copying them.
-    pub fn fill_until_zero(&mut self, body: &mut Body<'a>) -> Result<Option<Tag<'a>>, DxfError> {
+    /// Adds the tags up to the next `0` tag to `body` and puts that tag in `zero` (`None` at the end of the
+    /// input). An empty body whose tags all lie in the current batch shares the batch instead of copying
+    /// them. The `0` tag is copied from the batch into `zero` rather than returned: a returned tag went
+    /// through the stack in pieces the caller then read whole, a stall per record.
+    pub fn fill_until_zero(&mut self, body: &mut Body<'a>, zero: &mut Option<Tag<'a>>) -> Result<(), DxfError> {
         if body.is_empty() && self.next < self.current.len() {
             let start = self.next;
             if let Some(i) = self.current[start..].iter().position(|t| t.code == 0) {
-                let zero = self.current[start + i];
+                *zero = self.current.get(start + i).copied();
                 body.share(&self.current, start, start + i);
                 self.next = start + i + 1;
-                return Ok(Some(zero));
+                return Ok(());
             }
         }
         let body = body.owned_mut();
         loop {
             if self.next >= self.current.len() && !self.refill()? {
-                return Ok(None);
+                *zero = None;
+                return Ok(());
             }
             let rest = &self.current[self.next..];
             match rest.iter().position(|t| t.code == 0) {
                 Some(i) => {
                     body.extend_from_slice(&rest[..i]);
-                    let zero = rest[i];
+                    *zero = rest.get(i).copied();
                     self.next += i + 1;
-                    return Ok(Some(zero));
+                    return Ok(());
                 }
                 None => {
                     body.extend_from_slice(rest);

@@ -9,26 +9,40 @@ use super::error::{DxfError, Pos, excerpt};
 /// The 22-byte sentinel that opens every binary DXF.
 pub const BINARY_SENTINEL: &[u8; 22] = b"AutoCAD Binary DXF\r\n\x1a\x00";
 
+/// Inputs the tokenizers read at most: 2 GiB − 1 bytes, so that every position (a line number or a byte
+/// offset, never more than the input's length) fits the 31 bits a [`Tag`] keeps for it. The readers refuse
+/// larger inputs with [`DxfError::TooLarge`] before tokenizing; a tokenizer made directly over a larger
+/// input sees only its first `MAX_INPUT` bytes (and reports the cut as a truncation), so a position never
+/// wraps. A DXF that size would need several times its size in memory as a model anyway.
+pub const MAX_INPUT: usize = (1 << 31) - 1;
+
+/// The bit of [`Tag`]'s `place` that says the tag came from binary DXF.
+const BINARY_BIT: u32 = 1 << 31;
+
 /// One group-code/value pair.
+///
+/// 32 bytes: a large read moves every tag of the file from the tokenizer thread to the builder thread
+/// through memory (a 4 M-tag drawing, 4 M tags), and the store of each tag into its batch was most of the
+/// tokenizer thread's loop at 40 bytes; so the position and the encoding share one `u32` (`place`).
 #[derive(Debug, Clone, Copy)]
 pub struct Tag<'a> {
-    pub code: i32,
     /// The value as stored: ASCII text without its line end, or the binary value's bytes (strings without
     /// their NUL, numbers little-endian).
     pub raw: &'a [u8],
-    /// Line of the group code (ASCII) or byte offset of the tag (binary).
-    pub at: u64,
-    pub binary: bool,
     /// The value of a floating-point code already decoded: by the binary tokenizer (the bytes are the
     /// value), or for ASCII by the tokenizer thread of a pipelined read ([`Tag::with_number`]); NaN when
     /// nobody decoded it.
     pub num: f64,
+    pub code: i32,
+    /// Line of the group code (ASCII) or byte offset of the tag (binary) in the low 31 bits (inputs are at
+    /// most [`MAX_INPUT`] bytes); [`BINARY_BIT`] set for binary DXF.
+    place: u32,
 }
 
 /// Tags are equal when they say the same thing; `num` is only a cache of what `raw` says.
 impl PartialEq for Tag<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.code == other.code && self.raw == other.raw && self.at == other.at && self.binary == other.binary
+        self.code == other.code && self.raw == other.raw && self.place == other.place
     }
 }
 
@@ -59,12 +73,24 @@ pub fn value_type(code: i32) -> ValueType {
 
 impl<'a> Tag<'a> {
     pub fn pos(&self) -> Pos {
-        if self.binary { Pos::Offset(self.at) } else { Pos::Line(self.at) }
+        if self.is_binary() { Pos::Offset(self.at()) } else { Pos::Line(self.at()) }
+    }
+
+    /// Line of the group code (ASCII) or byte offset of the tag (binary).
+    #[inline]
+    pub fn at(&self) -> u64 {
+        u64::from(self.place & !BINARY_BIT)
+    }
+
+    /// Whether the tag came from binary DXF (its value bytes are typed by code range, not text).
+    #[inline]
+    pub fn is_binary(&self) -> bool {
+        self.place & BINARY_BIT != 0
     }
 
     /// The value with surrounding blanks removed (ASCII); binary values as they are.
     pub fn trimmed(&self) -> &'a [u8] {
-        if self.binary { self.raw } else { self.raw.trim_ascii() }
+        if self.is_binary() { self.raw } else { self.raw.trim_ascii() }
     }
 
     /// Is this the structural tag `code value` (e.g. `0 SECTION`)? Compares without surrounding blanks.
@@ -72,10 +98,13 @@ impl<'a> Tag<'a> {
         self.code == code && self.trimmed() == value
     }
 
-    /// A tag as read, nothing parsed yet.
+    /// A tag as read, nothing parsed yet. `at` is below 2^31 (the tokenizers read at most [`MAX_INPUT`]
+    /// bytes); a larger one would lose its top bit.
     #[inline]
-    pub fn new(code: i32, raw: &'a [u8], at: u64, binary: bool) -> Tag<'a> {
-        Tag { code, raw, at, binary, num: f64::NAN }
+    pub fn new(code: i32, raw: &'a [u8], at: u32, binary: bool) -> Tag<'a> {
+        debug_assert!(at & BINARY_BIT == 0, "tag position {at} beyond MAX_INPUT");
+        let place = (at & !BINARY_BIT) | if binary { BINARY_BIT } else { 0 };
+        Tag { raw, num: f64::NAN, code, place }
     }
 
     /// The tag with its floating-point value decoded now (a no-op for other codes): the tokenizer thread
@@ -84,7 +113,7 @@ impl<'a> Tag<'a> {
     #[inline]
     pub fn with_number(mut self) -> Tag<'a> {
         if value_type(self.code) == ValueType::Double {
-            let v = if self.binary { le_f64(self.raw) } else { parse_f64(self.raw.trim_ascii()) };
+            let v = if self.is_binary() { le_f64(self.raw) } else { parse_f64(self.raw.trim_ascii()) };
             self.num = v.unwrap_or(f64::NAN);
         }
         self
@@ -96,7 +125,7 @@ impl<'a> Tag<'a> {
         if !self.num.is_nan() {
             return Some(self.num);
         }
-        if self.binary {
+        if self.is_binary() {
             return match value_type(self.code) {
                 ValueType::Double => le_f64(self.raw),
                 _ => le_int(self.raw).map(|v| v as f64),
@@ -107,7 +136,7 @@ impl<'a> Tag<'a> {
 
     /// An integer value; ASCII numbers written as floats (`1.0`, as some writers do) are truncated.
     pub fn int(&self) -> Option<i64> {
-        if self.binary {
+        if self.is_binary() {
             return match value_type(self.code) {
                 ValueType::Double => le_f64(self.raw).and_then(float_to_int),
                 _ => le_int(self.raw),
@@ -259,26 +288,34 @@ impl<'a> TagSource<'a> for AsciiTokens<'a> {
     }
 }
 
+/// The loops over a source (the tokenizer thread's batches, a record body) get the binary tokenizer
+/// inlined, so each tag goes from registers straight into its vector. Called, it returns the tag through
+/// memory written field by field, and the loop's 16-byte copy of it into the vector stalled on those
+/// narrower stores (store forwarding fails): that stall was most of the tokenizer thread's loop.
 impl<'a> TagSource<'a> for BinaryTokens<'a> {
-    #[inline]
+    #[inline(always)]
     fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
-        BinaryTokens::next_tag(self)
+        self.read_tag()
     }
 }
 
-/// Pushes tags onto `body` up to the next `0` tag, which is returned (`None` at the end of the input).
+/// Pushes tags onto `body` up to the next `0` tag, which is put in `zero` (`None` at the end of the input).
+/// (An out-parameter rather than a returned tag, as in [`super::pipeline::PipedTags::fill_until_zero`].)
 #[inline]
 pub fn fill_until_zero<'a, S: TagSource<'a>>(
     src: &mut S,
     body: &mut Vec<Tag<'a>>,
-) -> Result<Option<Tag<'a>>, DxfError> {
+    zero: &mut Option<Tag<'a>>,
+) -> Result<(), DxfError> {
     while let Some(t) = src.next_tag()? {
         if t.code == 0 {
-            return Ok(Some(t));
+            *zero = Some(t);
+            return Ok(());
         }
         body.push(t);
     }
-    Ok(None)
+    *zero = None;
+    Ok(())
 }
 
 /// A tokenizer over ASCII or binary DXF.
@@ -311,10 +348,10 @@ impl<'a> Tokens<'a> {
     }
 
     /// [`fill_until_zero`] with the encoding chosen once, not per tag.
-    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>) -> Result<Option<Tag<'a>>, DxfError> {
+    pub fn fill_until_zero(&mut self, body: &mut Vec<Tag<'a>>, zero: &mut Option<Tag<'a>>) -> Result<(), DxfError> {
         match self {
-            Tokens::Ascii(t) => fill_until_zero(t, body),
-            Tokens::Binary(t) => fill_until_zero(t, body),
+            Tokens::Ascii(t) => fill_until_zero(t, body, zero),
+            Tokens::Binary(t) => fill_until_zero(t, body, zero),
         }
     }
 
@@ -345,6 +382,11 @@ impl EndPos for BinaryTokens<'_> {
     }
 }
 
+/// The first [`MAX_INPUT`] bytes of `bytes` (all of any input the readers accept).
+fn within_limit(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(MAX_INPUT)]
+}
+
 /// ASCII DXF: line pairs. CR LF or LF line ends, an optional UTF-8 BOM, space-padded codes.
 pub struct AsciiTokens<'a> {
     data: &'a [u8],
@@ -356,7 +398,7 @@ pub struct AsciiTokens<'a> {
 impl<'a> AsciiTokens<'a> {
     pub fn new(bytes: &'a [u8]) -> AsciiTokens<'a> {
         let pos = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
-        AsciiTokens { data: bytes, pos, line: 0 }
+        AsciiTokens { data: within_limit(bytes), pos, line: 0 }
     }
 
     /// The next line without its line end; `None` at the end of the input.
@@ -387,7 +429,8 @@ impl<'a> AsciiTokens<'a> {
         let Some(raw) = self.next_line() else {
             return Err(DxfError::IncompleteTag { pos: Pos::Line(at + 1), code });
         };
-        Ok(Some(Tag::new(code, raw, at, false)))
+        // A line number is at most the input's length, below 2^31 (`within_limit`).
+        Ok(Some(Tag::new(code, raw, at as u32, false)))
     }
 }
 
@@ -455,7 +498,8 @@ pub struct BinaryTokens<'a> {
 
 impl<'a> BinaryTokens<'a> {
     pub fn new(bytes: &'a [u8]) -> BinaryTokens<'a> {
-        BinaryTokens { data: bytes, pos: BINARY_SENTINEL.len(), wide_codes: binary_uses_wide_codes(bytes) }
+        let data = within_limit(bytes);
+        BinaryTokens { data, pos: BINARY_SENTINEL.len(), wide_codes: binary_uses_wide_codes(data) }
     }
 
     fn truncated(&self, at: usize, code: i32) -> DxfError {
@@ -469,7 +513,14 @@ impl<'a> BinaryTokens<'a> {
         Some(s)
     }
 
+    /// The next tag; `Ok(None)` at the clean end of the input.
     pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
+        self.read_tag()
+    }
+
+    /// [`BinaryTokens::next_tag`], inlined where tags are collected ([`TagSource`]).
+    #[inline(always)]
+    fn read_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
         let at = self.pos;
         if at >= self.data.len() {
             return Ok(None);
@@ -505,7 +556,7 @@ impl<'a> BinaryTokens<'a> {
                 // The eight bytes are the value: keeping them decoded costs the tokenizer a move and
                 // spares every reader of the tag the code-range lookup.
                 let raw = self.take(8).ok_or_else(|| self.truncated(at, code))?;
-                let mut t = Tag::new(code, raw, at as u64, true);
+                let mut t = Tag::new(code, raw, at as u32, true);
                 t.num = le_f64(raw).unwrap_or(f64::NAN);
                 return Ok(Some(t));
             }
@@ -518,7 +569,8 @@ impl<'a> BinaryTokens<'a> {
                 self.take(usize::from(n)).ok_or_else(|| self.truncated(at, code))?
             }
         };
-        Ok(Some(Tag::new(code, raw, at as u64, true)))
+        // An offset is below the input's length, below 2^31 (`within_limit`).
+        Ok(Some(Tag::new(code, raw, at as u32, true)))
     }
 }
 
@@ -563,7 +615,7 @@ mod tests {
         let mut t = Tokens::new(bytes);
         let mut out = Vec::new();
         while let Some(tag) = t.next_tag()? {
-            out.push((tag.code, tag.raw.to_vec(), tag.at));
+            out.push((tag.code, tag.raw.to_vec(), tag.at()));
         }
         Ok(out)
     }
@@ -672,7 +724,7 @@ mod tests {
             got.push(tag);
         }
         assert_eq!(got.len(), 9);
-        assert_eq!(got[0].at, 22);
+        assert_eq!(got[0].at(), 22);
         assert!(got[1].is(2, b"HEADER"));
         assert_eq!(got[4].f64(), Some(2.5));
         assert_eq!(got[5].int(), Some(-3));
@@ -691,6 +743,18 @@ mod tests {
         let tags = all(&bytes).unwrap();
         assert_eq!(tags[4].0, 1071);
         assert_eq!(tags[4].1, 5i32.to_le_bytes().to_vec());
+    }
+
+    #[test]
+    fn a_tag_is_32_bytes_and_keeps_its_position_and_encoding() {
+        // The size is what the tokenizer thread stores per tag (see `Tag`): held here.
+        assert_eq!(size_of::<Tag<'_>>(), 32);
+        let last = (MAX_INPUT) as u32;
+        let t = Tag::new(10, b"1", last, true);
+        assert_eq!((t.at(), t.is_binary(), t.pos()), (u64::from(last), true, Pos::Offset(u64::from(last))));
+        let t = Tag::new(10, b"1", 7, false);
+        assert_eq!((t.at(), t.is_binary(), t.pos()), (7, false, Pos::Line(7)));
+        assert_ne!(Tag::new(1, b"x", 7, true), Tag::new(1, b"x", 7, false));
     }
 
     #[test]

@@ -149,6 +149,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
             }
             "ADVANCED_FACE" | "FACE_SURFACE" => {
                 let mut solid = Solid { name, kind: SolidKind::Shell, ..Solid::default() };
+                self.refine_shared_edges(&[(item, false)], tol);
                 self.face_into(item, false, tol, &mut solid);
                 return Some(solid);
             }
@@ -187,6 +188,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
             let (first_face, failed_before) = (solid.faces.len(), solid.faces_without_mesh);
             match self.shell_faces(shell) {
                 Ok(faces) => {
+                    self.refine_shared_edges(&faces, tol);
                     for (face, flip) in faces {
                         self.face_into(face, flip, tol, &mut solid);
                     }
@@ -234,6 +236,63 @@ impl<'g, 'a> Mesher<'g, 'a> {
             };
         }
         fail("oriented shell nesting")
+    }
+
+    /// Splits the edges of `faces` where a face's straight (u, v) steps between the edge's points stray from
+    /// the edge on its surface ([`tessellate::refine_edge_on_surface`]). It runs over a shell's faces before
+    /// any of them is meshed, so every face sees the same, final points of a shared edge and the shell stays
+    /// watertight. Planes are skipped unbuilt: their (u, v) is affine, so no step can stray.
+    fn refine_shared_edges(&mut self, faces: &[(u64, bool)], tol: &Tolerance) {
+        for &(face, _) in faces {
+            let Some((surface, edges)) = self.curved_surface_and_edges(face) else { continue };
+            for edge in edges {
+                let Ok(points) = self.edge(edge, tol) else { continue };
+                let Some(curve) = self.edge_curve(edge) else { continue };
+                if let Some(refined) = tessellate::refine_edge_on_surface(&curve, &points.points, &surface, tol) {
+                    let inner = tessellate::chord_samples(&curve, &refined);
+                    self.edges.insert(edge, Ok(Rc::new(EdgePoints { points: refined, inner })));
+                }
+            }
+        }
+    }
+
+    /// A face's surface, unless it is a plane, and the `EDGE_CURVE`s of its edge loops.
+    fn curved_surface_and_edges(&self, face: u64) -> Option<(tessellate::Surface, Vec<u64>)> {
+        let mut id = face;
+        for _ in 0..MAX_ORIENTED_DEPTH {
+            let inst = self.graph().instances.get(&id)?;
+            if inst.is("ORIENTED_FACE") {
+                id = inst.param(2).and_then(Param::reference)?;
+                continue;
+            }
+            if !inst.is("ADVANCED_FACE") && !inst.is("FACE_SURFACE") {
+                return None;
+            }
+            let surface_id = inst.param(2).and_then(Param::reference)?;
+            if self.graph().instances.get(&surface_id)?.is("PLANE") {
+                return None;
+            }
+            let surface = self.geo.surface(surface_id).ok()?;
+            let mut edges = Vec::new();
+            for bound in list_refs(inst.param(1)) {
+                let lp = self.graph().instances.get(&bound)?.param(1).and_then(Param::reference)?;
+                let lp = self.graph().instances.get(&lp)?;
+                if !lp.is("EDGE_LOOP") {
+                    continue;
+                }
+                for oe in list_refs(lp.param(1)) {
+                    edges.extend(self.graph().instances.get(&oe).and_then(|e| e.param(3)?.reference()));
+                }
+            }
+            return Some((surface, edges));
+        }
+        None
+    }
+
+    /// The curve of an `EDGE_CURVE`.
+    fn edge_curve(&self, edge: u64) -> Option<tessellate::Curve> {
+        let rec = self.graph().instances.get(&edge)?.record("EDGE_CURVE")?;
+        self.geo.curve(rec.params.get(3)?.reference()?).ok()
     }
 
     /// Meshes one face into `solid` (or counts why not).
@@ -423,9 +482,14 @@ impl<'g, 'a> Mesher<'g, 'a> {
         // faulty ones (trj3_s1-al: collapsed B-spline edges 0.09 beside corners that three other edges pass
         // through exactly). A vertex of a line edge ends that segment by definition (bug25415: LINEs whose
         // point lies 0.56 off both of their vertices), so it stays too.
-        let on_one = curves.iter().any(|c| is_line(c) || distance_to(c, vertex).is_some_and(|d| d <= tol.chord));
-        let meeting = if on_one {
-            vertex
+        let is_on = |c: &tessellate::Curve| is_line(c) || distance_to(c, vertex).is_some_and(|d| d <= tol.chord);
+        let meeting = if curves.iter().any(is_on) {
+            // The curves it is off may still meet one another at a corner of their own: the exporter named
+            // one vertex for two corners (trj3_s1-al's tail wings: vertex #575 ends the wing's outer edges
+            // and, 0.1 away, the inner fan's edges, whose four curves end exactly together). Those edges end
+            // where their curves meet; a single faulty curve, or curves that do not meet, keep the vertex.
+            let off: Vec<tessellate::Curve> = curves.iter().filter(|c| !is_on(c)).cloned().collect();
+            meeting_point(&off, vertex, tol).unwrap_or(vertex)
         } else {
             meeting_point(&curves, vertex, tol).unwrap_or_else(|| nearest_on(curve, vertex))
         };

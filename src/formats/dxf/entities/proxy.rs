@@ -27,7 +27,7 @@ pub fn graphics_bytes(body: &[Tag<'_>]) -> Option<Vec<u8>> {
     let start = body.iter().position(|t| t.code == 92)?;
     let mut out = Vec::new();
     for t in body[start + 1..].iter().take_while(|t| t.code == 310) {
-        if t.binary {
+        if t.is_binary() {
             out.extend_from_slice(t.raw);
         } else {
             let hex = t.trimmed();
