@@ -374,12 +374,13 @@ impl<'a> Refiner<'a> {
         // A boundary point may sit off the surface by the loop's gap; a curve point farther than the
         // mapping accepts means the inversion went elsewhere.
         let limit = (100.0 * self.tol.chord).max(1e-6);
+        let uv_scale = (b[0] - a[0]).abs().max((b[1] - a[1]).abs());
         let mut g = [[0.0; 2]; 3];
-        let mut bent = false;
-        for (k, &point) in curve.iter().enumerate() {
+        // The middle point first: a chord straight in (u, v) (a line on a plane, an iso-line) ends there.
+        for k in [1, 0, 2] {
             let t = 0.25 * (k + 1) as f64;
             let hint = chord_at(t);
-            let (mut uv, dist) = self.surface.invert(point, Some(hint));
+            let Some((mut uv, dist)) = self.surface.foot_near(curve[k], hint, uv_scale) else { return };
             if !(dist <= limit && uv[0].is_finite() && uv[1].is_finite()) {
                 return;
             }
@@ -395,12 +396,11 @@ impl<'a> Refiner<'a> {
             if scaled2.is_nan() || scaled2 > scaled_len2 {
                 return;
             }
-            bent |= scaled2 > 1e-24 * scaled_len2;
+            if k == 1 && scaled2 <= 1e-24 * scaled_len2 {
+                return;
+            }
             let w = t * (1.0 - t);
             g[k] = [e[0] / w, e[1] / w];
-        }
-        if !bent {
-            return;
         }
         // Quadratic g through (1/4, g0), (1/2, g1), (3/4, g2), and its derivative.
         let quad = |t: f64| {

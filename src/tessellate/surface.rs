@@ -57,6 +57,9 @@ pub enum Surface {
 
 /// Gauss–Newton steps allowed per point inversion.
 const NEWTON_STEPS: usize = 50;
+/// Gauss–Newton steps allowed to [`Surface::foot_near`]: from beside its chord a curve point's foot is two
+/// or three steps away.
+const FOOT_STEPS: usize = 8;
 /// Nesting of offset surfaces accepted (an offset of an offset of …).
 const MAX_OFFSET_DEPTH: u32 = 4;
 
@@ -300,6 +303,46 @@ impl Surface {
             }
         };
         (uv, self.eval(uv[0], uv[1]).distance(p))
+    }
+
+    /// The foot on the surface of a point known to lie next to `start` (a boundary curve's point beside
+    /// its chord), and its distance: analytic on the elementary surfaces, else a few undamped Gauss–Newton
+    /// steps from `start`, stopping once a step is below `1e-12 · scale` (a length in (u, v)). Unlike
+    /// [`Surface::invert`] there is no global search and no retry: `None` when the steps do not settle,
+    /// and the caller then does without the point.
+    pub(crate) fn foot_near(&self, p: Point, start: [f64; 2], scale: f64) -> Option<([f64; 2], f64)> {
+        if matches!(
+            self,
+            Surface::Plane(_)
+                | Surface::Cylinder { .. }
+                | Surface::Cone { .. }
+                | Surface::Sphere { .. }
+                | Surface::Torus { .. }
+        ) {
+            return Some(self.invert(p, Some(start)));
+        }
+        let [mut u, mut v] = start;
+        for _ in 0..FOOT_STEPS {
+            let (s, su, sv) = self.eval_d1(u, v);
+            let r = s.minus(p);
+            let (a, b, c) = (su.dot(su), su.dot(sv), sv.dot(sv));
+            let det = a * c - b * b;
+            if !det.is_finite() || det <= 1e-24 * (a * c).max(1e-300) {
+                return None;
+            }
+            let (g0, g1) = (su.dot(r), sv.dot(r));
+            let du = -(c * g0 - b * g1) / det;
+            let dv = -(a * g1 - b * g0) / det;
+            if du.abs() + dv.abs() <= 1e-12 * scale {
+                // Settled: the residual is the distance (the step left is below any use of it).
+                return Some(([u, v], r.length()));
+            }
+            (u, v) = self.clamp_uv(u + du, v + dv);
+            if !(u.is_finite() && v.is_finite()) {
+                return None;
+            }
+        }
+        None
     }
 
     /// A periodic parameter brought back near its base window. Next to a pole the u step of Gauss–Newton
