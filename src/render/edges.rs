@@ -48,6 +48,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
     }
     let welded = Welded::new(faces, positions, triangles);
     let lists = &mut EdgeLists::new(&welded);
+
     let cos_crease = CREASE_DEG.to_radians().cos();
     // Where each face's triangles start in the numbering over all faces (those left out keep their
     // number, so the lowest triangle on an edge is in the same face whatever was left out).
@@ -133,11 +134,13 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
 /// Connected parts of a solid's triangles (union–find with path halving).
 struct Parts {
     parent: Vec<u32>,
+    /// Joins of two different parts so far: the usable triangles form `usable − merges` parts.
+    merges: usize,
 }
 
 impl Parts {
     fn new(n: usize) -> Parts {
-        Parts { parent: (0..n as u32).collect() }
+        Parts { parent: (0..n as u32).collect(), merges: 0 }
     }
 
     #[inline]
@@ -158,28 +161,26 @@ impl Parts {
         // The lower root wins, so roots are stable and the order is deterministic.
         let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
         self.parent[hi as usize] = lo;
+        self.merges += usize::from(ra != rb);
     }
 
     /// Whether the signed volume of every part with usable triangles is positive (outward normals).
     fn volumes_positive(&mut self, w: &Welded) -> bool {
+        // One part (the usual solid): its volume is the one summed with the normals, and the walk over
+        // every triangle's root below (a tenth of the pass on a million triangles) is not needed.
+        if w.usable.checked_sub(self.merges) == Some(1) {
+            return w.volume > 0.0;
+        }
         // A root is the lowest triangle of its part, so walking the triangles in order meets each root
         // before the rest of its part: the parts' volumes are a short list in root order.
         let mut volumes: Vec<(u32, f64)> = Vec::new();
-        // Relative to one vertex of the solid: the volume does not depend on the origin for a closed
-        // part, and small coordinates keep the sum accurate.
-        let origin = w.keys.first().map_or([0.0; 3], |k| k.map(|c| f64::from(f32::from_bits(c))));
+        let origin = volume_origin(&w.keys);
         for t in 0..w.ids.len() {
             let ids = w.ids[t];
             if ids[0] == UNUSABLE {
                 continue;
             }
-            let p = |k: usize| {
-                let q = w.position(ids[k]);
-                [0, 1, 2].map(|i| f64::from(q[i]) - origin[i])
-            };
-            let (a, b, c) = (p(0), p(1), p(2));
-            let det = a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
-                + a[2] * (b[0] * c[1] - b[1] * c[0]);
+            let det = volume6([w.position(ids[0]), w.position(ids[1]), w.position(ids[2])], origin);
             let r = self.root(t as u32);
             let slot = match volumes.last() {
                 Some(&(last, _)) if last == r => volumes.len() - 1,
@@ -197,6 +198,20 @@ impl Parts {
     }
 }
 
+/// The point signed volumes are taken about: one vertex of the solid. The volume does not depend on the
+/// origin for a closed part, and small coordinates keep the sum accurate.
+fn volume_origin(keys: &[[u32; 3]]) -> [f64; 3] {
+    keys.first().map_or([0.0; 3], |k| k.map(|c| f64::from(f32::from_bits(c))))
+}
+
+/// Six times the signed volume of the tetrahedron from `origin` to a triangle.
+#[inline]
+fn volume6(p: [[f32; 3]; 3], origin: [f64; 3]) -> f64 {
+    let r = |q: [f32; 3]| [f64::from(q[0]) - origin[0], f64::from(q[1]) - origin[1], f64::from(q[2]) - origin[2]];
+    let (a, b, c) = (r(p[0]), r(p[1]), r(p[2]));
+    a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0])
+}
+
 #[inline]
 fn dot(a: [f32; 3], b: [f32; 3]) -> f32 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
@@ -212,6 +227,9 @@ struct Welded {
     keys: Vec<[u32; 3]>,
     /// Triangles that are not [`UNUSABLE`].
     usable: usize,
+    /// Six times the signed volume of all usable triangles about [`volume_origin`]: the volume of the
+    /// solid when they form one part.
+    volume: f64,
 }
 
 impl Welded {
@@ -267,20 +285,22 @@ impl Welded {
         // Normals (and which triangles are degenerate) per triangle, in two halves on two threads when
         // the mesh is large.
         let mut normals = vec![[0.0f32; 3]; ids.len()];
-        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| fill_normals(&keys, ids, normals);
-        let usable = if parallel(ids.len()) {
+        let origin = volume_origin(&keys);
+        let fill = |ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]| fill_normals(&keys, origin, ids, normals);
+        let (usable, volume) = if parallel(ids.len()) {
             let mid = ids.len() / 2;
             let (ids_lo, ids_hi) = ids.split_at_mut(mid);
             let (normals_lo, normals_hi) = normals.split_at_mut(mid);
             std::thread::scope(|scope| {
                 let helper = scope.spawn(|| fill(ids_hi, normals_hi));
                 let lower = fill(ids_lo, normals_lo);
-                lower + helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+                let upper = helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (lower.0 + upper.0, lower.1 + upper.1)
             })
         } else {
             fill(&mut ids, &mut normals)
         };
-        Welded { ids, normals, keys, usable }
+        Welded { ids, normals, keys, usable, volume }
     }
 
     fn position(&self, id: u32) -> [f32; 3] {
@@ -289,33 +309,36 @@ impl Welded {
 }
 
 /// Unit normals of the triangles `ids` (welded ids into `keys`) into `normals`; a triangle without one
-/// (degenerate, not finite, or already [`UNUSABLE`]) becomes [`UNUSABLE`]. Returns the usable count.
+/// (degenerate, not finite, or already [`UNUSABLE`]) becomes [`UNUSABLE`]. Returns the usable count and
+/// six times their signed volume about `origin` (the corners are at hand here).
 ///
 /// A named function over indexed arrays rather than a closure of `[T; 3]::map` calls: the closure form
 /// was left to the inliner, and a build that kept `array::try_map` out of line (three calls per
 /// triangle, results through memory) made this loop about 5× slower and the whole feature-edge pass
 /// on the 1 M-triangle bench sphere ≈ 25 % slower, with no change to the source of the pass.
 #[inline]
-fn fill_normals(keys: &[[u32; 3]], ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]) -> usize {
+fn fill_normals(keys: &[[u32; 3]], origin: [f64; 3], ids: &mut [[u32; 3]], normals: &mut [[f32; 3]]) -> (usize, f64) {
     let corner = |i: u32| match keys.get(i as usize) {
         Some(k) => [f32::from_bits(k[0]), f32::from_bits(k[1]), f32::from_bits(k[2])],
         None => [f32::NAN; 3],
     };
-    let mut usable = 0;
+    let (mut usable, mut volume) = (0, 0.0);
     for (tri, normal) in ids.iter_mut().zip(normals.iter_mut()) {
         // An unusable triangle has all three ids UNUSABLE already (see `Welded::new`).
         if tri[0] == UNUSABLE {
             continue;
         }
-        match unit_normal([corner(tri[0]), corner(tri[1]), corner(tri[2])]) {
+        let p = [corner(tri[0]), corner(tri[1]), corner(tri[2])];
+        match unit_normal(p) {
             Some(n) => {
                 *normal = n;
                 usable += 1;
+                volume += volume6(p, origin);
             }
             None => *tri = [UNUSABLE; 3],
         }
     }
-    usable
+    (usable, volume)
 }
 
 /// How many positions ahead the weld asks for its table slot (enough to cover a memory latency with
@@ -483,6 +506,9 @@ mod tests {
         let mut cube = stl_cube();
         cube.positions.iter_mut().for_each(|p| *p = p.map(|c| c * 10.0 + 5.0));
         assert!(feature_edges(&[cube.clone()]).closed);
-        assert!(!feature_edges(&[cube, inverted]).closed);
+        assert!(!feature_edges(&[cube.clone(), inverted]).closed);
+        // Two outward parts: each part's volume is summed apart (one part takes the total from the
+        // normals' pass), and both are positive.
+        assert!(feature_edges(&[cube, ball]).closed);
     }
 }
