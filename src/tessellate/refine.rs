@@ -15,6 +15,13 @@ const NONE: usize = usize::MAX;
 const LOCAL_FLIPS: usize = 2000;
 /// Triangle checks allowed per face during refinement, in multiples of the triangle cap.
 const CHECKS_PER_TRIANGLE: usize = 8;
+/// Output coordinates within this fraction of the chord tolerance (a millionth of it: far below what an f32
+/// position resolves at the part's scale) are written as 0. Why: a point that should lie on a coordinate
+/// plane comes out of the surface's evaluation with a residue of 1e-15 or so (sin π), and the two sides of
+/// a seam, evaluated apart, get different residues (trj3_s1-al's nose sphere: z 1.46e-15 against 2.42e-15
+/// along the whole seam); as f32 they differ, so the copies never weld and the seam is drawn as an open
+/// edge. Zero for both, they weld.
+const NUMERICAL_ZERO: f64 = 1e-6;
 
 pub(crate) struct Refiner<'a> {
     surface: &'a Surface,
@@ -488,7 +495,8 @@ impl<'a> Refiner<'a> {
                 *slot = *out_index.entry(id).or_insert_with(|| {
                     let p = self.pts[id];
                     let n = self.nrm[i].scale(sign);
-                    mesh.positions.push([p.x as f32, p.y as f32, p.z as f32]);
+                    let zero_below = NUMERICAL_ZERO * self.tol.chord;
+                    mesh.positions.push([p.x, p.y, p.z].map(|c| if c.abs() <= zero_below { 0.0 } else { c as f32 }));
                     mesh.normals.push([n.x as f32, n.y as f32, n.z as f32]);
                     (mesh.positions.len() - 1) as u32
                 });

@@ -1,7 +1,7 @@
 //! Tessellation tests: exact areas and volumes where the mesh can be exact, tolerance bounds where it
 //! cannot, watertightness by exact welding, and typed errors for degenerate input.
 
-use std::f64::consts::{FRAC_1_SQRT_2, PI};
+use std::f64::consts::{FRAC_1_SQRT_2, PI, TAU};
 
 use super::*;
 use crate::model::geom::{Affine, Point};
@@ -850,4 +850,33 @@ fn a_straight_edge_across_a_fan_is_split_until_the_face_keeps_to_it() {
     assert_eq!(refine_edge_on_surface(&line(b, o), &[b, o], &s, &t), None);
     let plane = Surface::Plane(frame(o, p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)));
     assert_eq!(refine_edge_on_surface(&bottom, &bottom_pts, &plane, &t), None);
+}
+
+#[test]
+fn seam_sides_evaluated_apart_still_weld() {
+    // The band's two seam sides as two edges evaluated apart (as an exporter that writes the seam twice
+    // gives them): on one side y is r·sin 2π = −1.2e-15 instead of 0. Both come out as 0, so the band
+    // and its caps weld into a closed mesh.
+    let (r, h) = (5.0, 10.0);
+    let t = tol(17.3);
+    let bottom_c = Curve::Circle { frame: Frame::WORLD, radius: r };
+    let top_c = Curve::Circle { frame: frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)), radius: r };
+    let (v0, v1) = (p(r, 0.0, 0.0), p(r, 0.0, h));
+    let bottom = discretise_edge(&bottom_c, v0, v0, true, &t).expect("bottom");
+    let top = discretise_edge(&top_c, v1, v1, true, &t).expect("top");
+    // A seam with inner points, as a B-spline seam has them.
+    let seam: Vec<Point> = (0..=4).map(|k| p(r, 0.0, h * f64::from(k) / 4.0)).collect();
+    let turned = |q: &Point| p(r * TAU.cos(), r * TAU.sin(), q.z);
+    let last = seam.len() - 1;
+    let seam_at_tau: Vec<Point> =
+        seam.iter().enumerate().map(|(i, q)| if i == 0 || i == last { *q } else { turned(q) }).collect();
+    assert!(seam_at_tau[1].y != 0.0 && seam_at_tau[1].y.abs() < 1e-14, "a residue, not a gap");
+    let band_loop = join(&[bottom.clone(), seam_at_tau, rev(&top), rev(&seam)]);
+    let band = mesh_face(&Surface::Cylinder { frame: Frame::WORLD, radius: r }, true, &[band_loop], &t).expect("band");
+    let bottom_plane = Surface::Plane(frame(p(0.0, 0.0, 0.0), p(0.0, 0.0, -1.0), p(1.0, 0.0, 0.0)));
+    let cap0 = mesh_face(&bottom_plane, true, &[join(&[rev(&bottom)])], &t).expect("bottom cap");
+    let top_plane = Surface::Plane(frame(p(0.0, 0.0, h), p(0.0, 0.0, 1.0), p(1.0, 0.0, 0.0)));
+    let cap1 = mesh_face(&top_plane, true, &[join(&[top])], &t).expect("top cap");
+    assert!(band.positions.iter().all(|q| q[1] == 0.0 || q[1].abs() > 1e-6), "no residue left in y");
+    assert!(measure_faces(&[band, cap0, cap1], &Affine::IDENTITY).closed, "the seam sides weld");
 }
