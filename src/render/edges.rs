@@ -1,7 +1,8 @@
 //! Feature edges of a solid for 3D previews: boundary edges (one triangle), non-manifold edges (three or
 //! more) and creases whose faces meet at more than [`CREASE_DEG`]. Vertices are welded by exact position
 //! across all faces of the solid, so STL's unshared vertices and the seams between B-rep faces that
-//! continue smoothly draw nothing, while real B-rep edges do. The same pass says whether the solid is
+//! continue smoothly draw nothing, while real B-rep edges do; inside one B-rep face (a face meshed on its
+//! exact surface) no crease is drawn, as the face is smooth there by construction. The same pass says whether the solid is
 //! closed and outward (its back faces cannot show, see [`FaceEdges::closed`]).
 //!
 //! The pass is sized for million-triangle meshes, where memory touched for the first time (page faults)
@@ -57,6 +58,15 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
     for face in faces {
         first_tri.push(first_tri.last().copied().unwrap_or(0) + face.indices.len());
     }
+    let face_of = |t: u32| first_tri.partition_point(|&start| start <= t as usize).saturating_sub(1);
+    // A B-rep face (one meshed on its exact surface) is smooth inside by construction: a crease between two
+    // of its own triangles is the mesh's, not the part's (a B-spline pole, refined to the chord only, fans
+    // into triangles up to 48° apart: trj3_s1-al's nose drew them as a star). CAD viewers draw a B-rep
+    // part's edges, and so do we; meshes without faces (STL, faceted) keep their creases.
+    let inside_smooth_face = |a: u32, b: u32| {
+        let f = face_of(a);
+        f == face_of(b) && faces.get(f).is_some_and(|face| face.exact.is_some())
+    };
     let mut out: Vec<Vec<[u32; 2]>> = vec![Vec::new(); faces.len()];
     let mut closed = true;
     let mut parts = Parts::new(welded.ids.len());
@@ -75,7 +85,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
                         parts.join(lowest, other);
                     }
                     let normal = |t: u32| welded.normals.get(t as usize).copied().unwrap_or([0.0; 3]);
-                    dot(normal(lowest), normal(other)) < cos_crease
+                    dot(normal(lowest), normal(other)) < cos_crease && !inside_smooth_face(lowest, other)
                 }
                 _ => true,
             };
@@ -85,7 +95,7 @@ pub fn feature_edges(faces: &[FaceMesh]) -> FaceEdges {
             // Drawn in the lowest triangle's face, as that triangle runs the edge.
             let (lo, hi) = if first & UP != 0 { (v, end) } else { (end, v) };
             let t = lowest as usize;
-            let f = first_tri.partition_point(|&start| start <= t).saturating_sub(1);
+            let f = face_of(lowest);
             let (Some(face), Some(ids)) = (faces.get(f), welded.ids.get(t)) else { continue };
             let Some(local) = face.indices.get(t - first_tri[f]) else { continue };
             if let Some(k) = (0..3).find(|&k| ids[k] == lo && ids[(k + 1) % 3] == hi) {
@@ -426,6 +436,7 @@ impl EdgeLists {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::mesh::FaceIntegrals;
 
     /// A unit cube as 12 outward triangles with unshared vertices (as STL stores them).
     fn stl_cube() -> FaceMesh {
@@ -461,6 +472,28 @@ mod tests {
         let edges = feature_edges(&[mesh]);
         assert_eq!(edges.faces[0].len(), 4, "{:?}", edges.faces[0]);
         assert!(!edges.closed);
+    }
+
+    #[test]
+    fn creases_inside_a_brep_face_are_the_mesh_s_and_not_drawn() {
+        // A tent: two triangles folded 90° along the ridge (0,0,0)-(1,0,0).
+        let tent = || FaceMesh {
+            positions: vec![[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, 1.0, 0.0], [0.5, 0.0, 1.0]],
+            indices: vec![[0, 1, 2], [1, 0, 3]],
+            ..FaceMesh::default()
+        };
+        // Without a surface (STL, faceted) the fold is a crease: the ridge and the four rim edges.
+        assert_eq!(feature_edges(&[tent()]).faces[0].len(), 5);
+        // Meshed on an exact surface (a B-rep face), only the rim: the fold is inside one smooth face.
+        let brep = FaceMesh { exact: Some(FaceIntegrals::default()), ..tent() };
+        assert_eq!(feature_edges(&[brep]).faces[0].len(), 4);
+        // Split into two B-rep faces, the fold is their common edge and is drawn, once.
+        let (mut a, mut b) = (FaceMesh { exact: Some(FaceIntegrals::default()), ..tent() }, tent());
+        a.indices.truncate(1);
+        b.indices.remove(0);
+        b.exact = Some(FaceIntegrals::default());
+        let edges = feature_edges(&[a, b]);
+        assert_eq!(edges.faces.iter().map(Vec::len).sum::<usize>(), 5, "{:?}", edges.faces);
     }
 
     /// A UV sphere over shared vertices (each pole repeated per slice, welded by position), outward.
