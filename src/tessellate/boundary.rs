@@ -153,7 +153,7 @@ fn point_along(curve: &Curve, a: Point, b: Point, f: f64) -> Point {
     if matches!(curve, Curve::Line { .. }) {
         return on_chord;
     }
-    let on_curve = curve.eval(curve.wrap(curve.param_of(on_chord)));
+    let on_curve = curve.nearest_point(on_chord);
     // Nearest point of a curve that turns back (a projection onto the wrong branch) is no point between.
     if on_curve.is_finite() && on_curve.distance(on_chord) <= 0.5 * a.distance(b) { on_curve } else { on_chord }
 }

@@ -115,6 +115,12 @@ impl Curve {
         }
     }
 
+    /// The curve point nearest `p` (at [`Curve::param_of`], a closed B-spline's parameter wrapped into its
+    /// knot range).
+    pub fn nearest_point(&self, p: Point) -> Point {
+        self.eval(self.wrap(self.param_of(p)))
+    }
+
     /// The parameter of the curve point nearest `p`.
     pub fn param_of(&self, p: Point) -> f64 {
         match self {

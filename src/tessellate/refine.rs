@@ -485,6 +485,7 @@ impl<'a> Refiner<'a> {
                 }
             }
         }
+        let zero_below = NUMERICAL_ZERO * self.tol.chord;
         for (t, tri) in self.tris.iter().enumerate() {
             if !keep[t] {
                 continue;
@@ -495,7 +496,6 @@ impl<'a> Refiner<'a> {
                 *slot = *out_index.entry(id).or_insert_with(|| {
                     let p = self.pts[id];
                     let n = self.nrm[i].scale(sign);
-                    let zero_below = NUMERICAL_ZERO * self.tol.chord;
                     mesh.positions.push([p.x, p.y, p.z].map(|c| if c.abs() <= zero_below { 0.0 } else { c as f32 }));
                     mesh.normals.push([n.x as f32, n.y as f32, n.z as f32]);
                     (mesh.positions.len() - 1) as u32

@@ -470,14 +470,8 @@ impl<'g, 'a> Mesher<'g, 'a> {
             self.snapped.insert(id, vertex);
             return vertex;
         }
-        let curves: Vec<tessellate::Curve> = edges
-            .iter()
-            .filter_map(|&e| {
-                let rec = self.graph().instances.get(&e)?.record("EDGE_CURVE")?;
-                let c = self.geo.curve(rec.params.get(3)?.reference()?).ok()?;
-                c.validate().is_ok().then_some(c)
-            })
-            .collect();
+        let curves: Vec<tessellate::Curve> =
+            edges.iter().filter_map(|&e| self.edge_curve(e).filter(|c| c.validate().is_ok())).collect();
         // A vertex on one of its curves is where the file means it to be, and the curves it is off are the
         // faulty ones (trj3_s1-al: collapsed B-spline edges 0.09 beside corners that three other edges pass
         // through exactly). A vertex of a line edge ends that segment by definition (bug25415: LINEs whose
@@ -491,7 +485,7 @@ impl<'g, 'a> Mesher<'g, 'a> {
             let off: Vec<tessellate::Curve> = curves.iter().filter(|c| !is_on(c)).cloned().collect();
             meeting_point(&off, vertex, tol).unwrap_or(vertex)
         } else {
-            meeting_point(&curves, vertex, tol).unwrap_or_else(|| nearest_on(curve, vertex))
+            meeting_point(&curves, vertex, tol).unwrap_or_else(|| curve.nearest_point(vertex))
         };
         if !meeting.is_finite() {
             return vertex;
@@ -624,13 +618,8 @@ fn is_line(curve: &tessellate::Curve) -> bool {
     matches!(curve, tessellate::Curve::Line { .. })
 }
 
-/// The curve point nearest `p` (by the kernel's point inversion).
-fn nearest_on(curve: &tessellate::Curve, p: Point) -> Point {
-    curve.eval(curve.wrap(curve.param_of(p)))
-}
-
 fn distance_to(curve: &tessellate::Curve, p: Point) -> Option<f64> {
-    let q = nearest_on(curve, p);
+    let q = curve.nearest_point(p);
     q.is_finite().then(|| p.distance(q))
 }
 
@@ -645,7 +634,7 @@ fn meeting_point(curves: &[tessellate::Curve], start: Point, tol: &Tolerance) ->
     for _ in 0..200 {
         let before = p;
         for c in curves {
-            p = nearest_on(c, p);
+            p = c.nearest_point(p);
         }
         if !p.is_finite() {
             return None;
