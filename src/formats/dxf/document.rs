@@ -4,17 +4,18 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::blocks::check_cycles;
 use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, vertex_from};
 use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
-use super::reader::{Body, Reader};
+use super::reader::{Body, Reader, Source as TagSource};
+use super::split::{self, HalfMsg, HalfOut, SecondHalf, SplitOffer, SplitPlan, SplitStart};
 use super::tables;
 use super::text::{Encoding, decode};
-use super::tokenizer::{BINARY_SENTINEL, Tag};
+use super::tokenizer::{BINARY_SENTINEL, Tag, Tokens};
 use crate::model::{
     Attrib, BlockDef, Document, Entity, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units, UnitsSource,
 };
@@ -29,6 +30,7 @@ struct OpenBlock {
 }
 
 pub struct Builder<'a> {
+    bytes: &'a [u8],
     r: Reader<'a>,
     doc: Document,
     header: Header,
@@ -59,6 +61,16 @@ pub struct Builder<'a> {
     /// In a pipelined read: bytes of `model`'s storage filled so far, for the tokenizer thread that faults
     /// the storage in ahead of the builder ([`super::pipeline::Prefault`]).
     model_filled: Option<Arc<AtomicUsize>>,
+    /// A second thread waiting to read the later half of ENTITIES ([`split`]), until ENTITIES begins.
+    split_offer: Option<SplitOffer<'a>>,
+    split_min_rest: usize,
+    split_entities_end: usize,
+    /// The split made: the record head where the second half begins.
+    split_plan: Option<SplitPlan<'a>>,
+    /// In the second thread's builder: set when its half will not be used.
+    cancelled: Option<Arc<AtomicBool>>,
+    /// In the second thread's builder: where full batches of model-space entities go.
+    half_out: Option<HalfOut<'a>>,
 }
 
 impl<'a> Builder<'a> {
@@ -70,6 +82,7 @@ impl<'a> Builder<'a> {
     pub(super) fn with_reader(bytes: &'a [u8], r: Reader<'a>) -> Builder<'a> {
         let doc = Document::new(Source::new(FileFormat::Dxf, bytes.len() as u64));
         Builder {
+            bytes,
             r,
             doc,
             header: Header::default(),
@@ -96,7 +109,96 @@ impl<'a> Builder<'a> {
             spatial_filters: HashMap::new(),
             inverted_clips: HashMap::new(),
             model_filled: None,
+            split_offer: None,
+            split_min_rest: usize::MAX,
+            split_entities_end: 0,
+            split_plan: None,
+            cancelled: None,
+            half_out: None,
         }
+    }
+
+    /// Lets this builder hand the later half of ENTITIES to the thread behind `offer`, when ENTITIES
+    /// (which ends about at byte `entities_end`) has at least `min_rest` bytes left where it begins.
+    pub(super) fn offer_split(&mut self, offer: SplitOffer<'a>, min_rest: usize, entities_end: usize) {
+        self.split_offer = Some(offer);
+        self.split_min_rest = min_rest;
+        self.split_entities_end = entities_end;
+    }
+
+    /// At the start of ENTITIES: splits the section at a record head near its middle, when there is
+    /// enough of it and a thread waits, and sends the second thread what its records need.
+    fn make_split(&mut self) {
+        let Some(offer) = self.split_offer.take() else {
+            return;
+        };
+        let Some(tokens) = self.r.direct() else {
+            return;
+        };
+        let here = tokens.byte_pos();
+        let rest = self.split_entities_end.min(self.bytes.len()).saturating_sub(here);
+        if rest < self.split_min_rest {
+            return;
+        }
+        let target = here + split::first_share(rest);
+        let Some(point) = split::find_split(self.bytes, target, tokens.is_binary(), tokens.wide_codes()) else {
+            return;
+        };
+        let start = SplitStart {
+            point,
+            header: self.header.clone(),
+            enc: self.r.enc,
+            block_records: self.block_records.clone(),
+            dimstyles: self.dimstyles.clone(),
+            paper_owner_handles: self.paper_owner_handles.clone(),
+        };
+        let SplitOffer { start: to_second, from_second, recycle, cancel } = offer;
+        if to_second.send(start).is_ok() {
+            self.split_plan = Some(SplitPlan { point, from_second, recycle, cancel });
+        }
+    }
+
+    /// Called with each record head of ENTITIES while a split is planned. At the split's head, with no
+    /// block open and no MTEXT parts to merge, adopts the second half and returns how the section ended;
+    /// past it (or at it in another state) gives the split up and reads on in this thread.
+    fn meet_split(&mut self, head: &Tag<'a>) -> Option<Result<bool, DxfError>> {
+        let at = head.raw.as_ptr().addr();
+        if at < self.split_plan.as_ref()?.point.value_at {
+            return None;
+        }
+        let plan = self.split_plan.take()?;
+        if at != plan.point.value_at || self.block.is_some() || !self.mtext_parts.is_empty() {
+            return None;
+        }
+        loop {
+            match plan.from_second.recv().ok()? {
+                HalfMsg::Entities(mut batch) => {
+                    self.model.append(&mut batch);
+                    self.publish_fill();
+                    // The second thread has enough batches to refill (or is done): this one is freed.
+                    let _ = plan.recycle.try_send(batch);
+                }
+                HalfMsg::Done(half) => return Some(self.adopt(*half)),
+            }
+        }
+    }
+
+    /// Continues with what the second thread read, as if this builder had read it.
+    fn adopt(&mut self, half: SecondHalf<'a>) -> Result<bool, DxfError> {
+        split::count_adopted();
+        self.r.resume(half.tokens, half.peeked);
+        self.model.extend(half.model);
+        self.paper.extend(half.paper);
+        self.layout_blocks.extend(half.layout_blocks);
+        self.doc.blocks.extend(half.blocks);
+        self.block = half.open_block.map(|def| OpenBlock { def });
+        split::append_diagnostics(&mut self.doc.diagnostics, half.diagnostics);
+        self.stray_tags += half.stray_tags;
+        self.mtext_parts = half.mtext_parts;
+        self.mtext_parts_merged += half.mtext_parts_merged;
+        self.layer_names.absorb(half.layer_names);
+        self.insert_xdicts.extend(half.insert_xdicts);
+        half.result
     }
 
     /// From now on publishes in `filled` how many bytes of the model-space entity storage are filled;
@@ -148,7 +250,10 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let name = body.iter().find(|t| t.code == 2).map(|t| t.trimmed().to_ascii_uppercase()).unwrap_or_default();
-            if self.section(&name, &mut body)? {
+            let ended_by_eof = self.section(&name, &mut body);
+            // A split not met in its section is given up (the second thread stops).
+            self.split_plan = None;
+            if ended_by_eof? {
                 return Ok(());
             }
         }
@@ -179,6 +284,9 @@ impl<'a> Builder<'a> {
         }
         // ENTITIES holds model and active paper space; BLOCKS holds block definitions and other layouts.
         let has_entities = name == b"ENTITIES" || name == b"BLOCKS";
+        if name == b"ENTITIES" {
+            self.make_split();
+        }
         let mut follow = Body::new();
         let mut pending: Option<Tag<'a>> = None;
         loop {
@@ -189,6 +297,14 @@ impl<'a> Builder<'a> {
                 }
                 None => self.r.next_record(body, &mut self.stray_tags)?,
             };
+            if self.split_plan.is_some() {
+                if let Some(end) = self.meet_split(&head) {
+                    return end;
+                }
+            }
+            if self.cancelled.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Ok(false);
+            }
             let kind = head.trimmed();
             if kind == b"ENDSEC" {
                 return Ok(false);
@@ -395,9 +511,20 @@ impl<'a> Builder<'a> {
             self.paper.push(e);
         } else {
             self.model.push(e);
-            if let Some(filled) = &self.model_filled {
-                filled.store(self.model.len() * size_of::<Entity>(), Ordering::Relaxed);
+            if let Some(out) = &mut self.half_out {
+                if self.model.len() >= split::ENTITY_BATCH {
+                    out.send_batch(&mut self.model);
+                }
             }
+            self.publish_fill();
+        }
+    }
+
+    /// Tells the thread faulting in the model's storage how far it is filled.
+    #[inline]
+    fn publish_fill(&self) {
+        if let Some(filled) = &self.model_filled {
+            filled.store(self.model.len() * size_of::<Entity>(), Ordering::Relaxed);
         }
     }
 
@@ -504,6 +631,71 @@ impl<'a> Builder<'a> {
             self.layout_blocks.push((upper, open.def.entities));
         } else {
             self.doc.blocks.push(open.def);
+        }
+    }
+
+    /// The second thread's read: ENTITIES from the split's head to ENDSEC, in a builder that starts with
+    /// the first one's tables.
+    pub(super) fn read_second_half(bytes: &'a [u8], start: SplitStart, cancelled: Arc<AtomicBool>, out: HalfOut<'a>) {
+        let tokens = Tokens::resume_at(bytes, start.point.pos);
+        let mut b = Builder::with_reader(bytes, Reader::from_source(TagSource::Direct(tokens)));
+        b.model = Vec::with_capacity(split::ENTITY_BATCH);
+        b.half_out = Some(out);
+        b.header = start.header;
+        b.r.enc = start.enc;
+        b.block_records = start.block_records;
+        b.dimstyles = start.dimstyles;
+        b.paper_owner_handles = start.paper_owner_handles;
+        let stop = Arc::clone(&cancelled);
+        b.cancelled = Some(cancelled);
+        let mut body = Body::new();
+        let result = b.section(b"ENTITIES", &mut body);
+        drop(body);
+        let Builder {
+            r,
+            doc,
+            model,
+            paper,
+            layout_blocks,
+            block,
+            stray_tags,
+            mtext_parts,
+            mtext_parts_merged,
+            layer_names,
+            insert_xdicts,
+            half_out,
+            ..
+        } = b;
+        let Some(mut out) = half_out else {
+            return;
+        };
+        let (tokens, peeked) = r.into_direct().unwrap_or((Tokens::new(&[]), None));
+        let half = SecondHalf {
+            result,
+            tokens,
+            peeked,
+            model,
+            paper,
+            layout_blocks,
+            blocks: doc.blocks,
+            open_block: block.map(|b| b.def),
+            diagnostics: doc.diagnostics,
+            stray_tags,
+            mtext_parts,
+            mtext_parts_merged,
+            layer_names,
+            insert_xdicts,
+        };
+        let _ = out.to_first.send(HalfMsg::Done(Box::new(half)));
+        // Done first: keep faulting in the first builder's storage a window ahead of it, through the rest of
+        // its half and the copy of this one, until it has taken this half or given it up. (Only a window:
+        // populating the room for all of this half at once would hold that memory twice while the batches
+        // wait to be copied.)
+        if let Some(mut storage) = out.prefault.take() {
+            while !stop.load(Ordering::Relaxed) {
+                storage.advance_by(split::PREFAULT_WINDOW_AFTER);
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
         }
     }
 

@@ -16,19 +16,27 @@ pub mod header;
 pub mod objects;
 mod pipeline;
 pub mod reader;
+mod split;
 pub mod tables;
 pub mod text;
 pub mod tokenizer;
 
 pub use error::{DxfError, Pos};
+pub use split::halves_adopted;
 
 use crate::model::Document;
 
-/// Reads a whole DXF file (ASCII or binary) into a [`Document`]. Large inputs are tokenized on a second
-/// thread ([`pipeline`]); the document and the first error are the same either way.
+/// Reads a whole DXF file (ASCII or binary) into a [`Document`]. A large input whose ENTITIES section
+/// is 40 % of it or more has that section read in two halves at once ([`split`]); other large inputs are
+/// tokenized on a second thread ([`pipeline`]). The document and the first error are the same either
+/// way.
 pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
     if bytes.len() < pipeline::MIN_PIPELINED_BYTES {
         return read_sequential(bytes);
+    }
+    let span = split::entities_span(bytes);
+    if split::entities_dominate(span, bytes.len()) {
+        return read_split_from(bytes, split::MIN_SPLIT_REST, span);
     }
     read_pipelined(bytes)
 }
@@ -54,6 +62,47 @@ pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
         }
         // Returning drops the builder and with it the receiving end, which stops a tokenizer still running
         // (trailing bytes after `0 EOF`, or an error found by the builder) before the scope joins it.
+        b.run()?;
+        Ok(b.finish())
+    })
+}
+
+/// [`read`] with the ENTITIES section read in two halves at once ([`split`]) whatever its size; one
+/// thread when no thread can be started or no record head to split at is found.
+pub fn read_split(bytes: &[u8]) -> Result<Document, DxfError> {
+    read_split_from(bytes, 0, split::entities_span(bytes))
+}
+
+/// [`read_split`], splitting ENTITIES (about at `span`) when at least `min_rest` bytes of it are left
+/// where the builder enters it.
+fn read_split_from(bytes: &[u8], min_rest: usize, span: Option<(usize, usize)>) -> Result<Document, DxfError> {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc::channel;
+    check_size(bytes)?;
+    std::thread::scope(|scope| {
+        let (start_tx, start_rx) = channel::<split::SplitStart>();
+        let (to_first, from_second) = channel();
+        let (recycle, recycled) = std::sync::mpsc::sync_channel(split::RECYCLED_BATCHES);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let cancelled = Arc::clone(&cancel);
+        let mut b = document::Builder::new(bytes);
+        // The second thread, given the smaller share, faults in the model's entity storage ahead of this one.
+        let filled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (base, len) = b.publish_model_fill(Arc::clone(&filled));
+        let prefault = pipeline::Prefault::new(base, len, filled);
+        let spawned = std::thread::Builder::new().name("dxf-second-half".into()).spawn_scoped(scope, move || {
+            // No start: the first builder read on alone (no ENTITIES, or too little of it).
+            if let Ok(start) = start_rx.recv() {
+                let out = split::HalfOut { to_first, recycled, prefault: Some(prefault), sent: 0 };
+                document::Builder::read_second_half(bytes, start, cancelled, out);
+            }
+        });
+        if spawned.is_ok() {
+            let entities_end = span.map_or(bytes.len(), |(_, end)| end);
+            b.offer_split(split::SplitOffer { start: start_tx, from_second, recycle, cancel }, min_rest, entities_end);
+        }
+        // Returning drops the builder and its plan, which stops a second thread still reading.
         b.run()?;
         Ok(b.finish())
     })
@@ -329,6 +378,166 @@ mod tests {
         assert_eq!(read_pipelined(&long), read_sequential(&long));
     }
 
+    /// A drawing whose ENTITIES is most of it: LINEs with a POLYLINE, an INSERT with ATTRIBs, an entity
+    /// type not read, a spoiled value and a stray tag late in the section (diagnostics with line numbers
+    /// from the second half), then OBJECTS.
+    fn long_drawing() -> Vec<u8> {
+        let mut p: Vec<(String, String)> = Vec::new();
+        let mut add = |c: &str, v: &str| p.push((c.to_owned(), v.to_owned()));
+        for (c, v) in [("0", "SECTION"), ("2", "HEADER"), ("9", "$ACADVER"), ("1", "AC1032"), ("0", "ENDSEC")] {
+            add(c, v);
+        }
+        for (c, v) in [("0", "SECTION"), ("2", "TABLES"), ("0", "TABLE"), ("2", "LAYER"), ("0", "LAYER")] {
+            add(c, v);
+        }
+        for (c, v) in [("2", "WALLS"), ("62", "3"), ("0", "ENDTAB"), ("0", "ENDSEC")] {
+            add(c, v);
+        }
+        for (c, v) in [("0", "SECTION"), ("2", "BLOCKS"), ("0", "BLOCK"), ("2", "B1"), ("10", "0"), ("20", "0")] {
+            add(c, v);
+        }
+        for (c, v) in [("0", "CIRCLE"), ("10", "0"), ("20", "0"), ("40", "1"), ("0", "ENDBLK"), ("0", "ENDSEC")] {
+            add(c, v);
+        }
+        add("0", "SECTION");
+        add("2", "ENTITIES");
+        for i in 0..400 {
+            let x = format!("{i}.5");
+            match i % 97 {
+                13 => {
+                    for (c, v) in [("0", "POLYLINE"), ("8", "WALLS"), ("66", "1"), ("70", "1")] {
+                        add(c, v);
+                    }
+                    for k in 0..3 {
+                        let y = format!("{k}");
+                        for (c, v) in [("0", "VERTEX"), ("10", x.as_str()), ("20", y.as_str())] {
+                            add(c, v);
+                        }
+                    }
+                    add("0", "SEQEND");
+                }
+                40 => {
+                    for (c, v) in [("0", "INSERT"), ("66", "1"), ("2", "B1"), ("10", x.as_str()), ("20", "0")] {
+                        add(c, v);
+                    }
+                    for (c, v) in [("0", "ATTRIB"), ("1", "A"), ("2", "TAG"), ("10", "0"), ("20", "0")] {
+                        add(c, v);
+                    }
+                    add("0", "SEQEND");
+                }
+                71 => {
+                    for (c, v) in [("0", "WHATEVER_ENTITY"), ("8", "0"), ("10", "1")] {
+                        add(c, v);
+                    }
+                }
+                _ if i == 333 => {
+                    for (c, v) in [("0", "LINE"), ("8", "WALLS"), ("10", "not a number"), ("20", "0")] {
+                        add(c, v);
+                    }
+                }
+                _ => {
+                    for (c, v) in [("0", "LINE"), ("8", "WALLS"), ("10", x.as_str()), ("20", "0"), ("11", "1")] {
+                        add(c, v);
+                    }
+                    add("21", "2");
+                }
+            }
+        }
+        add("0", "ENDSEC");
+        for (c, v) in [("0", "SECTION"), ("2", "OBJECTS"), ("0", "DICTIONARY"), ("5", "C"), ("0", "ENDSEC")] {
+            add(c, v);
+        }
+        add("0", "EOF");
+        let pairs: Vec<(&str, &str)> = p.iter().map(|(c, v)| (c.as_str(), v.as_str())).collect();
+        dxf(&pairs)
+    }
+
+    #[test]
+    fn the_split_read_gives_the_same_document_and_first_error() {
+        let bytes = long_drawing();
+        let before = halves_adopted();
+        let whole = read_split(&bytes);
+        assert_eq!(halves_adopted(), before + 1, "the whole drawing is read in two halves");
+        let sequential = read_sequential(&bytes).expect("the drawing reads");
+        assert_eq!(whole.as_ref(), Ok(&sequential));
+        // Every record is an entity but the spoiled LINE (types not read are kept, without geometry).
+        assert_eq!(sequential.sheets[0].entities.len(), 399);
+        assert_eq!(sequential.diagnostics.skipped.get("WHATEVER_ENTITY"), Some(&4));
+        // The spoiled value sits in the second half; its line number is the sequential reader's.
+        assert_eq!(sequential.diagnostics.errors.len(), 1);
+        assert!(sequential.diagnostics.errors[0].contains("LINE: group code 10"), "{:?}", sequential.diagnostics);
+        // Cut anywhere, including inside the second half: the same first error (or document).
+        let adopted = halves_adopted();
+        for cut in (1..60).map(|k| bytes.len() * k / 60) {
+            assert_eq!(read_split(&bytes[..cut]), read_sequential(&bytes[..cut]), "cut at {cut}");
+        }
+        assert!(halves_adopted() > adopted + 10, "most cuts past ENTITIES' middle are read in two halves");
+        // Trailing bytes after `0 EOF` and a record head at the split that the first thread never meets
+        // (`0` and a name inside one value line pair): the same reads.
+        let mut long = bytes.clone();
+        long.extend(std::iter::repeat_n(b"0\nLINE\n".as_slice(), 20_000).flatten());
+        assert_eq!(read_split(&long), read_sequential(&long));
+    }
+
+    /// ASCII DXF (as [`dxf`] writes it) as binary DXF with 2-byte codes. A real value spelled `@bits:HEX`
+    /// is written as those 8 bytes (little-endian `u64`).
+    fn to_binary(ascii: &[u8]) -> Vec<u8> {
+        use tokenizer::{ValueType, value_type};
+        let text = String::from_utf8_lossy(ascii).replace("\r\n", "\n");
+        let lines: Vec<&str> = text.lines().collect();
+        let mut out = tokenizer::BINARY_SENTINEL.to_vec();
+        for pair in lines.chunks(2) {
+            let (code, value) = (pair[0].trim().parse::<u16>().expect("a code"), pair[1]);
+            out.extend_from_slice(&code.to_le_bytes());
+            match value_type(i32::from(code)) {
+                ValueType::Double => match value.strip_prefix("@bits:") {
+                    Some(hex) => out.extend_from_slice(&u64::from_str_radix(hex, 16).expect("hex").to_le_bytes()),
+                    // A spoiled ASCII real becomes infinity (NaN would make the documents compare unequal).
+                    None => out.extend_from_slice(&value.trim().parse::<f64>().unwrap_or(f64::INFINITY).to_le_bytes()),
+                },
+                ValueType::Int16 => out.extend_from_slice(&value.trim().parse::<i16>().expect("int").to_le_bytes()),
+                ValueType::Int32 => out.extend_from_slice(&value.trim().parse::<i32>().expect("int").to_le_bytes()),
+                ValueType::Int64 => out.extend_from_slice(&value.trim().parse::<i64>().expect("int").to_le_bytes()),
+                ValueType::Bool => out.push(u8::from(value.trim() != "0")),
+                ValueType::Str | ValueType::Chunk => {
+                    out.extend_from_slice(value.as_bytes());
+                    out.push(0);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn binary_split_reads_match_and_a_head_inside_a_value_is_given_up() {
+        let bytes = to_binary(&long_drawing());
+        let before = halves_adopted();
+        assert!(read_split(&bytes) == read_sequential(&bytes));
+        assert_eq!(halves_adopted(), before + 1);
+        for cut in (1..30).map(|k| bytes.len() * k / 30) {
+            assert!(read_split(&bytes[..cut]) == read_sequential(&bytes[..cut]), "cut at {cut}");
+        }
+        // Every X is a real whose bytes read `00 00 L I N E 00 40`: a `0 LINE` head inside each value,
+        // met by the split search before the real head that follows it. The first thread never arrives
+        // there, so the second half is dropped and the read is the sequential one.
+        let ascii = String::from_utf8(long_drawing()).expect("ASCII");
+        let mut lines: Vec<&str> = ascii.split("\r\n").collect();
+        for i in (1..lines.len()).step_by(2) {
+            if lines[i - 1] == "10" {
+                lines[i] = "@bits:4000454E494C0000";
+            }
+        }
+        let bytes = to_binary(lines.join("\r\n").as_bytes());
+        let head = 0x4000_454E_494C_0000u64.to_le_bytes();
+        assert_eq!(&head[..7], b"\0\0LINE\0");
+        let before = halves_adopted();
+        let split = read_split(&bytes);
+        assert_eq!(halves_adopted(), before, "the head inside a value is never met");
+        assert!(split == read_sequential(&bytes));
+        // Binary reals are taken as stored: the spoiled one is infinity here, and its LINE is kept.
+        assert_eq!(split.expect("reads").sheets[0].entities.len(), 400);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
         /// Any damage to a valid file (a byte overwritten, a cut) gives a document or an error, never a panic.
@@ -340,6 +549,17 @@ mod tests {
             bytes.truncate(n - cut % n);
             let _ = scan_tags(&bytes);
             proptest::prop_assert_eq!(read_pipelined(&bytes), read(&bytes));
+            proptest::prop_assert_eq!(read_split(&bytes), read(&bytes));
+        }
+
+        /// Damage in a drawing that is read in two halves: the same document or first error as in one.
+        #[test]
+        fn damaged_split_reads_match_sequential_ones(pos in 0usize..60_000, byte in proptest::prelude::any::<u8>(), cut in 0usize..60_000) {
+            let mut bytes = long_drawing();
+            let n = bytes.len();
+            bytes[pos % n] = byte;
+            bytes.truncate(n - cut % n);
+            proptest::prop_assert_eq!(read_split(&bytes), read_sequential(&bytes));
         }
 
         #[test]

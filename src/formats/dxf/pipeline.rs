@@ -81,12 +81,17 @@ impl Prefault {
     }
 
     /// Tops the populated window up to [`PREFAULT_AHEAD`] past the builder when less than half is left.
-    fn advance(&mut self) {
+    pub(super) fn advance(&mut self) {
+        self.advance_by(PREFAULT_AHEAD);
+    }
+
+    /// Tops the populated window up to `window` bytes past the builder when less than half is left.
+    pub(super) fn advance_by(&mut self, window: usize) {
         let filled = self.filled.load(Ordering::Relaxed);
-        if self.done >= self.len || filled.saturating_add(PREFAULT_AHEAD / 2) < self.done {
+        if self.done >= self.len || filled.saturating_add(window / 2) < self.done {
             return;
         }
-        let target = filled.saturating_add(PREFAULT_AHEAD).min(self.len);
+        let target = filled.saturating_add(window).min(self.len);
         let from = self.done.max(filled);
         if target > from && !populate_for_writing(self.base.saturating_add(from), target - from) {
             // Not supported here (kernels before 5.14, other systems): the builder faults its own pages.

@@ -113,6 +113,28 @@ impl<'a> Reader<'a> {
         self.tokens.is_binary()
     }
 
+    /// The tokenizer in this thread, if the tags come from one ([`Source::Direct`]).
+    pub(super) fn direct(&self) -> Option<&Tokens<'a>> {
+        match &self.tokens {
+            Source::Direct(t) => Some(t),
+            Source::Piped(_) => None,
+        }
+    }
+
+    /// The tokenizer and the tag read ahead, for another reader to go on with ([`Reader::resume`]).
+    pub(super) fn into_direct(self) -> Option<(Tokens<'a>, Option<Tag<'a>>)> {
+        match self.tokens {
+            Source::Direct(t) => Some((t, self.peeked)),
+            Source::Piped(_) => None,
+        }
+    }
+
+    /// Goes on from where another reader of the same bytes stopped (same encoding).
+    pub(super) fn resume(&mut self, tokens: Tokens<'a>, peeked: Option<Tag<'a>>) {
+        self.tokens = Source::Direct(tokens);
+        self.peeked = peeked;
+    }
+
     #[inline]
     pub fn next_tag(&mut self) -> Result<Option<Tag<'a>>, DxfError> {
         match self.peeked.take() {

@@ -108,6 +108,20 @@ impl<'a> LayerNames<'a> {
         name
     }
 
+    /// Takes in the names another interner handed out (those not known here), so that
+    /// [`LayerNames::all_defined`] covers both.
+    pub fn absorb(&mut self, other: LayerNames<'a>) {
+        for (raw, name) in other.few.into_iter().chain(other.by_raw) {
+            if !self.few.iter().any(|(r, _)| *r == raw) && !self.by_raw.contains_key(raw) {
+                if self.few.len() < FEW_LAYERS {
+                    self.few.push((raw, name));
+                } else {
+                    self.by_raw.insert(raw, name);
+                }
+            }
+        }
+    }
+
     /// Whether every name handed out is one of `layers` (compared as layer names are: ignoring ASCII case).
     pub fn all_defined(&self, layers: &[crate::model::Layer]) -> bool {
         let defined = |name: &Arc<str>| layers.iter().any(|l| l.name.eq_ignore_ascii_case(name));
