@@ -2,10 +2,10 @@
 //!
 //! When the builder enters a large ENTITIES section, it picks a record head past its middle
 //! ([`find_split`], [`first_share`]) and hands the tables a record needs to a second thread, which reads
-//! from that head to ENDSEC into a builder of its own, sending its model-space entities back in batches. The first thread reads up to the head. The
-//! second half is adopted only when the first thread arrives at exactly that head with nothing open that
-//! the second could not know (an open block, MTEXT parts still to merge); its entities, diagnostics and
-//! tokenizer then continue the first builder's. Any other arrival (the head was inside a value, the section
+//! from that head to ENDSEC into a builder of its own, sending its model-space entities back in batches.
+//! The first thread reads up to the head. The second half is adopted only when the first thread arrives
+//! at exactly that head with nothing open that the second could not know (an open block, MTEXT parts
+//! still to merge); its entities, diagnostics and tokenizer then continue the first builder's. Any other arrival (the head was inside a value, the section
 //! ended before it, damage) drops the second half and the first thread reads on alone. Either way the
 //! document and the first error are those of a read in one thread: the second builder starts in the state
 //! the first has at the head, and everything it changes is appended or summed in order when adopted.
