@@ -114,8 +114,8 @@ fn the_split_reader_matches_the_sequential_one() {
                     missed.push(row.path.clone());
                 }
             }
-            // Compared by their debug text: a NaN coordinate (taken as stored from binary DXF) is not equal
-            // to itself, but prints the same.
+            // Also compared by their debug text: a NaN computed from odd geometry is not equal to itself,
+            // but prints the same.
             if split != sequential && format!("{split:?}") != format!("{sequential:?}") {
                 failures.push(format!("{} cut at {cut}: split and sequential reads differ", row.path));
             }

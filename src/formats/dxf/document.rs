@@ -141,7 +141,7 @@ impl<'a> Builder<'a> {
             return;
         }
         let target = here + split::first_share(rest);
-        let Some(point) = split::find_split(self.bytes, target, tokens.is_binary(), tokens.wide_codes()) else {
+        let Some(point) = split::split_point(self.bytes, target, tokens.is_binary(), tokens.wide_codes()) else {
             return;
         };
         let start = SplitStart {

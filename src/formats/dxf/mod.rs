@@ -492,7 +492,7 @@ mod tests {
             match value_type(i32::from(code)) {
                 ValueType::Double => match value.strip_prefix("@bits:") {
                     Some(hex) => out.extend_from_slice(&u64::from_str_radix(hex, 16).expect("hex").to_le_bytes()),
-                    // A spoiled ASCII real becomes infinity (NaN would make the documents compare unequal).
+                    // A spoiled ASCII real becomes infinity, which the binary reader refuses likewise.
                     None => out.extend_from_slice(&value.trim().parse::<f64>().unwrap_or(f64::INFINITY).to_le_bytes()),
                 },
                 ValueType::Int16 => out.extend_from_slice(&value.trim().parse::<i16>().expect("int").to_le_bytes()),
@@ -509,7 +509,7 @@ mod tests {
     }
 
     #[test]
-    fn binary_split_reads_match_and_a_head_inside_a_value_is_given_up() {
+    fn binary_split_reads_match_sequential_ones() {
         let bytes = to_binary(&long_drawing());
         let before = halves_adopted();
         assert!(read_split(&bytes) == read_sequential(&bytes));
@@ -517,25 +517,39 @@ mod tests {
         for cut in (1..30).map(|k| bytes.len() * k / 30) {
             assert!(read_split(&bytes[..cut]) == read_sequential(&bytes[..cut]), "cut at {cut}");
         }
-        // Every X is a real whose bytes read `00 00 L I N E 00 40`: a `0 LINE` head inside each value,
-        // met by the split search before the real head that follows it. The first thread never arrives
-        // there, so the second half is dropped and the read is the sequential one.
-        let ascii = String::from_utf8(long_drawing()).expect("ASCII");
-        let mut lines: Vec<&str> = ascii.split("\r\n").collect();
-        for i in (1..lines.len()).step_by(2) {
-            if lines[i - 1] == "10" {
-                lines[i] = "@bits:4000454E494C0000";
+        // The spoiled real (infinity in binary) is refused as in ASCII.
+        assert_eq!(read_sequential(&bytes).expect("reads").diagnostics.errors.len(), 1);
+    }
+
+    /// A split at a byte that is not a record head (as a head found inside a value would be): the second
+    /// thread reads from there whatever it makes of it, the first never arrives there, gives the half up
+    /// and reads on alone, to the document and first error of one thread.
+    #[test]
+    fn a_split_the_first_thread_never_meets_is_given_up() {
+        let ascii = long_drawing();
+        let binary = to_binary(&ascii);
+        // Group code starts (never where a value starts): the ` 20` lines, and the binary code 20 tags.
+        let code_20 = |bytes: &[u8], pattern: &[u8], skip: usize| -> Vec<usize> {
+            let all: Vec<usize> = memchr::memmem::find_iter(bytes, pattern).map(|i| i + skip).collect();
+            vec![all[all.len() / 2], all[all.len() * 2 / 3], all[all.len() - 1]]
+        };
+        let cases = [
+            (code_20(&ascii, b"\r\n20\r\n0\r\n", 2), ascii.clone()),
+            (code_20(&binary, b"\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00", 0), binary.clone()),
+        ];
+        for (points, bytes) in cases {
+            let before = halves_adopted();
+            // The last points are past ENTITIES: in OBJECTS, or the last bytes.
+            for at in points.into_iter().chain([bytes.len() - 40, bytes.len() - 3]) {
+                split::FORCED.with(|f| f.set(Some(at)));
+                let (split, sequential) = (read_split(&bytes), read_sequential(&bytes));
+                let cut = read_split(&bytes[..bytes.len() - 7]);
+                split::FORCED.with(|f| f.set(None));
+                assert!(split == sequential, "split at {at}");
+                assert!(cut == read_sequential(&bytes[..bytes.len() - 7]), "split at {at}, cut");
             }
+            assert_eq!(halves_adopted(), before);
         }
-        let bytes = to_binary(lines.join("\r\n").as_bytes());
-        let head = 0x4000_454E_494C_0000u64.to_le_bytes();
-        assert_eq!(&head[..7], b"\0\0LINE\0");
-        let before = halves_adopted();
-        let split = read_split(&bytes);
-        assert_eq!(halves_adopted(), before, "the head inside a value is never met");
-        assert!(split == read_sequential(&bytes));
-        // Binary reals are taken as stored: the spoiled one is infinity here, and its LINE is kept.
-        assert_eq!(split.expect("reads").sheets[0].entities.len(), 400);
     }
 
     proptest::proptest! {

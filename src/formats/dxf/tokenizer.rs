@@ -119,15 +119,17 @@ impl<'a> Tag<'a> {
         self
     }
 
-    /// A floating-point value; integers are widened. `None` when the text is not a number.
+    /// A floating-point value; integers are widened. `None` when the text is not a number, and for a
+    /// binary real that is NaN or infinite (as the ASCII reader refuses such text: no drawing stores one,
+    /// and one would poison every extent and metric computed from it).
     #[inline]
     pub fn f64(&self) -> Option<f64> {
-        if !self.num.is_nan() {
+        if self.num.is_finite() {
             return Some(self.num);
         }
         if self.is_binary() {
             return match value_type(self.code) {
-                ValueType::Double => le_f64(self.raw),
+                ValueType::Double => le_f64(self.raw).filter(|v| v.is_finite()),
                 _ => le_int(self.raw).map(|v| v as f64),
             };
         }
@@ -690,6 +692,17 @@ mod tests {
         let tags = all(b"0 \nLINE\n10\n1.5\n").unwrap();
         assert_eq!(tags[0].0, 0);
         assert_eq!(tags[1], (10, b"1.5".to_vec(), 3));
+    }
+
+    #[test]
+    fn binary_reals_that_are_not_finite_are_not_numbers() {
+        for v in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let bytes = binary(true, &[(10, &v.to_le_bytes())]);
+            let tag = Tokens::new(&bytes).next_tag().expect("a tag").expect("a tag");
+            assert_eq!(tag.f64(), None, "{v}");
+        }
+        let bytes = binary(true, &[(10, &2.5f64.to_le_bytes())]);
+        assert_eq!(Tokens::new(&bytes).next_tag().expect("a tag").expect("a tag").f64(), Some(2.5));
     }
 
     #[test]
