@@ -80,18 +80,21 @@ impl<'a> Builder<'a> {
 
     /// A builder that takes its tags from `r` (which reads `bytes`, maybe on another thread).
     pub(super) fn with_reader(bytes: &'a [u8], r: Reader<'a>) -> Builder<'a> {
+        // An entity takes 150 bytes of ASCII DXF or 100 of binary or more: reserving by the input size
+        // saves the regrowth copies of a large model space; pages never used are never touched, and the
+        // input bounds the size.
+        let model_capacity = (bytes.len() / if bytes.starts_with(BINARY_SENTINEL) { 100 } else { 150 }).min(1 << 20);
+        Builder::with_model_capacity(bytes, r, model_capacity)
+    }
+
+    fn with_model_capacity(bytes: &'a [u8], r: Reader<'a>, model_capacity: usize) -> Builder<'a> {
         let doc = Document::new(Source::new(FileFormat::Dxf, bytes.len() as u64));
         Builder {
             bytes,
             r,
             doc,
             header: Header::default(),
-            // An entity takes 150 bytes of ASCII DXF or 100 of binary or more: reserving by the input size
-            // saves the regrowth copies of a large model space; pages never used are never touched, and the
-            // input bounds the size.
-            model: Vec::with_capacity(
-                (bytes.len() / if bytes.starts_with(BINARY_SENTINEL) { 100 } else { 150 }).min(1 << 20),
-            ),
+            model: Vec::with_capacity(model_capacity),
             paper: Vec::new(),
             layout_blocks: Vec::new(),
             block: None,
@@ -638,8 +641,10 @@ impl<'a> Builder<'a> {
     /// the first one's tables.
     pub(super) fn read_second_half(bytes: &'a [u8], start: SplitStart, cancelled: Arc<AtomicBool>, out: HalfOut<'a>) {
         let tokens = Tokens::resume_at(bytes, start.point.pos);
-        let mut b = Builder::with_reader(bytes, Reader::from_source(TagSource::Direct(tokens)));
-        b.model = Vec::with_capacity(split::ENTITY_BATCH);
+        // Its model space goes out in batches: no reservation by the input size (under the worker's
+        // address-space limit that would count a second time).
+        let r = Reader::from_source(TagSource::Direct(tokens));
+        let mut b = Builder::with_model_capacity(bytes, r, split::ENTITY_BATCH);
         b.half_out = Some(out);
         b.header = start.header;
         b.r.enc = start.enc;
