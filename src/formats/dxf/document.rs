@@ -24,6 +24,9 @@ use crate::model::{
 /// spoiled it), and the head of the record read ahead that belongs to the next entity.
 type Followed<'a> = (Result<Option<Read>, BadValue>, Option<Tag<'a>>);
 
+/// Warnings, and errors, a document keeps at most (the first ones).
+pub(super) const MAX_DIAGNOSTICS: usize = 1000;
+
 /// A block being read, until its ENDBLK.
 struct OpenBlock {
     def: BlockDef,
@@ -58,8 +61,8 @@ pub struct Builder<'a> {
     clip_dicts: HashMap<Vec<u8>, Vec<(String, Vec<u8>)>>,
     spatial_filters: HashMap<Vec<u8>, SpatialFilter>,
     inverted_clips: HashMap<Vec<u8>, InvertedClip>,
-    /// In a pipelined read: bytes of `model`'s storage filled so far, for the tokenizer thread that faults
-    /// the storage in ahead of the builder ([`super::pipeline::Prefault`]).
+    /// In a pipelined or split read: bytes of `model`'s storage filled so far, for the helper thread that
+    /// faults the storage in ahead of the builder ([`super::pipeline::Prefault`]).
     model_filled: Option<Arc<AtomicUsize>>,
     /// A second thread waiting to read the later half of ENTITIES ([`split`]), until ENTITIES begins.
     split_offer: Option<SplitOffer<'a>>,
@@ -204,11 +207,14 @@ impl<'a> Builder<'a> {
         half.result
     }
 
-    /// From now on publishes in `filled` how many bytes of the model-space entity storage are filled;
-    /// returns that storage's address and reserved size in bytes.
-    pub(super) fn publish_model_fill(&mut self, filled: Arc<AtomicUsize>) -> (usize, usize) {
-        self.model_filled = Some(filled);
-        (self.model.as_ptr().addr(), self.model.capacity().saturating_mul(size_of::<Entity>()))
+    /// From now on publishes how many bytes of the model-space entity storage are filled, to the
+    /// [`Prefault`](super::pipeline::Prefault) returned, which a helper thread advances ahead of this builder.
+    pub(super) fn prefault_model_storage(&mut self) -> super::pipeline::Prefault {
+        let filled = Arc::new(AtomicUsize::new(0));
+        self.model_filled = Some(Arc::clone(&filled));
+        let base = self.model.as_ptr().addr();
+        let len = self.model.capacity().saturating_mul(size_of::<Entity>());
+        super::pipeline::Prefault::new(base, len, filled)
     }
 
     /// Reads every section up to `0 EOF`.
@@ -263,7 +269,7 @@ impl<'a> Builder<'a> {
     }
 
     fn warn(&mut self, w: String) {
-        if self.doc.diagnostics.warnings.len() < 1000 {
+        if self.doc.diagnostics.warnings.len() < MAX_DIAGNOSTICS {
             self.doc.diagnostics.warnings.push(w);
         }
     }
@@ -273,7 +279,7 @@ impl<'a> Builder<'a> {
             "{}: {kind}: group code {}: unusable value {:?}; entity skipped, reading resumes at the next 0 tag",
             e.at, e.code, e.found
         );
-        if self.doc.diagnostics.errors.len() < 1000 {
+        if self.doc.diagnostics.errors.len() < MAX_DIAGNOSTICS {
             self.doc.diagnostics.errors.push(msg);
         }
     }

@@ -49,9 +49,7 @@ pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
         let (piped, mut ends) = pipeline::PipedTags::channel(bytes);
         let mut b = document::Builder::with_reader(bytes, reader::Reader::from_source(reader::Source::Piped(piped)));
         // The tokenizer thread, the faster side, faults in the model's entity storage ahead of the builder.
-        let filled = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (base, len) = b.publish_model_fill(std::sync::Arc::clone(&filled));
-        ends.prefault(pipeline::Prefault::new(base, len, filled));
+        ends.prefault(b.prefault_model_storage());
         let spawned = std::thread::Builder::new()
             .name("dxf-tokenizer".into())
             .spawn_scoped(scope, move || pipeline::produce(bytes, ends));
@@ -88,13 +86,11 @@ fn read_split_from(bytes: &[u8], min_rest: usize, span: Option<(usize, usize)>) 
         let cancelled = Arc::clone(&cancel);
         let mut b = document::Builder::new(bytes);
         // The second thread, given the smaller share, faults in the model's entity storage ahead of this one.
-        let filled = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (base, len) = b.publish_model_fill(Arc::clone(&filled));
-        let prefault = pipeline::Prefault::new(base, len, filled);
+        let prefault = b.prefault_model_storage();
         let spawned = std::thread::Builder::new().name("dxf-second-half".into()).spawn_scoped(scope, move || {
             // No start: the first builder read on alone (no ENTITIES, or too little of it).
             if let Ok(start) = start_rx.recv() {
-                let out = split::HalfOut { to_first, recycled, prefault: Some(prefault), sent: 0 };
+                let out = split::HalfOut { to_first, recycled, prefault: Some(prefault) };
                 document::Builder::read_second_half(bytes, start, cancelled, out);
             }
         });

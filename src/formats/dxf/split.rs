@@ -5,15 +5,17 @@
 //! from that head to ENDSEC into a builder of its own, sending its model-space entities back in batches.
 //! The first thread reads up to the head. The second half is adopted only when the first thread arrives
 //! at exactly that head with nothing open that the second could not know (an open block, MTEXT parts
-//! still to merge); its entities, diagnostics and tokenizer then continue the first builder's. Any other arrival (the head was inside a value, the section
-//! ended before it, damage) drops the second half and the first thread reads on alone. Either way the
-//! document and the first error are those of a read in one thread: the second builder starts in the state
-//! the first has at the head, and everything it changes is appended or summed in order when adopted.
+//! still to merge); its entities, diagnostics and tokenizer then continue the first builder's. Any other
+//! arrival (the head was inside a value, the section ended before it, damage) drops the second half and
+//! the first thread reads on alone. Either way the document and the first error are those of a read in
+//! one thread: the second builder starts in the state the first has at the head, and everything it
+//! changes is appended or summed in order when adopted.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
+use super::document::MAX_DIAGNOSTICS;
 use super::entities::{DimStyleArrows, LayerNames};
 use super::error::DxfError;
 use super::header::Header;
@@ -25,9 +27,9 @@ use crate::model::{BlockDef, Diagnostics, Entity};
 /// ENTITIES sections shorter than this are read in one thread: a thread costs more than it saves on small
 /// sections.
 pub(super) const MIN_SPLIT_REST: usize = 2 << 20;
-/// Per mille of the ENTITIES section (from where the builder enters it) that the first thread reads. Set by measurement
-/// (benchmark files, 40 reads per value from 460‰ to 580‰): flat within noise from 520‰ to 580‰ for
-/// both ASCII and binary, slower below. The first thread also copies the second half's entities into its
+/// Per mille of the ENTITIES section (from where the builder enters it) that the first thread reads. Set
+/// by measurement (benchmark files, 40 reads per value from 460‰ to 580‰): flat within noise from 520‰
+/// to 580‰ for both ASCII and binary, slower below. The first thread also copies the second half's entities into its
 /// model, but the second pays more: its own malloc arena grows as it goes and it writes to fresh memory
 /// (the first thread's arena and model storage are already there or faulted in for it), and in ASCII it
 /// counts the line ends before its start.
@@ -37,6 +39,7 @@ const FIRST_SHARE_PER_MILLE: usize = 540;
 pub(super) fn first_share(rest: usize) -> usize {
     rest / 1000 * FIRST_SHARE_PER_MILLE + rest % 1000 * FIRST_SHARE_PER_MILLE / 1000
 }
+
 /// How far past the middle a record head is looked for before the split is given up.
 const SEARCH_WINDOW: usize = 4 << 20;
 
@@ -193,8 +196,6 @@ pub(super) struct HalfOut<'a> {
     pub to_first: Sender<HalfMsg<'a>>,
     pub recycled: Receiver<Vec<Entity>>,
     pub prefault: Option<Prefault>,
-    /// Entities sent so far.
-    pub sent: usize,
 }
 
 impl<'a> HalfOut<'a> {
@@ -205,7 +206,6 @@ impl<'a> HalfOut<'a> {
         }
         let fresh = self.recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(ENTITY_BATCH));
         let full = std::mem::replace(batch, fresh);
-        self.sent += full.len();
         // The first thread gone (its read failed): nothing waits for these.
         let _ = self.to_first.send(HalfMsg::Entities(full));
     }
@@ -267,10 +267,11 @@ pub fn halves_adopted() -> u64 {
     ADOPTED.with(std::cell::Cell::get)
 }
 
-/// Appends warnings and errors the way `Builder::warn` would have, each list capped at 1000.
+/// Appends warnings and errors the way `Builder::warn` would have, each list capped at
+/// [`MAX_DIAGNOSTICS`].
 pub(super) fn append_diagnostics(into: &mut Diagnostics, from: Diagnostics) {
     for (list, more) in [(&mut into.warnings, from.warnings), (&mut into.errors, from.errors)] {
-        let room = 1000usize.saturating_sub(list.len());
+        let room = MAX_DIAGNOSTICS.saturating_sub(list.len());
         list.extend(more.into_iter().take(room));
     }
     for (kind, n) in from.skipped {
