@@ -78,7 +78,8 @@ fn bracket() -> Document {
             ),
             centre_line,
             on("NOTES", "2E", "TEXT", text("BRACKET-01", 5.0, 5.0, 3.5)),
-        ],
+        ]
+        .into(),
         ..Sheet::default()
     };
     let mut title = InsertGeom::new("TB-A4", Point::xy(287.0, 10.0));
@@ -91,7 +92,8 @@ fn bracket() -> Document {
             on("BORDER", "40", "LWPOLYLINE", rect(10.0, 10.0, 287.0, 200.0)),
             on("TITLE", "41", "INSERT", Geom::Insert(Box::new(title))),
             on("TITLE", "42", "TEXT", text("SCALE 1:1", 200.0, 20.0, 5.0)),
-        ],
+        ]
+        .into(),
         ..Sheet::default()
     };
     doc.sheets = vec![model, layout];
@@ -318,7 +320,8 @@ fn plate() -> Document {
             centre_line,
             on("NOTES", "2E", "TEXT", text("PLATE-01 t=3", 5.0, 5.0, 3.5)),
             on("NOTES", "30", "INSERT", Geom::Insert(Box::new(InsertGeom::new("MARK", Point::xy(63.0, 8.0))))),
-        ],
+        ]
+        .into(),
         ..Sheet::default()
     }];
     let mut mark = on("0", "31", "CIRCLE", Geom::Circle { center: Point::ZERO, radius: 3.0 });

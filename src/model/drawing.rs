@@ -19,7 +19,7 @@ pub struct Sheet {
     pub paper_size: Option<(f64, f64)>,
     /// Extents as the file's header claims them (often stale; reported, never trusted).
     pub extents_header: Option<super::geom::BBox2>,
-    pub entities: Vec<Entity>,
+    pub entities: super::EntityList,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -108,14 +108,14 @@ struct Inherited<'a> {
 /// entity, inserts included (before their contents); `top_index` is the index in `entities` of the
 /// top-level entity an item is or came from, and `depth` is 0 for top-level items.
 pub fn flatten<'a>(
-    entities: &'a [Entity],
+    entities: impl IntoIterator<Item = &'a Entity>,
     blocks: &BlockTable<'a>,
     limits: FlattenLimits,
     visit: &mut dyn FnMut(FlatItem<'a>),
 ) -> FlattenReport {
     let mut report = FlattenReport::default();
     let mut stack: Vec<String> = Vec::new();
-    for (index, e) in entities.iter().enumerate() {
+    for (index, e) in entities.into_iter().enumerate() {
         let item = FlatItem {
             entity: e,
             xform: Affine::IDENTITY,

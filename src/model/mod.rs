@@ -3,6 +3,7 @@
 
 pub mod colour;
 pub mod drawing;
+pub mod entity_list;
 pub mod flatten;
 pub mod geom;
 pub mod measure;
@@ -17,6 +18,7 @@ pub use drawing::{
     InsertClip, InsertGeom, Layer, LeaderArrow, LeaderGeom, Linetype, MLeaderGeom, PatternLine, ProxyGraphics, Sheet,
     SheetKind, SplineGeom, TextColumns, TextGeom, VAlign, Vertex, ViewportGeom,
 };
+pub use entity_list::EntityList;
 pub use geom::{Affine, BBox2, BBox3, Point};
 pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation, Wire};
 

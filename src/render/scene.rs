@@ -14,7 +14,7 @@ use crate::model::geom::{arc_segments, ccw_sweep, fit_spline_points, flatten_bul
 use crate::model::measure::geom_bbox;
 use crate::model::text_extent::frame_corners;
 use crate::model::{
-    BBox2, ColourSpec, Document, Entity, Geom, HatchEdge, Layer, Linetype, PatternLine, Point, Rgb, Vertex,
+    BBox2, ColourSpec, Document, Entity, EntityList, Geom, HatchEdge, Layer, Linetype, PatternLine, Point, Rgb, Vertex,
 };
 
 use super::colour::{Paint, display, resolve, tint};
@@ -380,7 +380,7 @@ fn holds(outer: &BBox2, inner: &BBox2) -> bool {
 /// with the clips of the clipped inserts they lie in, and whether a budget cut the expansion.
 fn collect<'a>(
     doc: &'a Document,
-    entities: &'a [Entity],
+    entities: &'a EntityList,
     layers: &Layers<'a>,
     linetypes: &NameMap<String, &'a Linetype>,
 ) -> (Vec<Prim<'a>>, WorldClips, bool) {
@@ -1080,7 +1080,7 @@ mod tests {
     fn doc_with(entities: Vec<Entity>) -> Document {
         let mut doc = Document::new(Source::new(FileFormat::Dxf, 0));
         doc.layers.push(Layer::new("0"));
-        doc.sheets.push(Sheet { name: "Model".into(), entities, ..Sheet::default() });
+        doc.sheets.push(Sheet { name: "Model".into(), entities: entities.into(), ..Sheet::default() });
         doc
     }
 
@@ -1145,7 +1145,7 @@ mod tests {
     fn an_empty_model_space_falls_back_to_the_first_drawn_layout() {
         let mut doc = doc_with(vec![]);
         let line = Entity::new("LINE", Geom::Line { start: Point::xy(0.0, 0.0), end: Point::xy(1.0, 1.0) });
-        doc.sheets.push(Sheet { name: "Layout1".into(), entities: vec![line], ..Sheet::default() });
+        doc.sheets.push(Sheet { name: "Layout1".into(), entities: vec![line].into(), ..Sheet::default() });
         let scene = build_scene(&doc, &RenderOptions::default()).expect("a scene");
         assert_eq!(scene.point_count(), 2);
         // An explicit sheet is drawn as asked, empty or not.
@@ -1342,7 +1342,7 @@ mod clip_tests {
             ..InsertClip::default()
         }));
         let insert = Entity::new("INSERT", Geom::Insert(Box::new(ins)));
-        doc.sheets.push(Sheet { name: "Model".into(), entities: vec![insert], ..Sheet::default() });
+        doc.sheets.push(Sheet { name: "Model".into(), entities: vec![insert].into(), ..Sheet::default() });
         doc
     }
 

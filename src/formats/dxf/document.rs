@@ -12,12 +12,13 @@ use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
 use super::reader::{Body, Reader, Source as TagSource};
-use super::split::{self, HalfMsg, HalfOut, SecondHalf, SplitOffer, SplitPlan, SplitStart};
+use super::split::{self, HalfOut, SecondHalf, SplitOffer, SplitPlan, SplitStart};
 use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::{BINARY_SENTINEL, Tag, Tokens};
 use crate::model::{
-    Attrib, BlockDef, Document, Entity, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units, UnitsSource,
+    Attrib, BlockDef, Document, Entity, EntityList, FileFormat, Geom, LengthUnit, Sheet, SheetKind, Source, Units,
+    UnitsSource,
 };
 
 /// An entity with followers (POLYLINE's VERTEXes, INSERT's ATTRIBs): its geometry (or the value that
@@ -37,7 +38,14 @@ pub struct Builder<'a> {
     r: Reader<'a>,
     doc: Document,
     header: Header,
+    /// Model space: the entities before `model`, in runs handed over whole (the second half of a split
+    /// read, the full runs of the second builder).
+    model_runs: EntityList,
+    /// Model space: the run being filled.
     model: Vec<Entity>,
+    /// Fill `model` only up to its capacity, then start a new run of [`split::ENTITY_RUN`] (the second
+    /// builder of a split read); otherwise `model` grows as vectors do.
+    model_in_runs: bool,
     paper: Vec<Entity>,
     /// Entities of `*Paper_Space0…` blocks by upper-case block name.
     layout_blocks: Vec<(String, Vec<Entity>)>,
@@ -72,7 +80,7 @@ pub struct Builder<'a> {
     split_plan: Option<SplitPlan<'a>>,
     /// In the second thread's builder: set when its half will not be used.
     cancelled: Option<Arc<AtomicBool>>,
-    /// In the second thread's builder: where full batches of model-space entities go.
+    /// In the second thread's builder: where its half goes when read.
     half_out: Option<HalfOut<'a>>,
 }
 
@@ -97,7 +105,9 @@ impl<'a> Builder<'a> {
             r,
             doc,
             header: Header::default(),
+            model_runs: EntityList::new(),
             model: Vec::with_capacity(model_capacity),
+            model_in_runs: false,
             paper: Vec::new(),
             layout_blocks: Vec::new(),
             block: None,
@@ -158,9 +168,9 @@ impl<'a> Builder<'a> {
             dimstyles: self.dimstyles.clone(),
             paper_owner_handles: self.paper_owner_handles.clone(),
         };
-        let SplitOffer { start: to_second, from_second, recycle, cancel } = offer;
+        let SplitOffer { start: to_second, from_second, cancel } = offer;
         if to_second.send(start).is_ok() {
-            self.split_plan = Some(SplitPlan { point, from_second, recycle, cancel });
+            self.split_plan = Some(SplitPlan { point, from_second, cancel });
         }
     }
 
@@ -176,24 +186,19 @@ impl<'a> Builder<'a> {
         if at != plan.point.value_at || self.block.is_some() || !self.mtext_parts.is_empty() {
             return None;
         }
-        loop {
-            match plan.from_second.recv().ok()? {
-                HalfMsg::Entities(mut batch) => {
-                    self.model.append(&mut batch);
-                    self.publish_fill();
-                    // The second thread has enough batches to refill (or is done): this one is freed.
-                    let _ = plan.recycle.try_send(batch);
-                }
-                HalfMsg::Done(half) => return Some(self.adopt(*half)),
-            }
-        }
+        let half = plan.from_second.recv().ok()?;
+        Some(self.adopt(*half))
     }
 
     /// Continues with what the second thread read, as if this builder had read it.
     fn adopt(&mut self, half: SecondHalf<'a>) -> Result<bool, DxfError> {
         split::count_adopted();
         self.r.resume(half.tokens, half.peeked);
-        self.model.extend(half.model);
+        // The second half's runs follow this builder's as they are: no entity is copied.
+        self.seal_model_run();
+        for run in half.model.into_runs() {
+            self.model_runs.append_run(run);
+        }
         self.paper.extend(half.paper);
         self.layout_blocks.extend(half.layout_blocks);
         self.doc.blocks.extend(half.blocks);
@@ -519,14 +524,20 @@ impl<'a> Builder<'a> {
         } else if paper {
             self.paper.push(e);
         } else {
-            self.model.push(e);
-            if let Some(out) = &mut self.half_out {
-                if self.model.len() >= split::ENTITY_BATCH {
-                    out.send_batch(&mut self.model);
-                }
+            if self.model_in_runs && self.model.len() == self.model.capacity() {
+                self.seal_model_run();
+                self.model = Vec::with_capacity(split::ENTITY_RUN);
             }
+            self.model.push(e);
             self.publish_fill();
         }
+    }
+
+    /// Ends the model-space run being filled: later entities go to a new one. The storage faulted in for
+    /// this builder is that run's, so the helper faulting it in is told no more.
+    fn seal_model_run(&mut self) {
+        self.model_runs.append_run(std::mem::take(&mut self.model));
+        self.model_filled = None;
     }
 
     /// Tells the thread faulting in the model's storage how far it is filled.
@@ -647,10 +658,11 @@ impl<'a> Builder<'a> {
     /// the first one's tables.
     pub(super) fn read_second_half(bytes: &'a [u8], start: SplitStart, cancelled: Arc<AtomicBool>, out: HalfOut<'a>) {
         let tokens = Tokens::resume_at(bytes, start.point.pos);
-        // Its model space goes out in batches: no reservation by the input size (under the worker's
+        // Its model space fills runs of a fixed size: no reservation by the input size (under the worker's
         // address-space limit that would count a second time).
         let r = Reader::from_source(TagSource::Direct(tokens));
-        let mut b = Builder::with_model_capacity(bytes, r, split::ENTITY_BATCH);
+        let mut b = Builder::with_model_capacity(bytes, r, split::ENTITY_RUN);
+        b.model_in_runs = true;
         b.half_out = Some(out);
         b.header = start.header;
         b.r.enc = start.enc;
@@ -665,6 +677,7 @@ impl<'a> Builder<'a> {
         let Builder {
             r,
             doc,
+            mut model_runs,
             model,
             paper,
             layout_blocks,
@@ -681,11 +694,12 @@ impl<'a> Builder<'a> {
             return;
         };
         let (tokens, peeked) = r.into_direct().unwrap_or((Tokens::new(&[]), None));
+        model_runs.append_run(model);
         let half = SecondHalf {
             result,
             tokens,
             peeked,
-            model,
+            model: model_runs,
             paper,
             layout_blocks,
             blocks: doc.blocks,
@@ -697,11 +711,11 @@ impl<'a> Builder<'a> {
             layer_names,
             insert_xdicts,
         };
-        let _ = out.to_first.send(HalfMsg::Done(Box::new(half)));
+        let _ = out.to_first.send(Box::new(half));
         // Done first: keep faulting in the first builder's storage a window ahead of it, through the rest of
-        // its half and the copy of this one, until it has taken this half or given it up. (Only a window:
-        // populating the room for all of this half at once would hold that memory twice while the batches
-        // wait to be copied.)
+        // its half, until it has taken this half or given it up. (Only a window: the storage is reserved for
+        // the whole file, and pages populated past where the first builder stops would be memory held for
+        // nothing.)
         if let Some(mut storage) = out.prefault.take() {
             while !stop.load(Ordering::Relaxed) {
                 storage.advance_by(split::PREFAULT_WINDOW_AFTER);
@@ -745,7 +759,11 @@ impl<'a> Builder<'a> {
             tab_order: 0,
             paper_size: None,
             extents_header: self.header.extents(),
-            entities: std::mem::take(&mut self.model),
+            entities: {
+                let mut all = std::mem::take(&mut self.model_runs);
+                all.append_run(std::mem::take(&mut self.model));
+                all
+            },
         };
         self.doc.sheets.push(model);
         self.paper_sheets();
@@ -841,7 +859,7 @@ impl<'a> Builder<'a> {
                 tab_order: l.tab_order,
                 paper_size: l.paper_size,
                 extents_header: None,
-                entities,
+                entities: entities.into(),
             });
         }
         let next_tab = self.doc.sheets.len() as i32;
@@ -850,14 +868,20 @@ impl<'a> Builder<'a> {
                 name: "Layout1".to_owned(),
                 kind: SheetKind::Paper,
                 tab_order: next_tab,
-                entities: p,
+                entities: p.into(),
                 ..Sheet::default()
             });
         }
         for (name, entities) in std::mem::take(&mut self.layout_blocks) {
             if !entities.is_empty() {
                 let tab_order = self.doc.sheets.len() as i32;
-                self.doc.sheets.push(Sheet { name, kind: SheetKind::Paper, tab_order, entities, ..Sheet::default() });
+                self.doc.sheets.push(Sheet {
+                    name,
+                    kind: SheetKind::Paper,
+                    tab_order,
+                    entities: entities.into(),
+                    ..Sheet::default()
+                });
             }
         }
     }

@@ -81,22 +81,21 @@ fn read_split_from(bytes: &[u8], min_rest: usize, span: Option<(usize, usize)>) 
     std::thread::scope(|scope| {
         let (start_tx, start_rx) = channel::<split::SplitStart>();
         let (to_first, from_second) = channel();
-        let (recycle, recycled) = std::sync::mpsc::sync_channel(split::RECYCLED_BATCHES);
         let cancel = Arc::new(AtomicBool::new(false));
         let cancelled = Arc::clone(&cancel);
         let mut b = document::Builder::new(bytes);
-        // The second thread, given the smaller share, faults in the model's entity storage ahead of this one.
+        // The second thread, when done with its half, faults in the model's entity storage ahead of this one.
         let prefault = b.prefault_model_storage();
         let spawned = std::thread::Builder::new().name("dxf-second-half".into()).spawn_scoped(scope, move || {
             // No start: the first builder read on alone (no ENTITIES, or too little of it).
             if let Ok(start) = start_rx.recv() {
-                let out = split::HalfOut { to_first, recycled, prefault: Some(prefault) };
+                let out = split::HalfOut { to_first, prefault: Some(prefault) };
                 document::Builder::read_second_half(bytes, start, cancelled, out);
             }
         });
         if spawned.is_ok() {
             let entities_end = span.map_or(bytes.len(), |(_, end)| end);
-            b.offer_split(split::SplitOffer { start: start_tx, from_second, recycle, cancel }, min_rest, entities_end);
+            b.offer_split(split::SplitOffer { start: start_tx, from_second, cancel }, min_rest, entities_end);
         }
         // Returning drops the builder and its plan, which stops a second thread still reading.
         b.run()?;
@@ -458,6 +457,12 @@ mod tests {
         assert_eq!(whole.as_ref(), Ok(&sequential));
         // Every record is an entity but the spoiled LINE (types not read are kept, without geometry).
         assert_eq!(sequential.sheets[0].entities.len(), 399);
+        // The second half's entities join the first's as a run of storage of their own, not copied.
+        let runs = |d: &Document| d.sheets[0].entities.runs().iter().map(Vec::len).collect::<Vec<_>>();
+        let split_runs = runs(whole.as_ref().expect("the drawing reads"));
+        assert_eq!(split_runs.len(), 2, "{split_runs:?}");
+        assert!(split_runs.iter().all(|&n| n > 100), "both halves hold a fair share: {split_runs:?}");
+        assert_eq!(runs(&sequential), [399]);
         assert_eq!(sequential.diagnostics.skipped.get("WHATEVER_ENTITY"), Some(&4));
         // The spoiled value sits in the second half; its line number is the sequential reader's.
         assert_eq!(sequential.diagnostics.errors.len(), 1);

@@ -1,19 +1,20 @@
 //! Reading a large ENTITIES section in two halves at once.
 //!
-//! When the builder enters a large ENTITIES section, it picks a record head past its middle
+//! When the builder enters a large ENTITIES section, it picks a record head near its middle
 //! ([`find_split`], [`first_share`]) and hands the tables a record needs to a second thread, which reads
-//! from that head to ENDSEC into a builder of its own, sending its model-space entities back in batches.
+//! from that head to ENDSEC into a builder of its own, whose model-space entities fill runs of their own.
 //! The first thread reads up to the head. The second half is adopted only when the first thread arrives
 //! at exactly that head with nothing open that the second could not know (an open block, MTEXT parts
-//! still to merge); its entities, diagnostics and tokenizer then continue the first builder's. Any other
-//! arrival (the head was inside a value, the section ended before it, damage) drops the second half and
-//! the first thread reads on alone. Either way the document and the first error are those of a read in
-//! one thread: the second builder starts in the state the first has at the head, and everything it
-//! changes is appended or summed in order when adopted.
+//! still to merge); its entities (runs of the sheet's [`EntityList`], never copied), diagnostics and
+//! tokenizer then continue the first builder's. Any other arrival (the head was inside a value, the
+//! section ended before it, damage) drops the second half and the first thread reads on alone. Either
+//! way the document and the first error are those of a read in one thread: the second builder starts in
+//! the state the first has at the head, and everything it changes is appended or summed in order when
+//! adopted.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, SyncSender};
+use std::sync::mpsc::{Receiver, Sender};
 
 use super::document::MAX_DIAGNOSTICS;
 use super::entities::{DimStyleArrows, LayerNames};
@@ -22,18 +23,18 @@ use super::header::Header;
 use super::pipeline::Prefault;
 use super::text::Encoding;
 use super::tokenizer::{Tag, Tokens};
-use crate::model::{BlockDef, Diagnostics, Entity};
+use crate::model::{BlockDef, Diagnostics, Entity, EntityList};
 
 /// ENTITIES sections shorter than this are read in one thread: a thread costs more than it saves on small
 /// sections.
 pub(super) const MIN_SPLIT_REST: usize = 2 << 20;
 /// Per mille of the ENTITIES section (from where the builder enters it) that the first thread reads. Set
-/// by measurement (benchmark files, 40 reads per value from 460‰ to 580‰): flat within noise from 520‰
-/// to 580‰ for both ASCII and binary, slower below. The first thread also copies the second half's entities into its
-/// model, but the second pays more: its own malloc arena grows as it goes and it writes to fresh memory
-/// (the first thread's arena and model storage are already there or faulted in for it), and in ASCII it
-/// counts the line ends before its start.
-const FIRST_SHARE_PER_MILLE: usize = 540;
+/// by measurement (benchmark files, 15 rounds per value, 460‰, 500‰ and 540‰, twice): 500‰ was best or
+/// level for both encodings. The second thread pays more per byte (all its memory is fresh, its malloc
+/// arena grows as it goes, and in ASCII it counts the line ends before its start), but it also reads the
+/// benchmark's costlier records (polylines and texts come last), and neither thread copies the other's
+/// entities.
+const FIRST_SHARE_PER_MILLE: usize = 500;
 
 /// The bytes of `rest` the first thread reads before the split.
 pub(super) fn first_share(rest: usize) -> usize {
@@ -150,15 +151,15 @@ pub(super) struct SplitStart {
     pub paper_owner_handles: Vec<String>,
 }
 
-/// What the second builder read besides the model-space batches sent before: everything it changed, in
-/// the order the first builder appends it, and its tokenizer standing after the section.
+/// What the second builder read: everything it changed, in the order the first builder appends it, and
+/// its tokenizer standing after the section.
 pub(super) struct SecondHalf<'a> {
     /// The section's end as `Builder::section` reports it: true when `0 EOF` came before ENDSEC.
     pub result: Result<bool, DxfError>,
     pub tokens: Tokens<'a>,
     pub peeked: Option<Tag<'a>>,
-    /// The last model-space entities (a batch not yet full).
-    pub model: Vec<Entity>,
+    /// Its model-space entities, in runs.
+    pub model: EntityList,
     pub paper: Vec<Entity>,
     pub layout_blocks: Vec<(String, Vec<Entity>)>,
     pub blocks: Vec<BlockDef>,
@@ -171,52 +172,29 @@ pub(super) struct SecondHalf<'a> {
     pub insert_xdicts: std::collections::HashMap<Vec<u8>, Vec<u8>>,
 }
 
-/// Model-space entities the second thread sends at a time. Sending them as they come (rather than all at
-/// the end) lets the first thread, when done first, copy them while the second still reads; a few emptied
-/// batches come back warm for the second thread to refill ([`RECYCLED_BATCHES`]).
-pub(super) const ENTITY_BATCH: usize = 4096;
-/// Emptied batches kept for the second thread at most; the rest are freed as soon as copied. A batch
-/// (590 kB) is its own mapping, returned to the system when freed, so while the first thread copies the
-/// queued batches into its model the memory in use stays flat instead of holding both copies.
-pub(super) const RECYCLED_BATCHES: usize = 4;
+/// Model-space entities per run of the second builder's storage: it cannot reserve by the input size (under
+/// the worker's address-space limit that would count a second time), and a vector grown by doubling would
+/// copy its entities on every regrowth; full runs are kept as they are and handed over as runs of the
+/// sheet's [`EntityList`](crate::model::EntityList), never copied.
+pub(super) const ENTITY_RUN: usize = 8192;
 /// How far ahead of the first builder the second thread, done with its half, keeps the model's storage
-/// faulted in: the first thread copies a batch in about 0.2 ms, the second looks every 50 µs, so 4 MiB
-/// (seven batches) keeps it ahead.
+/// faulted in while it waits (50 µs between looks; the first thread fills about 1 MiB per ms).
 pub(super) const PREFAULT_WINDOW_AFTER: usize = 4 << 20;
 
-/// What the second thread sends: model-space entities in order, then the rest of what it read.
-pub(super) enum HalfMsg<'a> {
-    Entities(Vec<Entity>),
-    Done(Box<SecondHalf<'a>>),
-}
-
-/// The second thread's ends: messages out, emptied entity batches back, and the first builder's
-/// model-space storage to fault in ahead of it (see [`Prefault`]: the first thread is the slower side).
+/// The second thread's ends: its half out, and the first builder's model-space storage, which it faults in
+/// ahead of the first builder once its own half is read (see [`Prefault`]). Not before: populating pages
+/// for another thread cost the second thread twice what the first saved by it, and the second is the slower
+/// side (its memory is all fresh).
 pub(super) struct HalfOut<'a> {
-    pub to_first: Sender<HalfMsg<'a>>,
-    pub recycled: Receiver<Vec<Entity>>,
+    pub to_first: Sender<Box<SecondHalf<'a>>>,
     pub prefault: Option<Prefault>,
 }
 
-impl<'a> HalfOut<'a> {
-    /// Sends a full batch of entities and returns an empty one to fill next.
-    pub fn send_batch(&mut self, batch: &mut Vec<Entity>) {
-        if let Some(p) = &mut self.prefault {
-            p.advance();
-        }
-        let fresh = self.recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(ENTITY_BATCH));
-        let full = std::mem::replace(batch, fresh);
-        // The first thread gone (its read failed): nothing waits for these.
-        let _ = self.to_first.send(HalfMsg::Entities(full));
-    }
-}
-
-/// The first builder's side of a split: where it was made, and the second half as it comes. Dropping it
-/// (the first thread passed the head, failed, or finished) tells the second thread to stop.
+/// The first builder's side of a split: where it was made, and the second half when done. Dropping it (the
+/// first thread passed the head, failed, or finished) tells the second thread to stop.
 pub(super) struct SplitPlan<'a> {
     pub point: SplitPoint,
-    pub from_second: Receiver<HalfMsg<'a>>,
-    pub recycle: SyncSender<Vec<Entity>>,
+    pub from_second: Receiver<Box<SecondHalf<'a>>>,
     pub cancel: Arc<AtomicBool>,
 }
 
@@ -230,8 +208,7 @@ impl Drop for SplitPlan<'_> {
 /// Dropped unsent, it lets the waiting thread end.
 pub(super) struct SplitOffer<'a> {
     pub start: Sender<SplitStart>,
-    pub from_second: Receiver<HalfMsg<'a>>,
-    pub recycle: SyncSender<Vec<Entity>>,
+    pub from_second: Receiver<Box<SecondHalf<'a>>>,
     pub cancel: Arc<AtomicBool>,
 }
 
