@@ -70,7 +70,7 @@ pub struct Builder<'a> {
     spatial_filters: HashMap<Vec<u8>, SpatialFilter>,
     inverted_clips: HashMap<Vec<u8>, InvertedClip>,
     /// In a pipelined or split read: bytes of `model`'s storage filled so far, for the helper thread that
-    /// faults the storage in ahead of the builder ([`super::pipeline::Prefault`]).
+    /// faults the storage in ahead of the builder ([`super::memory::Prefault`]).
     model_filled: Option<Arc<AtomicUsize>>,
     /// A second thread waiting to read the later half of ENTITIES ([`split`]), until ENTITIES begins.
     split_offer: Option<SplitOffer<'a>>,
@@ -106,7 +106,7 @@ impl<'a> Builder<'a> {
             doc,
             header: Header::default(),
             model_runs: EntityList::new(),
-            model: Vec::with_capacity(model_capacity),
+            model: super::memory::entity_storage(model_capacity),
             model_in_runs: false,
             paper: Vec::new(),
             layout_blocks: Vec::new(),
@@ -213,13 +213,13 @@ impl<'a> Builder<'a> {
     }
 
     /// From now on publishes how many bytes of the model-space entity storage are filled, to the
-    /// [`Prefault`](super::pipeline::Prefault) returned, which a helper thread advances ahead of this builder.
-    pub(super) fn prefault_model_storage(&mut self) -> super::pipeline::Prefault {
+    /// [`Prefault`](super::memory::Prefault) returned, which a helper thread advances ahead of this builder.
+    pub(super) fn prefault_model_storage(&mut self) -> super::memory::Prefault {
         let filled = Arc::new(AtomicUsize::new(0));
         self.model_filled = Some(Arc::clone(&filled));
         let base = self.model.as_ptr().addr();
         let len = self.model.capacity().saturating_mul(size_of::<Entity>());
-        super::pipeline::Prefault::new(base, len, filled)
+        super::memory::Prefault::new(base, len, filled)
     }
 
     /// Reads every section up to `0 EOF`.
@@ -526,7 +526,7 @@ impl<'a> Builder<'a> {
         } else {
             if self.model_in_runs && self.model.len() == self.model.capacity() {
                 self.seal_model_run();
-                self.model = Vec::with_capacity(split::ENTITY_RUN);
+                self.model = super::memory::entity_storage(split::ENTITY_RUN);
             }
             self.model.push(e);
             self.publish_fill();

@@ -13,6 +13,7 @@ pub mod document;
 pub mod entities;
 pub mod error;
 pub mod header;
+mod memory;
 pub mod objects;
 mod pipeline;
 pub mod reader;

@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
 
 use super::error::{DxfError, Pos};
+use super::memory::Prefault;
 use super::reader::Body;
 use super::tokenizer::{EndPos, Tag, TagSource, Tokens};
 
@@ -26,10 +27,6 @@ const IN_FLIGHT: usize = 4;
 const HELP_AT_QUEUED: usize = 2;
 /// Inputs below this size are tokenized in place: a thread costs more than it saves on small files.
 pub(super) const MIN_PIPELINED_BYTES: usize = 4 << 20;
-/// How far past the builder's last entity the tokenizer thread keeps the model's storage faulted in: about
-/// 7 000 entities, twenty-odd batches of work for the builder, so it never meets a page not yet there; the
-/// tokenizer tops the window up when less than half of it is left, one system call per half window.
-const PREFAULT_AHEAD: usize = 1 << 20;
 
 /// What the tokenizer thread sends.
 pub(super) enum Msg<'a> {
@@ -55,75 +52,6 @@ impl TokenizerEnds<'_> {
     pub fn prefault(&mut self, storage: Prefault) {
         self.prefault = Some(storage);
     }
-}
-
-/// Memory the builder is about to fill in order (the model-space entities' reserved storage, `len` bytes
-/// from address `base`), and how much it has filled (`filled`, bytes, published by the builder).
-///
-/// Why: the first write to each fresh page of that storage is a page fault, and for a large drawing those
-/// faults (about 11 000 for the benchmark's 320 000 entities, a kernel trap and a page zeroed each) were a
-/// quarter of the builder thread's time, while the tokenizer thread, the faster side, sat idle. Here the
-/// tokenizer thread asks the kernel to populate the pages a window ahead of the builder
-/// (`MADV_POPULATE_WRITE`, which maps zeroed pages without changing a byte the program can see), so the
-/// builder writes to pages already there. Only addresses are kept: nothing is read or written through
-/// them, so a stale range (the storage regrown elsewhere or freed) costs at most some useless population.
-pub(super) struct Prefault {
-    base: usize,
-    len: usize,
-    filled: Arc<AtomicUsize>,
-    /// Bytes from `base` populated so far (`len` once done, or once the kernel refused).
-    done: usize,
-}
-
-impl Prefault {
-    pub fn new(base: usize, len: usize, filled: Arc<AtomicUsize>) -> Prefault {
-        Prefault { base, len, filled, done: 0 }
-    }
-
-    /// Tops the populated window up to [`PREFAULT_AHEAD`] past the builder when less than half is left.
-    pub(super) fn advance(&mut self) {
-        self.advance_by(PREFAULT_AHEAD);
-    }
-
-    /// Tops the populated window up to `window` bytes past the builder when less than half is left.
-    pub(super) fn advance_by(&mut self, window: usize) {
-        let filled = self.filled.load(Ordering::Relaxed);
-        if self.done >= self.len || filled.saturating_add(window / 2) < self.done {
-            return;
-        }
-        let target = filled.saturating_add(window).min(self.len);
-        let from = self.done.max(filled);
-        if target > from && !populate_for_writing(self.base.saturating_add(from), target - from) {
-            // Not supported here (kernels before 5.14, other systems): the builder faults its own pages.
-            self.done = self.len;
-            return;
-        }
-        self.done = target;
-    }
-}
-
-/// Asks the kernel to map the pages of `len` bytes from address `addr` writable now; false if it refused.
-#[cfg(target_os = "linux")]
-fn populate_for_writing(addr: usize, len: usize) -> bool {
-    // SAFETY: `sysconf` only reads a process constant.
-    let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(0);
-    if !page.is_power_of_two() {
-        return false;
-    }
-    let start = addr & !(page - 1);
-    let Some(len) = (addr - start).checked_add(len) else {
-        return false;
-    };
-    // SAFETY: MADV_POPULATE_WRITE changes no memory contents: it maps a zeroed page where the process has
-    // none yet (a page never written reads as zero anyway) and leaves mapped pages alone, and the kernel
-    // serialises it with the builder's own faults on the same pages. An address that is no longer mapped
-    // writable is refused (ENOMEM, EFAULT), not touched; the pointer is never dereferenced by Rust.
-    unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_POPULATE_WRITE) == 0 }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn populate_for_writing(_addr: usize, _len: usize) -> bool {
-    false
 }
 
 /// The tokenizer side: runs over `bytes` until the end, an error, or the builder hanging up.
@@ -317,40 +245,5 @@ impl<'a> PipedTags<'a> {
             Some(Ok(pos)) => *pos,
             _ => self.start_pos,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn prefault_keeps_a_window_ahead_of_the_builder_and_stops_at_the_storage_end() {
-        // One and a half windows of storage, never written by the test (population changes no contents).
-        let storage: Vec<u64> = Vec::with_capacity(3 * PREFAULT_AHEAD / 16);
-        let len = storage.capacity() * size_of::<u64>();
-        let filled = Arc::new(AtomicUsize::new(0));
-        let mut p = Prefault::new(storage.as_ptr().addr(), len, Arc::clone(&filled));
-        p.advance();
-        assert_eq!(p.done, PREFAULT_AHEAD);
-        // More than half a window still ahead of the builder: no system call.
-        filled.store(PREFAULT_AHEAD / 4, Ordering::Relaxed);
-        p.advance();
-        assert_eq!(p.done, PREFAULT_AHEAD);
-        // Less than half left: topped up, but never past the storage.
-        filled.store(PREFAULT_AHEAD * 3 / 4, Ordering::Relaxed);
-        p.advance();
-        assert_eq!(p.done, len);
-        assert!(storage.is_empty());
-    }
-
-    #[test]
-    fn prefault_of_an_unmapped_range_gives_up_quietly() {
-        // Address 0 is never mapped: the kernel refuses and the tokenizer stops asking.
-        let mut p = Prefault::new(0, 1 << 16, Arc::new(AtomicUsize::new(0)));
-        p.advance();
-        assert_eq!(p.done, 1 << 16);
-        assert!(!populate_for_writing(0, 4096));
     }
 }

@@ -20,7 +20,7 @@ use super::document::MAX_DIAGNOSTICS;
 use super::entities::{DimStyleArrows, LayerNames};
 use super::error::DxfError;
 use super::header::Header;
-use super::pipeline::Prefault;
+use super::memory::Prefault;
 use super::text::Encoding;
 use super::tokenizer::{Tag, Tokens};
 use crate::model::{BlockDef, Diagnostics, Entity, EntityList};
@@ -29,12 +29,12 @@ use crate::model::{BlockDef, Diagnostics, Entity, EntityList};
 /// sections.
 pub(super) const MIN_SPLIT_REST: usize = 2 << 20;
 /// Per mille of the ENTITIES section (from where the builder enters it) that the first thread reads. Set
-/// by measurement (benchmark files, 15 rounds per value, 460‰, 500‰ and 540‰, twice): 500‰ was best or
-/// level for both encodings. The second thread pays more per byte (all its memory is fresh, its malloc
-/// arena grows as it goes, and in ASCII it counts the line ends before its start), but it also reads the
-/// benchmark's costlier records (polylines and texts come last), and neither thread copies the other's
-/// entities.
-const FIRST_SHARE_PER_MILLE: usize = 500;
+/// by measurement (benchmark files, 13 rounds per value from 460‰ to 580‰, twice): 540‰ best for binary,
+/// best or level for ASCII. The second thread pays more per byte (its malloc arena and runs of entity
+/// storage are fresh memory, while the first thread's storage is one reservation on huge pages, and in
+/// ASCII it counts the line ends before its start), but it also reads the benchmark's costlier records
+/// (polylines and texts come last), and neither thread copies the other's entities.
+const FIRST_SHARE_PER_MILLE: usize = 540;
 
 /// The bytes of `rest` the first thread reads before the split.
 pub(super) fn first_share(rest: usize) -> usize {
