@@ -3,7 +3,7 @@
 //! Generates the synthetic ≈ 65 MB AC1032 drawing of `gen_dxf.rs` as ASCII and as binary DXF under
 //! `target/bench-data/`, then times, in the same process and on the same bytes, the baseline
 //! `formats::dxf::scan_tags` (a bare group-code tokenizer pass) and `formats::dxf::read` (bytes →
-//! `model::Document`; here ENTITIES is read in two halves at once, which the report counts), and reports the ratio read/scan, the throughput and the peak heap during `read` (a counting allocator;
+//! `model::Document`; here ENTITIES is read by two threads at once, in chunks, which the report counts), and reports the ratio read/scan, the throughput and the peak heap during `read` (a counting allocator;
 //! the input buffer counts, it is part of what a reader needs), against the targets of issue 4:
 //! read ≤ 0.5 s, ≤ 1.6 × scan, peak ≤ 3 × file size.
 //!
@@ -108,7 +108,7 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
     let mb = bytes.len() as f64 / 1e6;
     let mut rounds = Vec::with_capacity(runs);
     let (mut tags, mut entities) = (0, 0);
-    let halves_before = dxf::halves_adopted();
+    let halves_before = dxf::shared_reads();
     for _ in 0..runs {
         let (scan, n) = timed(|| dxf::scan_tags(&bytes).expect("the synthetic file tokenizes"));
         let (read, doc) = timed(|| dxf::read(&bytes).expect("the synthetic file reads"));
@@ -119,8 +119,8 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
         tags = n;
         rounds.push(Round { scan: scan.as_secs_f64(), read: read.as_secs_f64(), sequential: sequential.as_secs_f64() });
     }
-    // How `read` used the second core: ENTITIES in two halves, or the tokenizer thread (or none).
-    let split_reads = dxf::halves_adopted() - halves_before;
+    // How `read` used the second core: ENTITIES shared by two threads, or the tokenizer thread (or none).
+    let split_reads = dxf::shared_reads() - halves_before;
     let scan = median(rounds.iter().map(|r| r.scan).collect());
     let read = median(rounds.iter().map(|r| r.read).collect());
     let sequential = median(rounds.iter().map(|r| r.sequential).collect());
@@ -147,7 +147,7 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
         if read <= 0.5 { "≤ 0.5 s: ok" } else { "> 0.5 s: MISSED" }
     );
     println!("    read/scan per round: {}", ratios.join(" "));
-    println!("    reads with ENTITIES in two halves: {split_reads} of {runs}");
+    println!("    reads that shared ENTITIES between two threads: {split_reads} of {runs}");
     println!(
         "  read, one thread      {:>8.1} ms  {:>6.0} MB/s   read/scan = {ratio_seq:.2}×",
         sequential * 1e3,

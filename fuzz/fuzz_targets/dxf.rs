@@ -6,6 +6,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let _ = cadlens::formats::dxf::read(data);
-    // Inputs this small are read in one thread by `read`: the two-halves read is fuzzed on its own.
+    // Inputs this small are read in one thread by `read`: the split read is fuzzed on its own, with the
+    // first thread waiting for the second's chunks (every hand-over) and racing it.
     let _ = cadlens::formats::dxf::read_split(data);
+    let _ = cadlens::formats::dxf::read_split_racing(data);
 });

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::blocks::check_cycles;
 use super::entities::{self, BadValue, Common, Kind, PolylineBuilder, Read, vertex_from};
@@ -12,7 +12,7 @@ use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
 use super::reader::{Body, Reader, Source as TagSource};
-use super::split::{self, HalfOut, SecondHalf, SplitOffer, SplitPlan, SplitStart};
+use super::split::{self, ChunkEnd, ChunkRead, ChunkStop, HalfOut, SplitOffer, SplitPlan, SplitStart};
 use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::{BINARY_SENTINEL, Tag, Tokens};
@@ -28,6 +28,16 @@ type Followed<'a> = (Result<Option<Read>, BadValue>, Option<Tag<'a>>);
 /// Warnings, and errors, a document keeps at most (the first ones).
 pub(super) const MAX_DIAGNOSTICS: usize = 1000;
 
+/// What the first builder does with a record head of ENTITIES in a split read ([`Builder::meet_split`]).
+enum Meet {
+    /// Read it.
+    Read,
+    /// Skip it: a chunk the second thread read, which holds this record, was adopted.
+    Skip,
+    /// The section is over (the adopted chunk ran to its end): this is how it ended.
+    End(Result<bool, DxfError>),
+}
+
 /// A block being read, until its ENDBLK.
 struct OpenBlock {
     def: BlockDef,
@@ -38,8 +48,8 @@ pub struct Builder<'a> {
     r: Reader<'a>,
     doc: Document,
     header: Header,
-    /// Model space: the entities before `model`, in runs handed over whole (the second half of a split
-    /// read, the full runs of the second builder).
+    /// Model space: the entities before `model`, in runs handed over whole (chunks the second thread of a
+    /// split read read, the full runs of a chunk builder).
     model_runs: EntityList,
     /// Model space: the run being filled.
     model: Vec<Entity>,
@@ -72,16 +82,16 @@ pub struct Builder<'a> {
     /// In a pipelined or split read: bytes of `model`'s storage filled so far, for the helper thread that
     /// faults the storage in ahead of the builder ([`super::memory::Prefault`]).
     model_filled: Option<Arc<AtomicUsize>>,
-    /// A second thread waiting to read the later half of ENTITIES ([`split`]), until ENTITIES begins.
+    /// A second thread waiting to read chunks of ENTITIES ([`split`]), until ENTITIES begins.
     split_offer: Option<SplitOffer<'a>>,
     split_min_rest: usize,
     split_entities_end: usize,
-    /// The split made: the record head where the second half begins.
+    /// The split made: the chunk boundaries, and the chunks the second thread read.
     split_plan: Option<SplitPlan<'a>>,
-    /// In the second thread's builder: set when its half will not be used.
-    cancelled: Option<Arc<AtomicBool>>,
-    /// In the second thread's builder: where its half goes when read.
-    half_out: Option<HalfOut<'a>>,
+    /// In a chunk builder (the second thread's): where its chunk ends.
+    chunk_stop: Option<ChunkStop>,
+    /// Whether this builder took over chunks the second thread read (counted once per read).
+    adopted_chunks: bool,
 }
 
 impl<'a> Builder<'a> {
@@ -129,12 +139,12 @@ impl<'a> Builder<'a> {
             split_min_rest: usize::MAX,
             split_entities_end: 0,
             split_plan: None,
-            cancelled: None,
-            half_out: None,
+            chunk_stop: None,
+            adopted_chunks: false,
         }
     }
 
-    /// Lets this builder hand the later half of ENTITIES to the thread behind `offer`, when ENTITIES
+    /// Lets this builder share ENTITIES with the thread behind `offer`, when ENTITIES
     /// (which ends about at byte `entities_end`) has at least `min_rest` bytes left where it begins.
     pub(super) fn offer_split(&mut self, offer: SplitOffer<'a>, min_rest: usize, entities_end: usize) {
         self.split_offer = Some(offer);
@@ -142,8 +152,8 @@ impl<'a> Builder<'a> {
         self.split_entities_end = entities_end;
     }
 
-    /// At the start of ENTITIES: splits the section at a record head near its middle, when there is
-    /// enough of it and a thread waits, and sends the second thread what its records need.
+    /// At the start of ENTITIES: cuts the section into chunks at record heads, when there is enough of it
+    /// and a thread waits, and sends the second thread what its records need.
     fn make_split(&mut self) {
         let Some(offer) = self.split_offer.take() else {
             return;
@@ -156,60 +166,100 @@ impl<'a> Builder<'a> {
         if rest < self.split_min_rest {
             return;
         }
-        let target = here + split::first_share(rest);
-        let Some(point) = split::split_point(self.bytes, target, tokens.is_binary(), tokens.wide_codes()) else {
+        let (binary, wide_codes) = (tokens.is_binary(), tokens.wide_codes());
+        let boundaries: Arc<[split::SplitPoint]> =
+            split::chunk_boundaries(self.bytes, here, rest, offer.min_chunk, binary, wide_codes).into();
+        if boundaries.is_empty() {
             return;
-        };
+        }
+        let shared = Arc::new(split::Shared::new(boundaries.len() + 1));
         let start = SplitStart {
-            point,
+            boundaries: Arc::clone(&boundaries),
+            shared: Arc::clone(&shared),
+            entry: here,
+            entry_newlines: tokens.newlines_before(),
             header: self.header.clone(),
             enc: self.r.enc,
             block_records: self.block_records.clone(),
             dimstyles: self.dimstyles.clone(),
             paper_owner_handles: self.paper_owner_handles.clone(),
         };
-        let SplitOffer { start: to_second, from_second, cancel } = offer;
+        let SplitOffer { start: to_second, from_second, meeting, .. } = offer;
         if to_second.send(start).is_ok() {
-            self.split_plan = Some(SplitPlan { point, from_second, cancel });
+            self.split_plan = Some(SplitPlan::new(boundaries, meeting, shared, from_second));
         }
     }
 
-    /// Called with each record head of ENTITIES while a split is planned. At the split's head, with no
-    /// block open and no MTEXT parts to merge, adopts the second half and returns how the section ended;
-    /// past it (or at it in another state) gives the split up and reads on in this thread.
-    fn meet_split(&mut self, head: &Tag<'a>) -> Option<Result<bool, DxfError>> {
+    /// With each record head of ENTITIES while a split read is on: at or past the head that ends the chunk
+    /// this thread reads, [`Builder::at_boundary`] decides.
+    #[inline]
+    fn meet_split(&mut self, head: &Tag<'a>) -> Meet {
         let at = head.raw.as_ptr().addr();
-        if at < self.split_plan.as_ref()?.point.value_at {
-            return None;
+        match self.split_plan.as_ref().and_then(SplitPlan::next_value_at) {
+            Some(value_at) if at >= value_at => self.at_boundary(at),
+            _ => Meet::Read,
         }
-        let plan = self.split_plan.take()?;
-        if at != plan.point.value_at || self.block.is_some() || !self.mtext_parts.is_empty() {
-            return None;
-        }
-        let half = plan.from_second.recv().ok()?;
-        Some(self.adopt(*half))
     }
 
-    /// Continues with what the second thread read, as if this builder had read it.
-    fn adopt(&mut self, half: SecondHalf<'a>) -> Result<bool, DxfError> {
-        split::count_adopted();
-        self.r.resume(half.tokens, half.peeked);
-        // The second half's runs follow this builder's as they are: no entity is copied.
+    /// At exactly a chunk's head with nothing open, when the second thread has read that chunk: adopts it.
+    /// Otherwise (past the head, something open, or the chunk not read yet) reads on into it in this thread,
+    /// which the second thread then leaves alone.
+    #[cold]
+    fn at_boundary(&mut self, at: usize) -> Meet {
+        let clean = self.block.is_none() && self.mtext_parts.is_empty();
+        while let Some(plan) = self.split_plan.as_mut() {
+            let Some(value_at) = plan.next_value_at() else {
+                break;
+            };
+            if at < value_at {
+                break;
+            }
+            if at == value_at && clean {
+                if let Some(read) = plan.take_done(plan.chunk_after()) {
+                    return self.adopt(*read);
+                }
+            }
+            plan.read_on();
+        }
+        Meet::Read
+    }
+
+    /// Continues with a chunk the second thread read, as if this builder had read it: at the section's end
+    /// the section is over; at a boundary this builder stands before that chunk's last head, unread, and
+    /// meets it (and maybe the next chunk read) as its next record.
+    fn adopt(&mut self, read: ChunkRead<'a>) -> Meet {
+        if !self.adopted_chunks {
+            self.adopted_chunks = true;
+            split::count_adopted();
+        }
+        self.r.resume(read.tokens, read.peeked);
+        // The chunk's runs follow this builder's as they are: no entity is copied.
         self.seal_model_run();
-        for run in half.model.into_runs() {
+        for run in read.model.into_runs() {
             self.model_runs.append_run(run);
         }
-        self.paper.extend(half.paper);
-        self.layout_blocks.extend(half.layout_blocks);
-        self.doc.blocks.extend(half.blocks);
-        self.block = half.open_block.map(|def| OpenBlock { def });
-        split::append_diagnostics(&mut self.doc.diagnostics, half.diagnostics);
-        self.stray_tags += half.stray_tags;
-        self.mtext_parts = half.mtext_parts;
-        self.mtext_parts_merged += half.mtext_parts_merged;
-        self.layer_names.absorb(half.layer_names);
-        self.insert_xdicts.extend(half.insert_xdicts);
-        half.result
+        self.paper.extend(read.paper);
+        self.layout_blocks.extend(read.layout_blocks);
+        self.doc.blocks.extend(read.blocks);
+        self.block = read.open_block.map(|def| OpenBlock { def });
+        split::append_diagnostics(&mut self.doc.diagnostics, read.diagnostics);
+        self.stray_tags += read.stray_tags;
+        self.mtext_parts = read.mtext_parts;
+        self.mtext_parts_merged += read.mtext_parts_merged;
+        self.layer_names.absorb(read.layer_names);
+        self.insert_xdicts.extend(read.insert_xdicts);
+        match read.end {
+            ChunkEnd::Section => {
+                self.split_plan = None;
+                Meet::End(read.result)
+            }
+            ChunkEnd::Boundary(i) => {
+                if let Some(plan) = self.split_plan.as_mut() {
+                    plan.stand_at(i);
+                }
+                Meet::Skip
+            }
+        }
     }
 
     /// From now on publishes how many bytes of the model-space entity storage are filled, to the
@@ -311,13 +361,16 @@ impl<'a> Builder<'a> {
                 }
                 None => self.r.next_record(body, &mut self.stray_tags)?,
             };
-            if self.split_plan.is_some() {
-                if let Some(end) = self.meet_split(&head) {
-                    return end;
-                }
+            match self.meet_split(&head) {
+                Meet::Read => {}
+                Meet::Skip => continue,
+                Meet::End(end) => return end,
             }
-            if self.cancelled.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
-                return Ok(false);
+            if self.chunk_stop.is_some() {
+                let clean = self.block.is_none() && self.mtext_parts.is_empty();
+                if self.chunk_stop.as_mut().is_some_and(|s| s.ends_at(head.raw.as_ptr().addr(), head.at(), clean)) {
+                    return Ok(false);
+                }
             }
             let kind = head.trimmed();
             if kind == b"ENDSEC" {
@@ -654,23 +707,53 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The second thread's read: ENTITIES from the split's head to ENDSEC, in a builder that starts with
-    /// the first one's tables.
-    pub(super) fn read_second_half(bytes: &'a [u8], start: SplitStart, cancelled: Arc<AtomicBool>, out: HalfOut<'a>) {
-        let tokens = Tokens::resume_at(bytes, start.point.pos);
+    /// The second thread's work: chunks of ENTITIES from the last one backward, until the first thread
+    /// has reached the next one; then faulting in the first builder's storage ahead of it, until it is done.
+    pub(super) fn read_chunks(bytes: &'a [u8], start: SplitStart, out: HalfOut<'a>) {
+        let HalfOut { to_first, prefault } = out;
+        let shared = Arc::clone(&start.shared);
+        // ASCII line numbers: the line ends before each boundary, counted once, forward from the entry.
+        let newlines = if bytes.starts_with(BINARY_SENTINEL) { Vec::new() } else { split::newlines_at(bytes, &start) };
+        while let Some(chunk) = shared.claim_for_second() {
+            let Some(from) = chunk.checked_sub(1).and_then(|i| start.boundaries.get(i)) else {
+                break;
+            };
+            let lines = newlines.get(chunk - 1).copied().unwrap_or(0);
+            let Some(read) = Builder::read_chunk(bytes, &start, chunk, Tokens::resume_at_line(bytes, from.pos, lines))
+            else {
+                break;
+            };
+            // The first thread gone (its read failed or ended): nothing waits for more.
+            if to_first.send((chunk, Box::new(read))).is_err() {
+                return;
+            }
+        }
+        // No more chunks from here: a first thread waiting for one reads on instead.
+        drop(to_first);
+        // Only a window ahead: the storage is reserved for the whole file, and pages populated past where
+        // the first builder stops would be memory held for nothing.
+        if let Some(mut storage) = prefault {
+            while !shared.cancelled() {
+                storage.advance_by(split::PREFAULT_WINDOW_AFTER);
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+        }
+    }
+
+    /// Chunk `chunk` (from its head, where `tokens` stand, to the head that ends it or the section's end) in
+    /// a builder that starts with the first one's tables; `None` when the first thread took it over.
+    fn read_chunk(bytes: &'a [u8], start: &SplitStart, chunk: usize, tokens: Tokens<'a>) -> Option<ChunkRead<'a>> {
         // Its model space fills runs of a fixed size: no reservation by the input size (under the worker's
         // address-space limit that would count a second time).
         let r = Reader::from_source(TagSource::Direct(tokens));
         let mut b = Builder::with_model_capacity(bytes, r, split::ENTITY_RUN);
         b.model_in_runs = true;
-        b.half_out = Some(out);
-        b.header = start.header;
+        b.header = start.header.clone();
         b.r.enc = start.enc;
-        b.block_records = start.block_records;
-        b.dimstyles = start.dimstyles;
-        b.paper_owner_handles = start.paper_owner_handles;
-        let stop = Arc::clone(&cancelled);
-        b.cancelled = Some(cancelled);
+        b.block_records = start.block_records.clone();
+        b.dimstyles = start.dimstyles.clone();
+        b.paper_owner_handles = start.paper_owner_handles.clone();
+        b.chunk_stop = Some(ChunkStop::new(Arc::clone(&start.boundaries), chunk, Arc::clone(&start.shared)));
         let mut body = Body::new();
         let result = b.section(b"ENTITIES", &mut body);
         drop(body);
@@ -687,15 +770,28 @@ impl<'a> Builder<'a> {
             mtext_parts_merged,
             layer_names,
             insert_xdicts,
-            half_out,
+            chunk_stop,
             ..
         } = b;
-        let Some(mut out) = half_out else {
-            return;
+        let stop = chunk_stop?;
+        if stop.dropped {
+            return None;
+        }
+        let (end, tokens, peeked) = match stop.stopped {
+            // Stopped at a boundary's head: the tokenizer goes back to before it (its line is the head's).
+            Some((i, head_at)) => {
+                let pos = start.boundaries.get(i)?.pos;
+                let lines = if bytes.starts_with(BINARY_SENTINEL) { 0 } else { head_at.saturating_sub(1) };
+                (ChunkEnd::Boundary(i), Tokens::resume_at_line(bytes, pos, lines), None)
+            }
+            None => {
+                let (tokens, peeked) = r.into_direct()?;
+                (ChunkEnd::Section, tokens, peeked)
+            }
         };
-        let (tokens, peeked) = r.into_direct().unwrap_or((Tokens::new(&[]), None));
         model_runs.append_run(model);
-        let half = SecondHalf {
+        Some(ChunkRead {
+            end,
             result,
             tokens,
             peeked,
@@ -710,18 +806,7 @@ impl<'a> Builder<'a> {
             mtext_parts_merged,
             layer_names,
             insert_xdicts,
-        };
-        let _ = out.to_first.send(Box::new(half));
-        // Done first: keep faulting in the first builder's storage a window ahead of it, through the rest of
-        // its half, until it has taken this half or given it up. (Only a window: the storage is reserved for
-        // the whole file, and pages populated past where the first builder stops would be memory held for
-        // nothing.)
-        if let Some(mut storage) = out.prefault.take() {
-            while !stop.load(Ordering::Relaxed) {
-                storage.advance_by(split::PREFAULT_WINDOW_AFTER);
-                std::thread::sleep(std::time::Duration::from_micros(50));
-            }
-        }
+        })
     }
 
     /// Fills the document from what was read.

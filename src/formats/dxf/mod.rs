@@ -23,21 +23,26 @@ pub mod text;
 pub mod tokenizer;
 
 pub use error::{DxfError, Pos};
-pub use split::halves_adopted;
+pub use split::shared_reads;
 
 use crate::model::Document;
 
 /// Reads a whole DXF file (ASCII or binary) into a [`Document`]. A large input whose ENTITIES section
-/// is 40 % of it or more has that section read in two halves at once ([`split`]); other large inputs are
-/// tokenized on a second thread ([`pipeline`]). The document and the first error are the same either
-/// way.
+/// is 40 % of it or more has that section read by two threads at once, in chunks ([`split`]); other large
+/// inputs are tokenized on a second thread ([`pipeline`]). The document and the first error are the same
+/// either way.
 pub fn read(bytes: &[u8]) -> Result<Document, DxfError> {
     if bytes.len() < pipeline::MIN_PIPELINED_BYTES {
         return read_sequential(bytes);
     }
     let span = split::entities_span(bytes);
     if split::entities_dominate(span, bytes.len()) {
-        return read_split_from(bytes, split::MIN_SPLIT_REST, span);
+        let chunking = split::Chunking {
+            min_rest: split::MIN_SPLIT_REST,
+            min_chunk: split::MIN_CHUNK,
+            meeting: split::Meeting::Race,
+        };
+        return read_split_from(bytes, chunking, span);
     }
     read_pipelined(bytes)
 }
@@ -66,24 +71,32 @@ pub fn read_pipelined(bytes: &[u8]) -> Result<Document, DxfError> {
     })
 }
 
-/// [`read`] with the ENTITIES section read in two halves at once ([`split`]) whatever its size; one
-/// thread when no thread can be started or no record head to split at is found.
+/// [`read`] with the ENTITIES section read on two threads at once ([`split`]) whatever its size, cut into
+/// chunks of any size (so that tests meet many boundaries), the first thread reading only the first chunk
+/// and taking over the second thread's reads of all the others where it can (deterministic, the most
+/// hand-overs); one thread when no thread can be started or no record head to cut at is found.
 pub fn read_split(bytes: &[u8]) -> Result<Document, DxfError> {
-    read_split_from(bytes, 0, split::entities_span(bytes))
+    let chunking = split::Chunking { min_rest: 0, min_chunk: 1, meeting: split::Meeting::Wait };
+    read_split_from(bytes, chunking, split::entities_span(bytes))
 }
 
-/// [`read_split`], splitting ENTITIES (about at `span`) when at least `min_rest` bytes of it are left
-/// where the builder enters it.
-fn read_split_from(bytes: &[u8], min_rest: usize, span: Option<(usize, usize)>) -> Result<Document, DxfError> {
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
+/// [`read_split`] with the threads racing as in [`read`]: who reads which chunk depends on timing.
+pub fn read_split_racing(bytes: &[u8]) -> Result<Document, DxfError> {
+    let chunking = split::Chunking { min_rest: 0, min_chunk: 1, meeting: split::Meeting::Race };
+    read_split_from(bytes, chunking, split::entities_span(bytes))
+}
+
+/// [`read_split`], splitting ENTITIES (about at `span`) as `chunking` says.
+fn read_split_from(
+    bytes: &[u8],
+    chunking: split::Chunking,
+    span: Option<(usize, usize)>,
+) -> Result<Document, DxfError> {
     use std::sync::mpsc::channel;
     check_size(bytes)?;
     std::thread::scope(|scope| {
         let (start_tx, start_rx) = channel::<split::SplitStart>();
         let (to_first, from_second) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let cancelled = Arc::clone(&cancel);
         let mut b = document::Builder::new(bytes);
         // The second thread, when done with its half, faults in the model's entity storage ahead of this one.
         let prefault = b.prefault_model_storage();
@@ -91,12 +104,18 @@ fn read_split_from(bytes: &[u8], min_rest: usize, span: Option<(usize, usize)>) 
             // No start: the first builder read on alone (no ENTITIES, or too little of it).
             if let Ok(start) = start_rx.recv() {
                 let out = split::HalfOut { to_first, prefault: Some(prefault) };
-                document::Builder::read_second_half(bytes, start, cancelled, out);
+                document::Builder::read_chunks(bytes, start, out);
             }
         });
         if spawned.is_ok() {
             let entities_end = span.map_or(bytes.len(), |(_, end)| end);
-            b.offer_split(split::SplitOffer { start: start_tx, from_second, cancel }, min_rest, entities_end);
+            let offer = split::SplitOffer {
+                start: start_tx,
+                from_second,
+                min_chunk: chunking.min_chunk,
+                meeting: chunking.meeting,
+            };
+            b.offer_split(offer, chunking.min_rest, entities_end);
         }
         // Returning drops the builder and its plan, which stops a second thread still reading.
         b.run()?;
@@ -451,29 +470,38 @@ mod tests {
     #[test]
     fn the_split_read_gives_the_same_document_and_first_error() {
         let bytes = long_drawing();
-        let before = halves_adopted();
+        let before = shared_reads();
         let whole = read_split(&bytes);
-        assert_eq!(halves_adopted(), before + 1, "the whole drawing is read in two halves");
+        assert_eq!(shared_reads(), before + 1, "the whole drawing is read on two threads");
         let sequential = read_sequential(&bytes).expect("the drawing reads");
         assert_eq!(whole.as_ref(), Ok(&sequential));
         // Every record is an entity but the spoiled LINE (types not read are kept, without geometry).
         assert_eq!(sequential.sheets[0].entities.len(), 399);
-        // The second half's entities join the first's as a run of storage of their own, not copied.
+        // The chunks the second thread read join the first thread's entities as runs of storage of their
+        // own (one per chunk), not copied.
+        // The first thread reads the first chunk only; the drawing's 64 chunks are about 6 records each.
         let runs = |d: &Document| d.sheets[0].entities.runs().iter().map(Vec::len).collect::<Vec<_>>();
         let split_runs = runs(whole.as_ref().expect("the drawing reads"));
-        assert_eq!(split_runs.len(), 2, "{split_runs:?}");
-        assert!(split_runs.iter().all(|&n| n > 100), "both halves hold a fair share: {split_runs:?}");
+        assert!(split_runs.len() > 40, "{split_runs:?}");
+        assert!(split_runs[0] < 20, "{split_runs:?}");
+        assert_eq!(split_runs.iter().sum::<usize>(), 399);
         assert_eq!(runs(&sequential), [399]);
+        // Racing, whoever reads what: the same document, every time.
+        for _ in 0..20 {
+            assert_eq!(read_split_racing(&bytes).as_ref(), Ok(&sequential));
+        }
         assert_eq!(sequential.diagnostics.skipped.get("WHATEVER_ENTITY"), Some(&4));
         // The spoiled value sits in the second half; its line number is the sequential reader's.
         assert_eq!(sequential.diagnostics.errors.len(), 1);
         assert!(sequential.diagnostics.errors[0].contains("LINE: group code 10"), "{:?}", sequential.diagnostics);
         // Cut anywhere, including inside the second half: the same first error (or document).
-        let adopted = halves_adopted();
+        let adopted = shared_reads();
         for cut in (1..60).map(|k| bytes.len() * k / 60) {
-            assert_eq!(read_split(&bytes[..cut]), read_sequential(&bytes[..cut]), "cut at {cut}");
+            let sequential = read_sequential(&bytes[..cut]);
+            assert_eq!(read_split(&bytes[..cut]), sequential, "cut at {cut}");
+            assert_eq!(read_split_racing(&bytes[..cut]), sequential, "cut at {cut}, racing");
         }
-        assert!(halves_adopted() > adopted + 10, "most cuts past ENTITIES' middle are read in two halves");
+        assert!(shared_reads() > adopted + 10, "most cuts inside ENTITIES or past it are shared between threads");
         // Trailing bytes after `0 EOF` and a record head at the split that the first thread never meets
         // (`0` and a name inside one value line pair): the same reads.
         let mut long = bytes.clone();
@@ -513,19 +541,21 @@ mod tests {
     #[test]
     fn binary_split_reads_match_sequential_ones() {
         let bytes = to_binary(&long_drawing());
-        let before = halves_adopted();
+        let before = shared_reads();
         assert!(read_split(&bytes) == read_sequential(&bytes));
-        assert_eq!(halves_adopted(), before + 1);
+        assert_eq!(shared_reads(), before + 1);
         for cut in (1..30).map(|k| bytes.len() * k / 30) {
-            assert!(read_split(&bytes[..cut]) == read_sequential(&bytes[..cut]), "cut at {cut}");
+            let sequential = read_sequential(&bytes[..cut]);
+            assert!(read_split(&bytes[..cut]) == sequential, "cut at {cut}");
+            assert!(read_split_racing(&bytes[..cut]) == sequential, "cut at {cut}, racing");
         }
         // The spoiled real (infinity in binary) is refused as in ASCII.
         assert_eq!(read_sequential(&bytes).expect("reads").diagnostics.errors.len(), 1);
     }
 
-    /// A split at a byte that is not a record head (as a head found inside a value would be): the second
-    /// thread reads from there whatever it makes of it, the first never arrives there, gives the half up
-    /// and reads on alone, to the document and first error of one thread.
+    /// A chunk boundary at a byte that is not a record head (as a head found inside a value would be): the
+    /// second thread reads from there whatever it makes of it, the first never arrives there exactly, reads
+    /// on alone, and ends with the document and first error of one thread.
     #[test]
     fn a_split_the_first_thread_never_meets_is_given_up() {
         let ascii = long_drawing();
@@ -540,17 +570,19 @@ mod tests {
             (code_20(&binary, b"\x14\x00\x00\x00\x00\x00\x00\x00\x00\x00", 0), binary.clone()),
         ];
         for (points, bytes) in cases {
-            let before = halves_adopted();
+            let before = shared_reads();
             // The last points are past ENTITIES: in OBJECTS, or the last bytes.
             for at in points.into_iter().chain([bytes.len() - 40, bytes.len() - 3]) {
                 split::FORCED.with(|f| f.set(Some(at)));
                 let (split, sequential) = (read_split(&bytes), read_sequential(&bytes));
+                let racing = read_split_racing(&bytes);
                 let cut = read_split(&bytes[..bytes.len() - 7]);
                 split::FORCED.with(|f| f.set(None));
                 assert!(split == sequential, "split at {at}");
+                assert!(racing == sequential, "split at {at}, racing");
                 assert!(cut == read_sequential(&bytes[..bytes.len() - 7]), "split at {at}, cut");
             }
-            assert_eq!(halves_adopted(), before);
+            assert_eq!(shared_reads(), before);
         }
     }
 
@@ -568,14 +600,16 @@ mod tests {
             proptest::prop_assert_eq!(read_split(&bytes), read(&bytes));
         }
 
-        /// Damage in a drawing that is read in two halves: the same document or first error as in one.
+        /// Damage in a drawing read by two threads: the same document or first error as in one.
         #[test]
         fn damaged_split_reads_match_sequential_ones(pos in 0usize..60_000, byte in proptest::prelude::any::<u8>(), cut in 0usize..60_000) {
             let mut bytes = long_drawing();
             let n = bytes.len();
             bytes[pos % n] = byte;
             bytes.truncate(n - cut % n);
-            proptest::prop_assert_eq!(read_split(&bytes), read_sequential(&bytes));
+            let sequential = read_sequential(&bytes);
+            proptest::prop_assert_eq!(read_split(&bytes), sequential.clone());
+            proptest::prop_assert_eq!(read_split_racing(&bytes), sequential);
         }
 
         #[test]

@@ -1,16 +1,18 @@
-//! Reading a large ENTITIES section in two halves at once.
+//! Reading a large ENTITIES section on two threads at once.
 //!
-//! When the builder enters a large ENTITIES section, it picks a record head near its middle
-//! ([`find_split`], [`first_share`]) and hands the tables a record needs to a second thread, which reads
-//! from that head to ENDSEC into a builder of its own, whose model-space entities fill runs of their own.
-//! The first thread reads up to the head. The second half is adopted only when the first thread arrives
-//! at exactly that head with nothing open that the second could not know (an open block, MTEXT parts
-//! still to merge); its entities (runs of the sheet's [`EntityList`], never copied), diagnostics and
-//! tokenizer then continue the first builder's. Any other arrival (the head was inside a value, the
-//! section ended before it, damage) drops the second half and the first thread reads on alone. Either
-//! way the document and the first error are those of a read in one thread: the second builder starts in
-//! the state the first has at the head, and everything it changes is appended or summed in order when
-//! adopted.
+//! When the builder enters a large ENTITIES section, it cuts the rest of it at record heads into chunks
+//! ([`chunk_boundaries`], [`find_split`]) and hands the tables a record needs to a second thread. The first
+//! thread reads the chunks forward from the start; the second reads them backward from the end, each into
+//! a builder of its own that starts in the state the first has at a clean record head (the tables only) and
+//! stops at the head that ends its chunk. They meet wherever their speeds put them: when the first thread
+//! arrives at exactly a chunk's head with nothing open that the second could not know (an open block,
+//! MTEXT parts still to merge) and the second has read that chunk, it adopts that chunk and the ones after
+//! it (their entities as runs of the sheet's [`EntityList`], never copied; diagnostics appended, counts
+//! summed, the tokenizer of the last); if the second has not finished that chunk, the first reads it itself
+//! and the second drops it and stops. So the first thread never waits for the second, and a second thread
+//! that is slow (its CPU taken by another process) costs at most one chunk. Any other arrival (the head was
+//! inside a value, damage) is read through in this thread. Either way the document and the first error are
+//! those of a read in one thread.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,20 +30,51 @@ use crate::model::{BlockDef, Diagnostics, Entity, EntityList};
 /// ENTITIES sections shorter than this are read in one thread: a thread costs more than it saves on small
 /// sections.
 pub(super) const MIN_SPLIT_REST: usize = 2 << 20;
-/// Per mille of the ENTITIES section (from where the builder enters it) that the first thread reads. Set
-/// by measurement (benchmark files, 13 rounds per value from 460‰ to 580‰, twice): 540‰ best for binary,
-/// best or level for ASCII. The second thread pays more per byte (its malloc arena and runs of entity
-/// storage are fresh memory, while the first thread's storage is one reservation on huge pages, and in
-/// ASCII it counts the line ends before its start), but it also reads the benchmark's costlier records
-/// (polylines and texts come last), and neither thread copies the other's entities.
-const FIRST_SHARE_PER_MILLE: usize = 540;
+/// Chunks an ENTITIES section is cut into (at most): the first thread may read one chunk the second had
+/// begun, so a chunk is the most work a read can lose, here 1/64 of the section (under 1 ms on the
+/// benchmark files); more chunks cost a builder and a boundary search each.
+const CHUNKS: usize = 64;
+/// Chunks of a large read are this long at least (a chunk builder's set-up is noise against it).
+pub(super) const MIN_CHUNK: usize = 256 << 10;
 
-/// The bytes of `rest` the first thread reads before the split.
-pub(super) fn first_share(rest: usize) -> usize {
-    rest / 1000 * FIRST_SHARE_PER_MILLE + rest % 1000 * FIRST_SHARE_PER_MILLE / 1000
+/// Where the chunks of the `rest` bytes of ENTITIES from `here` begin (the first chunk begins at `here`):
+/// the first record head within a step (or [`MIN_WINDOW`]) after each of [`CHUNKS`] evenly spaced targets;
+/// a window without one, inside one long record, gets no boundary, so the searches together look at
+/// little more than the section once.
+pub(super) fn chunk_boundaries(
+    bytes: &[u8],
+    here: usize,
+    rest: usize,
+    min_chunk: usize,
+    binary: bool,
+    wide_codes: bool,
+) -> Vec<SplitPoint> {
+    let step = (rest / CHUNKS).max(min_chunk).max(1);
+    let end = here.saturating_add(rest).min(bytes.len());
+    let mut boundaries = Vec::new();
+    let mut target = here.saturating_add(step);
+    while target < end {
+        let window = target.saturating_add(step.max(MIN_WINDOW)).min(end);
+        // Cut at the window's end: the value addresses stay those of `bytes`.
+        match split_point(&bytes[..window], target, binary, wide_codes) {
+            Some(point) => {
+                boundaries.push(point);
+                target = point.pos.saturating_add(step);
+            }
+            None => target = window,
+        }
+        #[cfg(test)]
+        if FORCED.with(std::cell::Cell::get).is_some() {
+            break;
+        }
+    }
+    boundaries
 }
 
-/// How far past the middle a record head is looked for before the split is given up.
+/// A chunk boundary is looked for this far past its target at least (tiny chunks, in tests, hold few
+/// whole lines).
+const MIN_WINDOW: usize = 64 << 10;
+/// How far past its target a chunk boundary is looked for at most.
 const SEARCH_WINDOW: usize = 4 << 20;
 
 /// Where the ENTITIES section roughly lies: from the first `ENTITIES` section name to the last `OBJECTS`
@@ -63,7 +96,7 @@ pub(super) fn entities_span(bytes: &[u8]) -> Option<(usize, usize)> {
     Some((start, end))
 }
 
-/// Whether ENTITIES is big enough a part of the file for reading it in two halves to pay more than
+/// Whether ENTITIES is big enough a part of the file for reading it on two threads to pay more than
 /// tokenizing the whole file on a second thread: at least 40 % of the file (the split speeds up
 /// ENTITIES alone, the tokenizer thread every section).
 pub(super) fn entities_dominate(span: Option<(usize, usize)>, len: usize) -> bool {
@@ -86,8 +119,8 @@ const NOT_A_START: [&[u8]; 8] = [b"VERTEX", b"SEQEND", b"ATTRIB", b"ENDSEC", b"E
 /// owner, a `{` group, paper-space flag.
 const FIRST_CODES: [u16; 6] = [5, 8, 100, 330, 102, 67];
 
-/// Whether `name` (a `0` tag's value without blanks) can open the second half: an entity type name.
-fn starts_a_half(name: &[u8]) -> bool {
+/// Whether `name` (a `0` tag's value without blanks) can begin a chunk: an entity type name.
+fn starts_a_chunk(name: &[u8]) -> bool {
     name.first().is_some_and(u8::is_ascii_uppercase)
         && name.len() <= 32
         && name.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
@@ -97,7 +130,7 @@ fn starts_a_half(name: &[u8]) -> bool {
 /// A record head at or after `target`, within [`SEARCH_WINDOW`]. ASCII: a line `0` followed by an entity
 /// name; the name is not a number, so it cannot be a group code line, so the `0` before it is one. Binary
 /// (2-byte codes only): the code bytes `00 00` followed by an entity name and its NUL. A head found inside
-/// a value is harmless: the first thread never arrives at it and the second half is dropped.
+/// a value is harmless: no thread arrives at it exactly, so the chunk read from there is never adopted.
 pub(super) fn find_split(bytes: &[u8], target: usize, binary: bool, wide_codes: bool) -> Option<SplitPoint> {
     let end = bytes.len().min(target.saturating_add(SEARCH_WINDOW));
     let window = bytes.get(target..end)?;
@@ -114,7 +147,7 @@ pub(super) fn find_split(bytes: &[u8], target: usize, binary: bool, wide_codes: 
                     // Doubles hold `00 00` and letters often enough: a head also needs a name of three
                     // letters or more and, after it, a group code an entity record starts with.
                     let next = rest.get(n + 1..n + 3).map(|c| u16::from_le_bytes([c[0], c[1]]));
-                    if n >= 3 && starts_a_half(&rest[..n]) && next.is_some_and(|c| FIRST_CODES.contains(&c)) {
+                    if n >= 3 && starts_a_chunk(&rest[..n]) && next.is_some_and(|c| FIRST_CODES.contains(&c)) {
                         return Some(SplitPoint { pos: target + i, value_at: base + target + i + 2 });
                     }
                 }
@@ -131,7 +164,7 @@ pub(super) fn find_split(bytes: &[u8], target: usize, binary: bool, wide_codes: 
         let len = rest.iter().position(|&b| b == b'\n')?;
         let line = rest[..len].trim_ascii();
         if let Some(code_start) = previous_was_zero {
-            if starts_a_half(line) {
+            if starts_a_chunk(line) {
                 return Some(SplitPoint { pos: code_start, value_at: base + line_start });
             }
         }
@@ -141,9 +174,14 @@ pub(super) fn find_split(bytes: &[u8], target: usize, binary: bool, wide_codes: 
     None
 }
 
-/// What the second builder needs from the first: the tables entity records consult, read before ENTITIES.
+/// What a chunk builder needs from the first: where the chunks begin, and the tables entity records
+/// consult (read before ENTITIES).
 pub(super) struct SplitStart {
-    pub point: SplitPoint,
+    pub boundaries: Arc<[SplitPoint]>,
+    pub shared: Arc<Shared>,
+    /// Where the first builder entered ENTITIES, and the line ends before it (to number ASCII lines).
+    pub entry: usize,
+    pub entry_newlines: u64,
     pub header: Header,
     pub enc: Encoding,
     pub block_records: Vec<(Option<String>, String)>,
@@ -151,9 +189,34 @@ pub(super) struct SplitStart {
     pub paper_owner_handles: Vec<String>,
 }
 
-/// What the second builder read: everything it changed, in the order the first builder appends it, and
-/// its tokenizer standing after the section.
-pub(super) struct SecondHalf<'a> {
+/// The line ends before each boundary (ASCII), counted forward from the first builder's entry.
+pub(super) fn newlines_at(bytes: &[u8], start: &SplitStart) -> Vec<u64> {
+    let mut lines = start.entry_newlines;
+    let mut from = start.entry;
+    start
+        .boundaries
+        .iter()
+        .map(|b| {
+            lines += bytes.get(from..b.pos).map_or(0, super::tokenizer::count_newlines);
+            from = from.max(b.pos);
+            lines
+        })
+        .collect()
+}
+
+/// Where a chunk's read ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ChunkEnd {
+    /// At the section's end (ENDSEC, EOF, or an error).
+    Section,
+    /// At boundary `i`, the head of chunk `i + 1`, not read (the tokenizer stands before it).
+    Boundary(usize),
+}
+
+/// What a chunk builder read: everything it changed, in the order the first builder appends it, and its
+/// tokenizer standing where it stopped.
+pub(super) struct ChunkRead<'a> {
+    pub end: ChunkEnd,
     /// The section's end as `Builder::section` reports it: true when `0 EOF` came before ENDSEC.
     pub result: Result<bool, DxfError>,
     pub tokens: Tokens<'a>,
@@ -172,59 +235,239 @@ pub(super) struct SecondHalf<'a> {
     pub insert_xdicts: std::collections::HashMap<Vec<u8>, Vec<u8>>,
 }
 
-/// Model-space entities per run of the second builder's storage: it cannot reserve by the input size (under
+/// Model-space entities per run of a chunk builder's storage: it cannot reserve by the input size (under
 /// the worker's address-space limit that would count a second time), and a vector grown by doubling would
 /// copy its entities on every regrowth; full runs are kept as they are and handed over as runs of the
-/// sheet's [`EntityList`](crate::model::EntityList), never copied.
+/// sheet's [`EntityList`], never copied.
 pub(super) const ENTITY_RUN: usize = 8192;
-/// How far ahead of the first builder the second thread, done with its half, keeps the model's storage
+/// How far ahead of the first builder the second thread, done with its chunks, keeps the model's storage
 /// faulted in while it waits (50 µs between looks; the first thread fills about 1 MiB per ms).
 pub(super) const PREFAULT_WINDOW_AFTER: usize = 4 << 20;
 
-/// The second thread's ends: its half out, and the first builder's model-space storage, which it faults in
-/// ahead of the first builder once its own half is read (see [`Prefault`]). Not before: populating pages
-/// for another thread cost the second thread twice what the first saved by it, and the second is the slower
-/// side (its memory is all fresh).
+/// Which chunks each thread has: the first thread reads chunk `first_at` now (and all before it); the
+/// second has taken chunks `second_from` and after (and never takes one at or before `first_at`).
+#[derive(Debug)]
+struct Claims {
+    first_at: usize,
+    second_from: usize,
+}
+
+/// What the two threads share.
+pub(super) struct Shared {
+    claims: std::sync::Mutex<Claims>,
+    /// `claims.first_at`, for the second thread's check at every record (no lock).
+    first_at: std::sync::atomic::AtomicUsize,
+    /// Set when the first thread no longer wants anything from the second.
+    cancel: AtomicBool,
+}
+
+impl Shared {
+    /// Shared state for `chunks` chunks (chunk 0 is the first thread's).
+    pub fn new(chunks: usize) -> Shared {
+        Shared {
+            claims: std::sync::Mutex::new(Claims { first_at: 0, second_from: chunks }),
+            first_at: std::sync::atomic::AtomicUsize::new(0),
+            cancel: AtomicBool::new(false),
+        }
+    }
+
+    fn claims(&self) -> std::sync::MutexGuard<'_, Claims> {
+        // A poisoned lock only means the other thread panicked; the numbers are still whole.
+        self.claims.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The second thread takes the last chunk not yet taken, if the first thread has not reached it.
+    pub fn claim_for_second(&self) -> Option<usize> {
+        let mut c = self.claims();
+        let next = c.second_from.checked_sub(1)?;
+        if next <= c.first_at || self.cancelled() {
+            return None;
+        }
+        c.second_from = next;
+        Some(next)
+    }
+
+    /// The first thread reads chunk `chunk` from here on: the second will not take it (and drops it if
+    /// it has begun it).
+    fn first_enters(&self, chunk: usize) {
+        let mut c = self.claims();
+        c.first_at = c.first_at.max(chunk);
+        self.first_at.store(c.first_at, Ordering::Relaxed);
+    }
+
+    /// Whether the second thread should stop reading chunk `chunk`.
+    #[inline]
+    pub fn drops(&self, chunk: usize) -> bool {
+        self.first_at.load(Ordering::Relaxed) >= chunk || self.cancelled()
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// The second thread's ends: its chunks out, and the first builder's model-space storage, which it faults
+/// in ahead of the first builder once it has no chunk left to read (see [`Prefault`]). Not before:
+/// populating pages for another thread cost the second thread twice what the first saved by it.
 pub(super) struct HalfOut<'a> {
-    pub to_first: Sender<Box<SecondHalf<'a>>>,
+    pub to_first: Sender<(usize, Box<ChunkRead<'a>>)>,
     pub prefault: Option<Prefault>,
 }
 
-/// The first builder's side of a split: where it was made, and the second half when done. Dropping it (the
-/// first thread passed the head, failed, or finished) tells the second thread to stop.
+/// The first builder's side of a split read: the chunk boundaries, which one ends the chunk it reads, and
+/// the chunks the second thread has read. Dropping it (the first thread finished or failed) tells the
+/// second thread to stop.
 pub(super) struct SplitPlan<'a> {
-    pub point: SplitPoint,
-    pub from_second: Receiver<Box<SecondHalf<'a>>>,
-    pub cancel: Arc<AtomicBool>,
+    boundaries: Arc<[SplitPoint]>,
+    meeting: Meeting,
+    /// The first thread reads chunk `next`, which ends at boundary `next`.
+    next: usize,
+    shared: Arc<Shared>,
+    from_second: Receiver<(usize, Box<ChunkRead<'a>>)>,
+    done: std::collections::BTreeMap<usize, Box<ChunkRead<'a>>>,
+}
+
+impl<'a> SplitPlan<'a> {
+    pub fn new(
+        boundaries: Arc<[SplitPoint]>,
+        meeting: Meeting,
+        shared: Arc<Shared>,
+        from_second: Receiver<(usize, Box<ChunkRead<'a>>)>,
+    ) -> Self {
+        SplitPlan { boundaries, meeting, next: 0, shared, from_second, done: std::collections::BTreeMap::new() }
+    }
+
+    /// The address of the value of the head that ends the chunk the first thread reads; `None` past the last.
+    #[inline]
+    pub fn next_value_at(&self) -> Option<usize> {
+        self.boundaries.get(self.next).map(|b| b.value_at)
+    }
+
+    /// The chunk that begins at the boundary the first thread is at.
+    pub fn chunk_after(&self) -> usize {
+        self.next + 1
+    }
+
+    /// The second thread's read of `chunk`: if it has finished it ([`Meeting::Race`]), or once it has
+    /// ([`Meeting::Wait`]; `None` if the second thread stops without it).
+    pub fn take_done(&mut self, chunk: usize) -> Option<Box<ChunkRead<'a>>> {
+        loop {
+            if let Some(read) = self.done.remove(&chunk) {
+                return Some(read);
+            }
+            let (k, read) = match self.meeting {
+                Meeting::Race => self.from_second.try_recv().ok()?,
+                Meeting::Wait => self.from_second.recv().ok()?,
+            };
+            self.done.insert(k, read);
+        }
+    }
+
+    /// The first thread goes on into the chunk after the boundary it is at, reading it itself.
+    pub fn read_on(&mut self) {
+        self.next += 1;
+        self.shared.first_enters(self.next);
+    }
+
+    /// The first thread stands at boundary `i` (having taken over the chunks before it).
+    pub fn stand_at(&mut self, i: usize) {
+        self.next = i;
+        self.shared.first_enters(i);
+    }
 }
 
 impl Drop for SplitPlan<'_> {
     fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.shared.cancel.store(true, Ordering::Relaxed);
     }
+}
+
+/// When and how a split read cuts ENTITIES: at least `min_rest` bytes of it left where the builder enters
+/// it, chunks of `min_chunk` bytes or more, and how the threads meet.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Chunking {
+    pub min_rest: usize,
+    pub min_chunk: usize,
+    pub meeting: Meeting,
+}
+
+/// How the first thread meets the chunks of the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Meeting {
+    /// It never waits: a chunk the second thread has not finished when the first arrives at its head, the
+    /// first reads itself (and the second drops it and stops).
+    Race,
+    /// It waits for every chunk the second thread will read: it reads the first chunk, the second all the
+    /// others, and every boundary met exactly is a hand-over (for tests: deterministic, and the most
+    /// hand-overs a drawing allows).
+    Wait,
 }
 
 /// The first builder's handle on the second thread before ENTITIES: it sends the start there, once.
 /// Dropped unsent, it lets the waiting thread end.
 pub(super) struct SplitOffer<'a> {
     pub start: Sender<SplitStart>,
-    pub from_second: Receiver<Box<SecondHalf<'a>>>,
-    pub cancel: Arc<AtomicBool>,
+    pub from_second: Receiver<(usize, Box<ChunkRead<'a>>)>,
+    pub min_chunk: usize,
+    pub meeting: Meeting,
+}
+
+/// Where a chunk builder stops: at the first boundary after its start that it meets exactly with nothing
+/// open. A boundary it passes (a head found inside a value) or meets with a block or MTEXT parts open is
+/// read through: the chunk then ends at a later boundary, and the second thread's reads of the chunks in
+/// between are never adopted.
+pub(super) struct ChunkStop {
+    boundaries: Arc<[SplitPoint]>,
+    /// The boundary that would end this chunk next.
+    next: usize,
+    /// This chunk's number (for [`Shared::drops`]).
+    pub chunk: usize,
+    pub shared: Arc<Shared>,
+    /// Where it stopped: the boundary, and the position its head tag names (line or byte offset).
+    pub stopped: Option<(usize, u64)>,
+    /// The first thread took this chunk over: the read is dropped.
+    pub dropped: bool,
+}
+
+impl ChunkStop {
+    pub fn new(boundaries: Arc<[SplitPoint]>, chunk: usize, shared: Arc<Shared>) -> ChunkStop {
+        ChunkStop { boundaries, next: chunk, chunk, shared, stopped: None, dropped: false }
+    }
+
+    /// At a record head whose value is at address `at`, with the builder's state `clean` or not: whether
+    /// the chunk ends here (then [`ChunkStop::stopped`] says where) or is dropped.
+    #[inline]
+    pub fn ends_at(&mut self, at: usize, head_at: u64, clean: bool) -> bool {
+        while let Some(b) = self.boundaries.get(self.next) {
+            if at < b.value_at {
+                break;
+            }
+            if at == b.value_at && clean {
+                self.stopped = Some((self.next, head_at));
+                return true;
+            }
+            self.next += 1;
+        }
+        self.dropped = self.shared.drops(self.chunk);
+        self.dropped
+    }
 }
 
 thread_local! {
-    /// Second halves adopted by builders on this thread (the first thread of a split read is the caller's).
+    /// Split reads on this thread that adopted the second thread's chunks (the first thread of a split
+    /// read is the caller's).
     static ADOPTED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
 #[cfg(test)]
 thread_local! {
-    /// Tests: split reads on this thread split at this byte instead of a head [`find_split`] finds.
+    /// Tests: split reads on this thread have one chunk boundary, at this byte, instead of the heads
+    /// [`find_split`] finds.
     pub(super) static FORCED: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
 }
 
-/// The split point for a head found at or after `target`, or in tests the forced one: a point at an
-/// arbitrary byte, whose value address no record head has, so the first thread never meets it.
+/// The boundary for a head found at or after `target`, or in tests the forced one: a point at an
+/// arbitrary byte, whose value address no record head has, so no thread meets it exactly.
 pub(super) fn split_point(bytes: &[u8], target: usize, binary: bool, wide_codes: bool) -> Option<SplitPoint> {
     #[cfg(test)]
     if let Some(pos) = FORCED.with(std::cell::Cell::get) {
@@ -233,14 +476,15 @@ pub(super) fn split_point(bytes: &[u8], target: usize, binary: bool, wide_codes:
     find_split(bytes, target, binary, wide_codes)
 }
 
-/// Counts a second half adopted on this thread.
+/// Counts a split read on this thread in which the first thread adopted chunks the second read.
 pub(super) fn count_adopted() {
     ADOPTED.with(|n| n.set(n.get() + 1));
 }
 
-/// Second halves adopted by split reads called from this thread so far: lets the tests and the
-/// benchmark check that a split read really read in two halves (a split given up reads the same).
-pub fn halves_adopted() -> u64 {
+/// Split reads called from this thread so far in which the first thread adopted chunks the second read:
+/// lets the tests and the benchmark check that a split read really shared the work (one that did not
+/// reads the same).
+pub fn shared_reads() -> u64 {
     ADOPTED.with(std::cell::Cell::get)
 }
 
@@ -303,6 +547,62 @@ mod tests {
         let binary = b"\x02\x00ENTITIES\x00\x00\x00LINE\x00\x02\x00OBJECTS\x00".to_vec();
         assert_eq!(entities_span(&binary), Some((2, 20)));
         assert!(!entities_dominate(None, 10));
+    }
+
+    #[test]
+    fn chunks_begin_at_heads_in_order_and_number_at_most_sixty_four() {
+        let mut text = b"  0\nSECTION\n  2\nENTITIES\n".to_vec();
+        for i in 0..1000 {
+            text.extend_from_slice(format!("  0\nLINE\n  8\nL{i}\n 10\n0.0\n").as_bytes());
+        }
+        let here = 27;
+        let all = chunk_boundaries(&text, here, text.len() - here, 1, false, false);
+        // Each boundary is the first head at or after its target, and the next target is a step past it.
+        assert_eq!(all.len(), 62);
+        assert!(all.windows(2).all(|w| w[0].pos < w[1].pos));
+        assert!(all.iter().all(|b| text[b.pos..].starts_with(b"  0\nLINE\n")));
+        // Chunks of at least a quarter of the rest: three boundaries.
+        let rest = text.len() - here;
+        assert_eq!(chunk_boundaries(&text, here, rest, rest / 4, false, false).len(), 3);
+        assert!(chunk_boundaries(&text, here, rest, rest, false, false).is_empty());
+    }
+
+    #[test]
+    fn the_second_thread_takes_chunks_from_the_end_until_the_first_is_there() {
+        let shared = Shared::new(5);
+        assert_eq!(shared.claim_for_second(), Some(4));
+        assert_eq!(shared.claim_for_second(), Some(3));
+        // The first thread goes into chunk 2 (the second had not taken it): the second stops there, and
+        // drops chunk 3 only if the first goes on into it.
+        shared.first_enters(2);
+        assert_eq!(shared.claim_for_second(), None);
+        assert!(!shared.drops(3));
+        shared.first_enters(3);
+        assert!(shared.drops(3) && !shared.drops(4));
+        shared.cancel.store(true, Ordering::Relaxed);
+        assert!(shared.drops(4));
+    }
+
+    #[test]
+    fn a_chunk_ends_at_the_first_boundary_met_exactly_with_nothing_open() {
+        let at = |v: usize| SplitPoint { pos: v, value_at: v };
+        let boundaries: Arc<[SplitPoint]> = vec![at(100), at(200), at(300)].into();
+        let shared = Arc::new(Shared::new(4));
+        // Chunk 1 runs from boundary 0 to boundary 1.
+        let mut stop = ChunkStop::new(Arc::clone(&boundaries), 1, Arc::clone(&shared));
+        assert!(!stop.ends_at(150, 7, true));
+        // Met with a block open: read through; passed (a head inside a value): read through.
+        assert!(!stop.ends_at(200, 9, false));
+        assert!(!stop.ends_at(301, 11, true));
+        assert_eq!((stop.stopped, stop.dropped), (None, false));
+        let mut stop = ChunkStop::new(Arc::clone(&boundaries), 1, Arc::clone(&shared));
+        assert!(stop.ends_at(200, 9, true));
+        assert_eq!(stop.stopped, Some((1, 9)));
+        // The first thread took the chunk over: dropped at the next record.
+        let mut stop = ChunkStop::new(boundaries, 2, Arc::clone(&shared));
+        shared.first_enters(2);
+        assert!(stop.ends_at(250, 10, true));
+        assert_eq!((stop.stopped, stop.dropped), (None, true));
     }
 
     #[test]

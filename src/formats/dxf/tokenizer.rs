@@ -339,17 +339,31 @@ impl<'a> Tokens<'a> {
     /// A tokenizer over `bytes` that starts at byte `pos`, the first byte of a group code, as if it had
     /// read every tag before (ASCII line numbers count on from the line ends before `pos`).
     pub fn resume_at(bytes: &'a [u8], pos: usize) -> Tokens<'a> {
+        let lines = if bytes.starts_with(BINARY_SENTINEL) { 0 } else { count_newlines(&bytes[..pos.min(bytes.len())]) };
+        Tokens::resume_at_line(bytes, pos, lines)
+    }
+
+    /// A tokenizer over `bytes` that starts at byte `pos`, the first byte of a group code, with `lines`
+    /// line ends before it (ASCII line numbers go on from there; binary has none).
+    pub fn resume_at_line(bytes: &'a [u8], pos: usize, lines: u64) -> Tokens<'a> {
         match Tokens::new(bytes) {
             Tokens::Ascii(mut t) => {
-                let pos = pos.min(t.data.len());
-                t.line = count_newlines(&t.data[..pos]);
-                t.pos = t.pos.max(pos);
+                t.line = lines;
+                t.pos = t.pos.max(pos.min(t.data.len()));
                 Tokens::Ascii(t)
             }
             Tokens::Binary(mut t) => {
                 t.pos = t.pos.max(pos.min(t.data.len()));
                 Tokens::Binary(t)
             }
+        }
+    }
+
+    /// Line ends consumed so far (ASCII; 0 for binary).
+    pub fn newlines_before(&self) -> u64 {
+        match self {
+            Tokens::Ascii(t) => t.line,
+            Tokens::Binary(_) => 0,
         }
     }
 
