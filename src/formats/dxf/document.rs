@@ -224,9 +224,9 @@ impl<'a> Builder<'a> {
         Meet::Read
     }
 
-    /// Continues with a chunk the second thread read, as if this builder had read it: at the section's end
-    /// the section is over; at a boundary this builder stands before that chunk's last head, unread, and
-    /// meets it (and maybe the next chunk read) as its next record.
+    /// Continues with a chunk the second thread read, as if this builder had read it. A chunk read to the
+    /// section's end ends the section; one that stopped at a boundary leaves this builder before that
+    /// boundary's head, unread, which it meets as its next record (and there maybe the next chunk read).
     fn adopt(&mut self, read: ChunkRead<'a>) -> Meet {
         if !self.adopted_chunks {
             self.adopted_chunks = true;
