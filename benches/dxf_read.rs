@@ -3,13 +3,15 @@
 //! Generates the synthetic ≈ 65 MB AC1032 drawing of `gen_dxf.rs` as ASCII and as binary DXF under
 //! `target/bench-data/`, then times, in the same process and on the same bytes, the baseline
 //! `formats::dxf::scan_tags` (a bare group-code tokenizer pass) and `formats::dxf::read` (bytes →
-//! `model::Document`; here ENTITIES is read by two threads at once, in chunks, which the report counts), and reports the ratio read/scan, the throughput and the peak heap during `read` (a counting allocator;
+//! `model::Document`; here ENTITIES is read by two threads at once, in chunks, which the report counts),
+//! and reports the ratio read/scan, the throughput and the peak heap during `read` (a counting allocator;
 //! the input buffer counts, it is part of what a reader needs), against the targets of issue 4:
 //! read ≤ 0.5 s, ≤ 1.6 × scan, peak ≤ 3 × file size.
 //!
-//! `CADLENS_BENCH_RUNS` sets the rounds (default 5). A round times scan, read and the one-thread read back to
-//! back; medians over rounds are reported, and read/scan is the median of the per-round ratios, so the load
-//! of a shared machine hits both sides of a ratio alike. `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only
+//! `CADLENS_BENCH_RUNS` sets the rounds (default 21: on the 2-vCPU benchmark VM the two-thread read swings
+//! for seconds at a time, and a median of 5 rounds moved by ±0.3× from run to run). A round times scan,
+//! read and the one-thread read back to back; medians over rounds are reported, and read/scan is the
+//! median of the per-round ratios, so the load of a shared machine hits both sides of a ratio alike. `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only
 //! reads (or scans, or reads in one thread) that file, `CADLENS_BENCH_RUNS` times, for a profiler or
 //! `perf stat` (instruction counts do not depend on the machine's load).
 
@@ -214,7 +216,7 @@ fn main() {
         rss_child(Path::new(&path));
         return;
     }
-    let runs = std::env::var("CADLENS_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(5).max(1);
+    let runs = std::env::var("CADLENS_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(21).max(1);
     if let Ok(which) = std::env::var(PROFILE) {
         profile_reads(&which, runs);
         return;
