@@ -12,7 +12,7 @@ use super::error::DxfError;
 use super::header::{Header, release_name};
 use super::objects::{InvertedClip, LayoutInfo, SpatialFilter, clip_dictionary, inverted_clip, layout, spatial_filter};
 use super::reader::{Body, Reader, Source as TagSource};
-use super::split::{self, ChunkEnd, ChunkRead, ChunkStop, HalfOut, SplitOffer, SplitPlan, SplitStart};
+use super::split::{self, ChunkEnd, ChunkRead, ChunkStop, ChunksOut, SplitOffer, SplitPlan, SplitStart};
 use super::tables;
 use super::text::{Encoding, decode};
 use super::tokenizer::{BINARY_SENTINEL, Tag, Tokens};
@@ -84,8 +84,6 @@ pub struct Builder<'a> {
     model_filled: Option<Arc<AtomicUsize>>,
     /// A second thread waiting to read chunks of ENTITIES ([`split`]), until ENTITIES begins.
     split_offer: Option<SplitOffer<'a>>,
-    split_min_rest: usize,
-    split_entities_end: usize,
     /// The split made: the chunk boundaries, and the chunks the second thread read.
     split_plan: Option<SplitPlan<'a>>,
     /// In a chunk builder (the second thread's): where its chunk ends.
@@ -136,20 +134,15 @@ impl<'a> Builder<'a> {
             inverted_clips: HashMap::new(),
             model_filled: None,
             split_offer: None,
-            split_min_rest: usize::MAX,
-            split_entities_end: 0,
             split_plan: None,
             chunk_stop: None,
             adopted_chunks: false,
         }
     }
 
-    /// Lets this builder share ENTITIES with the thread behind `offer`, when ENTITIES
-    /// (which ends about at byte `entities_end`) has at least `min_rest` bytes left where it begins.
-    pub(super) fn offer_split(&mut self, offer: SplitOffer<'a>, min_rest: usize, entities_end: usize) {
+    /// Lets this builder share ENTITIES with the thread behind `offer`, as `offer.chunking` says.
+    pub(super) fn offer_split(&mut self, offer: SplitOffer<'a>) {
         self.split_offer = Some(offer);
-        self.split_min_rest = min_rest;
-        self.split_entities_end = entities_end;
     }
 
     /// At the start of ENTITIES: cuts the section into chunks at record heads, when there is enough of it
@@ -162,13 +155,13 @@ impl<'a> Builder<'a> {
             return;
         };
         let here = tokens.byte_pos();
-        let rest = self.split_entities_end.min(self.bytes.len()).saturating_sub(here);
-        if rest < self.split_min_rest {
+        let rest = offer.entities_end.min(self.bytes.len()).saturating_sub(here);
+        if rest < offer.chunking.min_rest {
             return;
         }
         let (binary, wide_codes) = (tokens.is_binary(), tokens.wide_codes());
         let boundaries: Arc<[split::SplitPoint]> =
-            split::chunk_boundaries(self.bytes, here, rest, offer.min_chunk, binary, wide_codes).into();
+            split::chunk_boundaries(self.bytes, here, rest, offer.chunking.min_chunk, binary, wide_codes).into();
         if boundaries.is_empty() {
             return;
         }
@@ -184,9 +177,9 @@ impl<'a> Builder<'a> {
             dimstyles: self.dimstyles.clone(),
             paper_owner_handles: self.paper_owner_handles.clone(),
         };
-        let SplitOffer { start: to_second, from_second, meeting, .. } = offer;
+        let SplitOffer { start: to_second, from_second, chunking, .. } = offer;
         if to_second.send(start).is_ok() {
-            self.split_plan = Some(SplitPlan::new(boundaries, meeting, shared, from_second));
+            self.split_plan = Some(SplitPlan::new(boundaries, chunking.meeting, shared, from_second));
         }
     }
 
@@ -709,8 +702,8 @@ impl<'a> Builder<'a> {
 
     /// The second thread's work: chunks of ENTITIES from the last one backward, until the first thread
     /// has reached the next one; then faulting in the first builder's storage ahead of it, until it is done.
-    pub(super) fn read_chunks(bytes: &'a [u8], start: SplitStart, out: HalfOut<'a>) {
-        let HalfOut { to_first, prefault } = out;
+    pub(super) fn read_chunks(bytes: &'a [u8], start: SplitStart, out: ChunksOut<'a>) {
+        let ChunksOut { to_first, prefault } = out;
         let shared = Arc::clone(&start.shared);
         // ASCII line numbers: the line ends before each boundary, counted once, forward from the entry.
         let newlines = if bytes.starts_with(BINARY_SENTINEL) { Vec::new() } else { split::newlines_at(bytes, &start) };

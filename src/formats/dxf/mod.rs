@@ -98,24 +98,18 @@ fn read_split_from(
         let (start_tx, start_rx) = channel::<split::SplitStart>();
         let (to_first, from_second) = channel();
         let mut b = document::Builder::new(bytes);
-        // The second thread, when done with its half, faults in the model's entity storage ahead of this one.
+        // The second thread, once it has no chunk left, faults in the model's entity storage ahead of this one.
         let prefault = b.prefault_model_storage();
-        let spawned = std::thread::Builder::new().name("dxf-second-half".into()).spawn_scoped(scope, move || {
+        let spawned = std::thread::Builder::new().name("dxf-second".into()).spawn_scoped(scope, move || {
             // No start: the first builder read on alone (no ENTITIES, or too little of it).
             if let Ok(start) = start_rx.recv() {
-                let out = split::HalfOut { to_first, prefault: Some(prefault) };
+                let out = split::ChunksOut { to_first, prefault: Some(prefault) };
                 document::Builder::read_chunks(bytes, start, out);
             }
         });
         if spawned.is_ok() {
             let entities_end = span.map_or(bytes.len(), |(_, end)| end);
-            let offer = split::SplitOffer {
-                start: start_tx,
-                from_second,
-                min_chunk: chunking.min_chunk,
-                meeting: chunking.meeting,
-            };
-            b.offer_split(offer, chunking.min_rest, entities_end);
+            b.offer_split(split::SplitOffer { start: start_tx, from_second, chunking, entities_end });
         }
         // Returning drops the builder and its plan, which stops a second thread still reading.
         b.run()?;

@@ -309,7 +309,7 @@ impl Shared {
 /// The second thread's ends: its chunks out, and the first builder's model-space storage, which it faults
 /// in ahead of the first builder once it has no chunk left to read (see [`Prefault`]). Not before:
 /// populating pages for another thread cost the second thread twice what the first saved by it.
-pub(super) struct HalfOut<'a> {
+pub(super) struct ChunksOut<'a> {
     pub to_first: Sender<(usize, Box<ChunkRead<'a>>)>,
     pub prefault: Option<Prefault>,
 }
@@ -408,8 +408,9 @@ pub(super) enum Meeting {
 pub(super) struct SplitOffer<'a> {
     pub start: Sender<SplitStart>,
     pub from_second: Receiver<(usize, Box<ChunkRead<'a>>)>,
-    pub min_chunk: usize,
-    pub meeting: Meeting,
+    pub chunking: Chunking,
+    /// About where ENTITIES ends ([`entities_span`]; the input's end when unknown).
+    pub entities_end: usize,
 }
 
 /// Where a chunk builder stops: at the first boundary after its start that it meets exactly with nothing
