@@ -8,6 +8,7 @@ pub mod flatten;
 pub mod geom;
 pub mod measure;
 pub mod mesh;
+pub mod name;
 pub mod text_extent;
 
 use std::collections::BTreeMap;
@@ -21,6 +22,7 @@ pub use drawing::{
 pub use entity_list::EntityList;
 pub use geom::{Affine, BBox2, BBox3, Point};
 pub use mesh::{FaceMesh, Model3d, Node, NodeKind, PartDef, Rgba, Solid, SolidKind, Tessellation, Wire};
+pub use name::Name;
 
 /// Input formats cadlens reads (or names, for the ones it recognises but refuses).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

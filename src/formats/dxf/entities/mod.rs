@@ -16,14 +16,13 @@ pub use proxy::{graphics_bytes as proxy_graphics, parts as proxy_parts};
 pub use textual::attribute_tag;
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use super::text::{Encoding, decode};
 use super::tokenizer::Tag;
 use crate::model::colour::Rgb;
 use crate::model::flatten::transform_geom;
 use crate::model::geom::{Affine, ocs_to_wcs};
-use crate::model::{ColourSpec, Entity, Geom, Handle, Point};
+use crate::model::{ColourSpec, Entity, Geom, Handle, Name, Point};
 
 /// A value that a geometry reader needed but could not decode: the entity is dropped with a warning.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,8 +81,8 @@ fn handle(raw: &[u8], enc: Encoding) -> Handle {
 pub struct LayerNames<'a> {
     /// The first few names, searched in order: comparing a handful of short byte strings costs less than
     /// hashing one, and most drawings have fewer layers than this.
-    few: Vec<(&'a [u8], Arc<str>)>,
-    by_raw: HashMap<&'a [u8], Arc<str>>,
+    few: Vec<(&'a [u8], Name)>,
+    by_raw: HashMap<&'a [u8], Name>,
 }
 
 /// Names kept in the linear list before the map takes over.
@@ -91,19 +90,19 @@ const FEW_LAYERS: usize = 16;
 
 impl<'a> LayerNames<'a> {
     /// The interned name for the raw layer value (layer `0` when the entity names none).
-    pub fn get(&mut self, raw: Option<&'a [u8]>, enc: Encoding) -> Arc<str> {
+    pub fn get(&mut self, raw: Option<&'a [u8]>, enc: Encoding) -> Name {
         let raw = raw.unwrap_or(b"0");
         if let Some((_, name)) = self.few.iter().find(|(r, _)| *r == raw) {
-            return Arc::clone(name);
+            return name.clone();
         }
         if let Some(name) = self.by_raw.get(raw) {
-            return Arc::clone(name);
+            return name.clone();
         }
-        let name: Arc<str> = Arc::from(decode(raw, enc));
+        let name = Name::from(decode(raw, enc));
         if self.few.len() < FEW_LAYERS {
-            self.few.push((raw, Arc::clone(&name)));
+            self.few.push((raw, name.clone()));
         } else {
-            self.by_raw.insert(raw, Arc::clone(&name));
+            self.by_raw.insert(raw, name.clone());
         }
         name
     }
@@ -124,7 +123,7 @@ impl<'a> LayerNames<'a> {
 
     /// Whether every name handed out is one of `layers` (compared as layer names are: ignoring ASCII case).
     pub fn all_defined(&self, layers: &[crate::model::Layer]) -> bool {
-        let defined = |name: &Arc<str>| layers.iter().any(|l| l.name.eq_ignore_ascii_case(name));
+        let defined = |name: &Name| layers.iter().any(|l| l.name.eq_ignore_ascii_case(name));
         self.few.iter().all(|(_, n)| defined(n)) && self.by_raw.values().all(defined)
     }
 }
@@ -199,13 +198,13 @@ impl<'a> Common<'a> {
     }
 
     /// `layer` is this entity's layer name, decoded and interned by the caller (see [`LayerNames`]).
-    pub fn into_entity(self, kind: std::borrow::Cow<'static, str>, layer: Arc<str>, geom: Geom) -> Entity {
+    pub fn into_entity(self, kind: std::borrow::Cow<'static, str>, layer: Name, geom: Geom) -> Entity {
         Entity {
             handle: self.handle,
             kind,
             layer,
             colour: self.colour,
-            linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")).map(Arc::from),
+            linetype: self.linetype.filter(|l| !l.eq_ignore_ascii_case("BYLAYER")).map(Name::from),
             lineweight: self.lineweight.filter(|&w| w != -1),
             invisible: self.invisible,
             geom,
