@@ -26,7 +26,7 @@ const PREVIEW: (u32, u32) = (1024, 768);
 fn in_process(bytes: &[u8], previews: bool) -> usize {
     let doc = cadlens::read::read_bytes(bytes).expect("the tiny DXF reads");
     let ctx = ResultContext { file_name: "tiny.dxf".into(), created_at_unix_ms: 0, ..ResultContext::default() };
-    let json = serde_json::to_vec(&result::to_value(&doc, Schema::V2, &ctx)).expect("serialises");
+    let json = result::to_json(&doc, Schema::V2, &ctx).expect("serialises");
     if !previews {
         return json.len();
     }

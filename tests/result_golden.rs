@@ -9,8 +9,12 @@ use cadlens::model::{
     Affine, Attrib, BlockDef, ColourSpec, Document, Entity, FileFormat, Geom, InsertGeom, Layer, LengthUnit, Linetype,
     Point, Sheet, SheetKind, Source, TextGeom, Units, UnitsSource, Vertex,
 };
-use cadlens::result::{ResultContext, Schema, to_value};
+use cadlens::result::{ResultContext, Schema};
 use serde_json::Value;
+
+fn to_value(doc: &Document, schema: Schema, ctx: &ResultContext) -> Value {
+    cadlens::result::to_value(doc, schema, ctx).expect("a result document serialises")
+}
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geom {
     let vertices = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)].iter().map(|&(x, y)| Vertex::at(Point::xy(x, y))).collect();

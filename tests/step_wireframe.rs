@@ -7,7 +7,7 @@ mod common;
 
 use cadlens::formats::step;
 use cadlens::render::{RenderOptions, render_png};
-use cadlens::result::{ResultContext, Schema, to_value};
+use cadlens::result::{ResultContext, Schema};
 use serde_json::json;
 
 #[test]
@@ -21,7 +21,7 @@ fn a_wireframe_only_cube_has_its_box_and_a_picture() {
     assert!(m.parts.iter().all(|p| p.solids.is_empty()));
     let ctx = ResultContext { file_name: "tr9_exd-db.stp".into(), ..ResultContext::default() };
     for schema in [Schema::V2, Schema::V2024] {
-        let v = to_value(&doc, schema, &ctx);
+        let v = cadlens::result::to_value(&doc, schema, &ctx).expect("a result document serialises");
         let m3 = &v["model3d"];
         assert_eq!(
             m3["boundingBox3d"],

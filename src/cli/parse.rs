@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use crate::model::Document;
 use crate::read::{ReadError, read_bytes};
 use crate::render;
-use crate::result::{ResultContext, Schema, to_value};
+use crate::result::{ResultContext, Schema, to_json};
 
 use super::{GlobalArgs, exit};
 
@@ -348,8 +348,7 @@ impl Batch<'_> {
                 duration_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
                 max_entities: self.args.max_entities,
             };
-            let value = to_value(&doc, self.args.schema, &ctx);
-            let mut line = serde_json::to_vec(&value).map_err(|e| (Failure::Parse, e.to_string()))?;
+            let mut line = to_json(&doc, self.args.schema, &ctx).map_err(|e| (Failure::Parse, e.to_string()))?;
             line.push(b'\n');
             if let Some(dir) = &self.write_files {
                 let path = dir.join(format!("{}.json", self.stems[i]));

@@ -5,6 +5,7 @@ mod common;
 pub mod geometry;
 pub mod json;
 mod model3d;
+pub mod stream;
 mod v2;
 mod v2024;
 
@@ -73,12 +74,30 @@ pub struct ResultContext {
 /// The parser version reported in `parserVersion`: this crate's version.
 pub const PARSER_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Serialises `doc` in the requested schema.
-pub fn to_value(doc: &Document, schema: Schema, ctx: &ResultContext) -> Value {
+/// Writes the result of `doc` in the requested schema to `out`, as compact JSON. Entities are made and
+/// written one at a time (see [`stream`]): memory beyond the document stays small however many it has.
+pub fn write_json<W: std::io::Write>(
+    doc: &Document,
+    schema: Schema,
+    ctx: &ResultContext,
+    out: &mut W,
+) -> serde_json::Result<()> {
     match schema {
-        Schema::V2 => v2::document(doc, ctx),
-        Schema::V2024 => v2024::document(doc, ctx),
+        Schema::V2 => v2::write(doc, ctx, out),
+        Schema::V2024 => v2024::write(doc, ctx, out),
     }
+}
+
+/// [`write_json`] into a byte vector.
+pub fn to_json(doc: &Document, schema: Schema, ctx: &ResultContext) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_json(doc, schema, ctx, &mut out)?;
+    Ok(out)
+}
+
+/// The result as a `serde_json::Value` tree, for callers that inspect it (members in written order).
+pub fn to_value(doc: &Document, schema: Schema, ctx: &ResultContext) -> serde_json::Result<Value> {
+    serde_json::from_slice(&to_json(doc, schema, ctx)?)
 }
 
 /// Names of the sheets a result emits, in order (what previews are rendered for).

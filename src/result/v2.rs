@@ -2,15 +2,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use std::io::Write;
+
 use serde_json::{Map, Value, json};
 
 use super::common::{Ids, Resolver, capped, category, emitted_sheets, primary_sheet, unique_slugs};
 use super::geometry::geometry;
-use super::json::{bbox4, bbox6, num, num6, opt_num6, point, rfc3339_ms};
+use super::json::{bbox6, num, num6, opt_num6, point, rfc3339_ms};
 use super::model3d::{model3d, projection};
+use super::stream::{self, Array, Object};
 use super::{PARSER_VERSION, ResultContext};
 use crate::model::measure::{entity_bbox, metrics};
-use crate::model::{BBox2, Document, Entity, Geom, Layer, Rgb, SheetKind};
+use crate::model::{BBox2, Document, Entity, Geom, Layer, Rgb, Sheet, SheetKind};
 
 /// Per-layer counts, keyed by upper-case layer name, remembering the spelling first seen.
 #[derive(Default)]
@@ -57,13 +60,17 @@ fn layer_value(layer: Option<&Layer>, name: &str, count: u64) -> Value {
     })
 }
 
-struct EntityOut {
-    value: Value,
-    bbox: BBox2,
-}
-
-fn entity(e: &Entity, id: String, layout: Option<&str>, r: &Resolver<'_>) -> EntityOut {
-    let bbox = entity_bbox(e, &r.blocks);
+/// Writes one entity envelope (§5). Written member by member rather than built as a `Value`: a drawing
+/// has hundreds of thousands of these, and a tree's keys and maps were most of the time it took to write
+/// one (the small nested members that vary by type stay `Value`s).
+fn write_entity<W: Write>(
+    w: &mut W,
+    e: &Entity,
+    id: &str,
+    layout: Option<&str>,
+    r: &Resolver<'_>,
+    bbox: &BBox2,
+) -> stream::Result {
     let m = metrics(e);
     let text = match &e.geom {
         Geom::Text(t) => json!({ "value": t.value, "height": num(t.height), "style": t.style }),
@@ -84,58 +91,79 @@ fn entity(e: &Entity, id: String, layout: Option<&str>, r: &Resolver<'_>) -> Ent
         }),
         _ => Value::Null,
     };
+    let mut o = Object::begin(w)?;
+    o.member("id", &id)?;
+    o.member("handle", &e.handle.as_ref().map(|h| h.to_ascii_uppercase()))?;
+    o.member("type", &*e.kind)?;
+    o.member("category", &category(&e.kind))?;
+    o.member("layer", &*e.layer)?;
+    o.member("layout", &layout)?;
+    o.member("geometry", &geometry(&e.geom))?;
+    o.member("text", &text)?;
+    o.member("reference", &reference)?;
+    o.member_with("properties", |w| write_properties(w, e, r))?;
+    o.member_with("bbox", |w| write_bbox4(w, bbox))?;
+    o.member_with("metrics", |w| {
+        let mut o = Object::begin(w)?;
+        o.member("length", &opt_num6(m.length))?;
+        o.member("area", &opt_num6(m.area))?;
+        o.member("perimeter", &opt_num6(m.perimeter))?;
+        o.member("vertexCount", &m.vertex_count)?;
+        o.end()
+    })?;
+    o.end()
+}
+
+/// An entity's `properties` (§5.3): as stored, and as resolved through its layer.
+fn write_properties<W: Write>(w: &mut W, e: &Entity, r: &Resolver<'_>) -> stream::Result {
     let hatch = match &e.geom {
         Geom::Hatch(h) => Some(h),
         _ => None,
     };
-    let colour_index = match e.colour.aci_code() {
-        256 => Value::Null,
-        c => Value::from(c),
-    };
-    let properties = json!({
-        "colorIndex": colour_index,
-        "lineType": e.linetype.as_deref(),
-        "lineweight": match e.lineweight { None | Some(-1) => Value::Null, Some(v) => Value::from(v) },
-        "visible": r.layer_visible(&e.layer) && !e.invisible,
-        "solid": hatch.map(|h| h.solid),
-        "patternName": hatch.and_then(|h| h.pattern_name.clone()),
-        "patternAngle": hatch.map(|h| num(h.pattern_angle_deg)),
-        "patternScale": hatch.map(|h| num(h.pattern_scale)),
-        "colorHex": r.rgb(e.colour, &e.layer, Rgb::WHITE).hex(),
-        "trueColor": e.colour.true_colour().map(|c| c.hex()),
-        "lineTypeEffective": r.linetype(e.linetype.as_deref(), &e.layer),
-        "lineweightEffective": r.lineweight(e.lineweight, &e.layer),
-    });
-    let value = json!({
-        "id": id,
-        "handle": e.handle.as_ref().map(|h| h.to_ascii_uppercase()),
-        "type": e.kind,
-        "category": category(&e.kind),
-        "layer": &*e.layer,
-        "layout": layout,
-        "geometry": Value::Object(geometry(&e.geom)),
-        "text": text,
-        "reference": reference,
-        "properties": properties,
-        "bbox": bbox4(&bbox),
-        "metrics": {
-            "length": opt_num6(m.length), "area": opt_num6(m.area), "perimeter": opt_num6(m.perimeter),
-            "vertexCount": m.vertex_count,
-        },
-    });
-    EntityOut { value, bbox }
+    let mut o = Object::begin(w)?;
+    o.member("colorIndex", &Some(e.colour.aci_code()).filter(|&c| c != 256))?;
+    o.member("lineType", &e.linetype.as_deref())?;
+    o.member("lineweight", &e.lineweight.filter(|&v| v != -1))?;
+    o.member("visible", &(r.layer_visible(&e.layer) && !e.invisible))?;
+    o.member("solid", &hatch.map(|h| h.solid))?;
+    o.member("patternName", &hatch.and_then(|h| h.pattern_name.as_deref()))?;
+    o.member("patternAngle", &hatch.map(|h| num(h.pattern_angle_deg)))?;
+    o.member("patternScale", &hatch.map(|h| num(h.pattern_scale)))?;
+    o.member("colorHex", &r.rgb(e.colour, &e.layer, Rgb::WHITE).hex())?;
+    o.member("trueColor", &e.colour.true_colour().map(|c| c.hex()))?;
+    o.member("lineTypeEffective", &r.linetype(e.linetype.as_deref(), &e.layer))?;
+    o.member("lineweightEffective", &r.lineweight(e.lineweight, &e.layer))?;
+    o.end()
 }
 
-struct SheetOut {
+/// [`super::json::bbox4`], written.
+fn write_bbox4<W: Write>(w: &mut W, b: &BBox2) -> stream::Result {
+    let corner = |v: f64| if b.is_empty() { Value::Null } else { num6(v) };
+    let mut o = Object::begin(w)?;
+    o.member("minX", &corner(b.min_x))?;
+    o.member("minY", &corner(b.min_y))?;
+    o.member("maxX", &corner(b.max_x))?;
+    o.member("maxY", &corner(b.max_y))?;
+    o.end()
+}
+
+/// What a sheet contributes to the result, gathered before anything is written: its members and the
+/// summary's come before its entities, whose values are made only as they are written.
+struct SheetPlan<'d> {
+    /// `None` for the empty model sheet a document without sheets reports.
+    sheet: Option<&'d Sheet>,
     name: String,
-    value: Map<String, Value>,
-    bbox: BBox2,
     kind: SheetKind,
+    /// One per written entity: the sheet's first `bboxes.len()` entities are written (the entity cap
+    /// leaves out the rest).
+    bboxes: Vec<BBox2>,
+    bbox: BBox2,
+    layers: Vec<Value>,
 }
 
-pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
+/// Writes the 2.0.0 result of `doc` to `out`.
+pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stream::Result {
     let r = Resolver::new(doc);
-    let mut ids = Ids::default();
     let emitted = emitted_sheets(doc);
     let mut budget = ctx.max_entities.unwrap_or(u64::MAX);
     let mut dropped: u64 = 0;
@@ -144,11 +172,11 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
     let mut doc_counts = LayerCounts::default();
     let mut doc_order: Vec<String> = Vec::new();
     let mut referenced_blocks: Vec<String> = Vec::new();
-    let mut sheets: Vec<SheetOut> = Vec::new();
+    let mut sheets: Vec<SheetPlan<'_>> = Vec::new();
 
     for &si in &emitted {
         let sheet = &doc.sheets[si];
-        let mut entities = Vec::new();
+        let mut bboxes = Vec::new();
         let mut bbox = BBox2::EMPTY;
         let mut counts = LayerCounts::default();
         let mut order: Vec<String> = Vec::new();
@@ -158,9 +186,9 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
                 continue;
             }
             budget -= 1;
-            let out = entity(e, ids.next(e.handle.as_deref()), Some(&sheet.name), &r);
-            bbox.union(&out.bbox);
-            entities.push(out.value);
+            let entity_box = entity_bbox(e, &r.blocks);
+            bbox.union(&entity_box);
+            bboxes.push(entity_box);
             if counts.get(&e.layer) == 0 {
                 order.push(e.layer.to_string());
             }
@@ -180,20 +208,17 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
             .into_iter()
             .map(|(l, name)| layer_value(l, &name, counts.get(&name)))
             .collect();
-        let mut value = Map::new();
-        value.insert("entityCount".into(), Value::from(entities.len()));
-        value.insert("layerCount".into(), Value::from(layers.len()));
-        value.insert("layers".into(), Value::Array(layers));
-        value.insert("entities".into(), Value::Array(entities));
-        sheets.push(SheetOut { name: sheet.name.clone(), value, bbox, kind: sheet.kind });
+        sheets.push(SheetPlan { sheet: Some(sheet), name: sheet.name.clone(), kind: sheet.kind, bboxes, bbox, layers });
     }
     if sheets.is_empty() {
-        let mut value = Map::new();
-        value.insert("entityCount".into(), Value::from(0));
-        value.insert("layerCount".into(), Value::from(0));
-        value.insert("layers".into(), Value::Array(Vec::new()));
-        value.insert("entities".into(), Value::Array(Vec::new()));
-        sheets.push(SheetOut { name: "Model".into(), value, bbox: BBox2::EMPTY, kind: SheetKind::Model });
+        sheets.push(SheetPlan {
+            sheet: None,
+            name: "Model".into(),
+            kind: SheetKind::Model,
+            bboxes: Vec::new(),
+            bbox: BBox2::EMPTY,
+            layers: Vec::new(),
+        });
     }
 
     let (model3d_value, totals3d) = match &doc.model3d {
@@ -214,34 +239,10 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
     let summary_box =
         sheets.iter().find(|s| s.kind == SheetKind::Model).or(sheets.first()).map_or(BBox2::EMPTY, |s| s.bbox);
     let _ = primary_sheet(doc, &emitted);
-    let total_entities: u64 = sheets.iter().map(|s| s.value["entityCount"].as_u64().unwrap_or(0)).sum();
+    let total_entities: u64 = sheets.iter().map(|s| s.bboxes.len() as u64).sum();
     let used_layers = doc_counts.used_layers(&doc.layers, &doc_order);
     let truncated = dropped > 0;
-
-    let sheet_values: Vec<Value> = sheets
-        .into_iter()
-        .enumerate()
-        .map(|(i, mut s)| {
-            // Moved, not cloned: a sheet's entity array is most of the document.
-            let mut take = |name: &str| s.value.get_mut(name).map_or(Value::Null, Value::take);
-            let (entity_count, layer_count) = (take("entityCount"), take("layerCount"));
-            let (layers, entities) = (take("layers"), take("entities"));
-            let mut m = Map::new();
-            m.insert("name".into(), Value::from(s.name.clone()));
-            m.insert("key".into(), Value::from(keys[i].clone()));
-            m.insert("index".into(), Value::from(i));
-            m.insert("imageUrl".into(), ctx.image_urls.get(i).map_or(Value::Null, |u| Value::from(u.clone())));
-            m.insert("entityCount".into(), entity_count);
-            m.insert("layerCount".into(), layer_count);
-            m.insert("boundingBox".into(), bbox6(&s.bbox));
-            m.insert("area".into(), num6(s.bbox.width() * s.bbox.height()));
-            m.insert("perimeter".into(), num6(2.0 * (s.bbox.width() + s.bbox.height())));
-            m.insert("layers".into(), layers);
-            m.insert("entities".into(), entities);
-            Value::Object(m)
-        })
-        .collect();
-    let names: Vec<Value> = sheet_values.iter().map(|s| s["name"].clone()).collect();
+    let names: Vec<Value> = sheets.iter().map(|s| Value::from(s.name.clone())).collect();
 
     let mut warnings = doc.diagnostics.warnings.clone();
     if truncated {
@@ -251,42 +252,49 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
         ));
     }
 
-    let mut out = Map::new();
-    out.insert("schemaVersion".into(), Value::from("2.0.0"));
-    out.insert("parserVersion".into(), Value::from(PARSER_VERSION));
-    out.insert("jobId".into(), ctx.job_id.clone().map_or(Value::Null, Value::from));
-    out.insert("status".into(), Value::from("COMPLETED"));
-    out.insert(
-        "file".into(),
-        json!({
+    let mut ids = Ids::default();
+    let mut top = Object::begin(out)?;
+    top.member("schemaVersion", &"2.0.0")?;
+    top.member("parserVersion", &PARSER_VERSION)?;
+    top.member("jobId", &ctx.job_id)?;
+    top.member("status", &"COMPLETED")?;
+    top.member(
+        "file",
+        &json!({
             "name": ctx.file_name, "format": doc.source.format.json_name(),
             "version": doc.source.version.clone().unwrap_or_else(|| "unknown".into()),
             "units": doc.units.length.map_or("unknown", |u| u.json_name()),
         }),
-    );
-    out.insert(
-        "summary".into(),
-        json!({
-            "totalSheets": sheet_values.len(),
+    )?;
+    top.member(
+        "summary",
+        &json!({
+            "totalSheets": sheets.len(),
             "totalEntities": total_entities,
             "totalLayers": used_layers.len(),
             "statistics": { "byType": by_type, "byCategory": by_category },
             "boundingBox": bbox6(&summary_box),
             "truncated": truncated,
         }),
-    );
-    out.insert("sheets".into(), Value::Array(sheet_values));
-    out.insert(
-        "metadata".into(),
-        metadata(doc, ctx, &summary_box, &names, &keys, total_entities, used_layers.len(), truncated),
-    );
-    out.insert(
-        "parseInfo".into(),
-        json!({ "durationMs": ctx.duration_ms, "warnings": capped(&warnings), "errors": capped(&doc.diagnostics.errors) }),
-    );
-    out.insert("imageUrl".into(), ctx.image_urls.first().map_or(Value::Null, |u| Value::from(u.clone())));
-    out.insert("imageUrls".into(), Value::Array(ctx.image_urls.iter().map(|u| Value::from(u.clone())).collect()));
-    out.insert("createdAt".into(), Value::from(rfc3339_ms(ctx.created_at_unix_ms)));
+    )?;
+    top.member_with("sheets", |w| {
+        let mut list = Array::begin(w)?;
+        for (i, s) in sheets.iter().enumerate() {
+            list.element_with(|w| write_sheet(w, s, i, &keys[i], ctx, &r, &mut ids))?;
+        }
+        list.end()
+    })?;
+    top.member(
+        "metadata",
+        &metadata(doc, ctx, &summary_box, &names, &keys, total_entities, used_layers.len(), truncated),
+    )?;
+    top.member(
+        "parseInfo",
+        &json!({ "durationMs": ctx.duration_ms, "warnings": capped(&warnings), "errors": capped(&doc.diagnostics.errors) }),
+    )?;
+    top.member("imageUrl", &ctx.image_urls.first())?;
+    top.member("imageUrls", &ctx.image_urls)?;
+    top.member("createdAt", &rfc3339_ms(ctx.created_at_unix_ms))?;
     let mut all_layers: Vec<Value> =
         doc.layers.iter().map(|l| layer_value(Some(l), &l.name, doc_counts.get(&l.name))).collect();
     for name in &doc_order {
@@ -294,12 +302,46 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
             all_layers.push(layer_value(None, name, doc_counts.get(name)));
         }
     }
-    out.insert("layers".into(), Value::Array(all_layers));
-    out.insert("blocks".into(), blocks(doc, &referenced_blocks, &r, &mut ids));
+    top.member("layers", &all_layers)?;
+    top.member_with("blocks", |w| blocks(w, doc, &referenced_blocks, &r, &mut ids))?;
     if let Some(v) = model3d_value {
-        out.insert("model3d".into(), v);
+        top.member("model3d", &v)?;
     }
-    Value::Object(out)
+    top.end()
+}
+
+/// One sheet object: its members, then its entities, each made and written in turn.
+fn write_sheet<W: Write>(
+    w: &mut W,
+    s: &SheetPlan<'_>,
+    index: usize,
+    key: &str,
+    ctx: &ResultContext,
+    r: &Resolver<'_>,
+    ids: &mut Ids,
+) -> stream::Result {
+    let mut m = Object::begin(w)?;
+    m.member("name", &s.name)?;
+    m.member("key", &key)?;
+    m.member("index", &index)?;
+    m.member("imageUrl", &ctx.image_urls.get(index))?;
+    m.member("entityCount", &s.bboxes.len())?;
+    m.member("layerCount", &s.layers.len())?;
+    m.member("boundingBox", &bbox6(&s.bbox))?;
+    m.member("area", &num6(s.bbox.width() * s.bbox.height()))?;
+    m.member("perimeter", &num6(2.0 * (s.bbox.width() + s.bbox.height())))?;
+    m.member("layers", &s.layers)?;
+    m.member_with("entities", |w| {
+        let mut list = Array::begin(w)?;
+        if let Some(sheet) = s.sheet {
+            for (e, bbox) in sheet.entities.iter().zip(&s.bboxes) {
+                let id = ids.next(e.handle.as_deref());
+                list.element_with(|w| write_entity(w, e, &id, Some(&sheet.name), r, bbox))?;
+            }
+        }
+        list.end()
+    })?;
+    m.end()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -346,7 +388,7 @@ fn metadata(
 }
 
 /// Definitions of every block referenced, directly or through nested inserts, by emitted inserts.
-fn blocks(doc: &Document, roots: &[String], r: &Resolver<'_>, ids: &mut Ids) -> Value {
+fn blocks<W: Write>(w: &mut W, doc: &Document, roots: &[String], r: &Resolver<'_>, ids: &mut Ids) -> stream::Result {
     let mut order: Vec<String> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut queue: Vec<String> = roots.to_vec();
@@ -363,23 +405,27 @@ fn blocks(doc: &Document, roots: &[String], r: &Resolver<'_>, ids: &mut Ids) -> 
         }
     }
     // Document order of the block table, not discovery order, so output is stable.
-    let listed: Vec<Value> = doc
-        .blocks
-        .iter()
-        .filter(|b| order.iter().any(|n| n == &b.name))
-        .map(|b| {
-            let entities: Vec<Value> =
-                b.entities.iter().map(|e| entity(e, ids.next(e.handle.as_deref()), None, r).value).collect();
-            let mut m = Map::new();
-            m.insert("name".into(), Value::from(b.name.clone()));
-            m.insert("basePoint".into(), point(b.base));
+    let mut list = Array::begin(w)?;
+    for b in doc.blocks.iter().filter(|b| order.iter().any(|n| n == &b.name)) {
+        list.element_with(|w| {
+            let mut m = Object::begin(w)?;
+            m.member("name", &b.name)?;
+            m.member("basePoint", &point(b.base))?;
             if b.external {
-                m.insert("external".into(), Value::Bool(true));
+                m.member("external", &true)?;
             }
-            m.insert("entityCount".into(), Value::from(entities.len()));
-            m.insert("entities".into(), Value::Array(entities));
-            Value::Object(m)
-        })
-        .collect();
-    Value::Array(listed)
+            m.member("entityCount", &b.entities.len())?;
+            m.member_with("entities", |w| {
+                let mut entities = Array::begin(w)?;
+                for e in &b.entities {
+                    let bbox = entity_bbox(e, &r.blocks);
+                    let id = ids.next(e.handle.as_deref());
+                    entities.element_with(|w| write_entity(w, e, &id, None, r, &bbox))?;
+                }
+                entities.end()
+            })?;
+            m.end()
+        })?;
+    }
+    list.end()
 }

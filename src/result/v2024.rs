@@ -4,12 +4,15 @@
 use crate::model::SplineGeom;
 use std::collections::{BTreeMap, HashMap};
 
+use std::io::Write;
+
 use serde_json::{Map, Value, json};
 
 use super::common::{Ids, Resolver, capped, emitted_sheets};
 use super::geometry::{spline_points, vertices};
 use super::json::{bbox4, bbox6, num, point, points, rfc3339_ms};
 use super::model3d::{model3d, projection};
+use super::stream::{self, Array, Object};
 use super::{PARSER_VERSION, ResultContext};
 use crate::model::colour::aci_rgb;
 use crate::model::flatten::{FlatItem, FlattenLimits, flatten};
@@ -180,7 +183,6 @@ fn loop_vertices(edges: &[HatchEdge]) -> Vec<Vertex> {
 struct Emitter<'a> {
     r: Resolver<'a>,
     ids: Ids,
-    out: Vec<Value>,
     layer_counts: HashMap<String, u64>,
     skipped: BTreeMap<String, u64>,
     model_box: BBox2,
@@ -193,16 +195,18 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    fn emit(&mut self, item: &FlatItem<'_>, space: &str, is_model: bool) {
+    /// The `vectorJson` element for `item`, if it gets one (its type has one in 2024-01 and the entity cap
+    /// is not reached).
+    fn emit(&mut self, item: &FlatItem<'_>, space: &str, is_model: bool) -> Option<Value> {
         let e = item.entity;
         let world = item.world_geom();
         let Some(kind) = legacy_type(&e.kind, &world) else {
             *self.skipped.entry(e.kind.to_string()).or_insert(0) += 1;
-            return;
+            return None;
         };
         if self.budget == 0 {
             self.dropped += 1;
-            return;
+            return None;
         }
         self.budget -= 1;
         let id = self.ids.next(e.handle.as_deref());
@@ -260,15 +264,15 @@ impl Emitter<'_> {
         m.insert("bbox".into(), bbox4(&bbox));
         type_members(&world, &mut m);
         *self.layer_counts.entry(item.layer.to_ascii_uppercase()).or_insert(0) += 1;
-        self.out.push(Value::Object(m));
+        Some(Value::Object(m))
     }
 }
 
-pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
+/// Writes the 2024-01 result of `doc` to `out`; each `vectorJson` element is made and written in turn.
+pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stream::Result {
     let mut em = Emitter {
         r: Resolver::new(doc),
         ids: Ids::default(),
-        out: Vec::new(),
         layer_counts: HashMap::new(),
         skipped: doc.diagnostics.skipped.clone(),
         model_box: BBox2::EMPTY,
@@ -277,18 +281,39 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
         top_ids: HashMap::new(),
         top_colours: HashMap::new(),
     };
+    let mut top = Object::begin(out)?;
+    top.member("jobId", &ctx.job_id)?;
+    top.member("status", &"COMPLETED")?;
+    top.member("schemaVersion", &"2024-01")?;
+    top.member("parserVersion", &PARSER_VERSION)?;
     let limits = FlattenLimits::default();
     let mut truncated_expansion = false;
-    for si in emitted_sheets(doc) {
-        let sheet = &doc.sheets[si];
-        let is_model = sheet.kind == SheetKind::Model;
-        let space = if is_model { "model".to_owned() } else { sheet.name.clone() };
-        let blocks = doc.block_table();
-        let report = flatten(&sheet.entities, &blocks, limits, &mut |item| em.emit(&item, &space, is_model));
-        truncated_expansion |= report.truncated;
-        em.top_ids.clear();
-        em.top_colours.clear();
-    }
+    let mut entity_count = 0;
+    top.member_with("vectorJson", |w| {
+        let mut list = Array::begin(w)?;
+        let mut failed = None;
+        for si in emitted_sheets(doc) {
+            let sheet = &doc.sheets[si];
+            let is_model = sheet.kind == SheetKind::Model;
+            let space = if is_model { "model".to_owned() } else { sheet.name.clone() };
+            let blocks = doc.block_table();
+            let report = flatten(&sheet.entities, &blocks, limits, &mut |item| {
+                if let Some(value) = em.emit(&item, &space, is_model) {
+                    if let Err(e) = list.element(&value) {
+                        failed.get_or_insert(e);
+                    }
+                }
+            });
+            truncated_expansion |= report.truncated;
+            em.top_ids.clear();
+            em.top_colours.clear();
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        entity_count = list.len();
+        list.end()
+    })?;
 
     let (model3d_value, totals3d) = match &doc.model3d {
         Some(m) => {
@@ -325,18 +350,11 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
         warnings.push("block expansion stopped at its depth limit or budget".to_owned());
     }
     let version = doc.source.version.clone().unwrap_or_else(|| "unknown".into());
-    let entity_count = em.out.len();
     let layer_count = layers.len();
-    let mut out = Map::new();
-    out.insert("jobId".into(), ctx.job_id.clone().map_or(Value::Null, Value::from));
-    out.insert("status".into(), Value::from("COMPLETED"));
-    out.insert("schemaVersion".into(), Value::from("2024-01"));
-    out.insert("parserVersion".into(), Value::from(PARSER_VERSION));
-    out.insert("vectorJson".into(), Value::Array(em.out));
-    out.insert("layersJson".into(), Value::Array(layers));
-    out.insert(
-        "metadata".into(),
-        json!({
+    top.member("layersJson", &layers)?;
+    top.member(
+        "metadata",
+        &json!({
             "filename": ctx.file_name,
             "format": doc.source.format.json_name(),
             "version": version,
@@ -353,12 +371,12 @@ pub fn document(doc: &Document, ctx: &ResultContext) -> Value {
             "is3D": doc.model3d.is_some(),
             "skippedEntities": em.skipped,
         }),
-    );
-    out.insert("imageUrl".into(), ctx.image_urls.first().map_or(Value::Null, |u| Value::from(u.clone())));
-    out.insert("createdAt".into(), Value::from(rfc3339_ms(ctx.created_at_unix_ms)));
+    )?;
+    top.member("imageUrl", &ctx.image_urls.first())?;
+    top.member("createdAt", &rfc3339_ms(ctx.created_at_unix_ms))?;
     if let Some(v) = model3d_value {
-        out.insert("model3d".into(), v);
+        top.member("model3d", &v)?;
     }
-    out.insert("warnings".into(), Value::Array(capped(&warnings).into_iter().map(Value::from).collect()));
-    Value::Object(out)
+    top.member("warnings", &capped(&warnings))?;
+    top.end()
 }

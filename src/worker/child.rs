@@ -121,7 +121,7 @@ fn serialise(doc: &Document, request: &RequestHeader, duration_ms: u64) -> Vec<V
         .schemas
         .iter()
         .map(|name| match name.parse::<Schema>() {
-            Ok(schema) => serde_json::to_vec(&result::to_value(doc, schema, &ctx)).unwrap_or_default(),
+            Ok(schema) => result::to_json(doc, schema, &ctx).unwrap_or_default(),
             Err(_) => Vec::new(),
         })
         .collect()
