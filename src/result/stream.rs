@@ -82,7 +82,7 @@ impl<'w, W: Write> Array<'w, W> {
     }
 
     /// Elements written so far.
-    pub fn len(&self) -> usize {
+    pub fn written(&self) -> usize {
         self.len
     }
 
@@ -116,7 +116,7 @@ mod tests {
             })?;
             list.element(&json!([]))?;
             list.element_with(|w| Object::begin(w)?.end())?;
-            assert_eq!(list.len(), 4);
+            assert_eq!(list.written(), 4);
             list.end()
         })
         .unwrap();

@@ -311,7 +311,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
         if let Some(e) = failed {
             return Err(e);
         }
-        entity_count = list.len();
+        entity_count = list.written();
         list.end()
     })?;
 
