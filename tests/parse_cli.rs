@@ -85,6 +85,48 @@ fn parse_writes_stem_json_in_the_output_directory() {
     );
 }
 
+/// `durationMs` and `createdAt` differ from run to run; everything else of a result is reproducible.
+fn without_times(json: &[u8]) -> String {
+    let text = String::from_utf8(json.to_vec()).expect("results are UTF-8");
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("\"durationMs\":").or_else(|| rest.find("\"createdAt\":")) {
+        let key_end = at + rest[at..].find(':').unwrap_or(0) + 1;
+        let value_end = key_end + rest[key_end..].find([',', '}']).unwrap_or(0);
+        out.push_str(&rest[..key_end]);
+        out.push('0');
+        rest = &rest[value_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A result written to a file is made and written member by member (never held whole); it is byte for byte
+/// the result `--json` prints, in both schemas, for the example and for a corpus drawing with blocks,
+/// inserts with attributes and paper-space layouts.
+#[test]
+fn the_written_result_is_the_printed_result() {
+    let mut inputs = vec![repo().join("assets/bracket.dxf")];
+    if let Some(corpus) = corpus() {
+        inputs.push(corpus.join("dxf/acadsharp__samples_sample_AC1018_ascii.dxf"));
+    }
+    for input in &inputs {
+        let path = input.to_str().expect("utf-8 path");
+        let stem = input.file_stem().and_then(|s| s.to_str()).expect("a file stem");
+        for schema in ["2.0.0", "2024-01"] {
+            let dir = temp_dir();
+            let d = dir.path().to_str().expect("utf-8 temp path");
+            let written = run(&["parse", path, "-o", d, "-q", "--no-image", "--schema", schema], repo());
+            assert_eq!(written.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&written.stderr));
+            let file = std::fs::read(dir.path().join(format!("{stem}.json"))).expect("the result file was written");
+            let printed = run(&["parse", path, "--json", "-q", "--schema", schema], repo());
+            assert_eq!(printed.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&printed.stderr));
+            assert!(file.len() > 2000, "{stem} {schema}: a real result ({} bytes)", file.len());
+            assert_eq!(without_times(&file), without_times(&printed.stdout), "{stem} {schema}");
+        }
+    }
+}
+
 /// File names in `dir`, sorted.
 fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

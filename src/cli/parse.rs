@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use crate::model::Document;
 use crate::read::{ReadError, read_bytes};
 use crate::render;
-use crate::result::{ResultContext, Schema, to_json};
+use crate::result::{ResultContext, Schema, to_json, write_json};
 
 use super::{GlobalArgs, exit};
 
@@ -238,12 +238,22 @@ fn output_stems(inputs: &[Input]) -> Vec<String> {
 /// Writes `bytes` to `path` through a temporary name in the same directory, so a reader (or a Ctrl-C) never
 /// sees a partial file.
 pub(super) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomically_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_atomically`] with the contents written by `write`, buffered: large results go to the file as
+/// they are made instead of being held whole in memory first.
+pub(super) fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::io::BufWriter<fs::File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().unwrap_or(OsStr::new("out"));
     let tmp = dir.join(format!(".{}.{}.part", name.to_string_lossy(), std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        let mut f = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
+        write(&mut f)?;
+        let f = f.into_inner().map_err(|e| e.into_error())?;
         f.sync_all()?;
         fs::rename(&tmp, path)
     })();
@@ -348,18 +358,34 @@ impl Batch<'_> {
                 duration_ms: Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)),
                 max_entities: self.args.max_entities,
             };
-            let mut line = to_json(&doc, self.args.schema, &ctx).map_err(|e| (Failure::Parse, e.to_string()))?;
-            line.push(b'\n');
+            // Printed results are held until their turn comes (input order); a result only written to a file
+            // goes there as it is made.
+            let line = match self.args.json {
+                Some(_) => {
+                    let mut line =
+                        to_json(&doc, self.args.schema, &ctx).map_err(|e| (Failure::Parse, e.to_string()))?;
+                    line.push(b'\n');
+                    Some(line)
+                }
+                None => None,
+            };
             if let Some(dir) = &self.write_files {
                 let path = dir.join(format!("{}.json", self.stems[i]));
-                write_atomically(&path, &line).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
+                let written = match &line {
+                    Some(line) => write_atomically(&path, line),
+                    None => write_atomically_with(&path, |f| {
+                        write_json(&doc, self.args.schema, &ctx, f)?;
+                        f.write_all(b"\n")
+                    }),
+                };
+                written.map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
                 self.write_previews(&doc, dir, &self.stems[i])?;
             }
             Ok(line)
         })();
         outcome.elapsed = started.elapsed();
         match produced {
-            Ok(line) => (self.args.json.is_some().then_some(line), outcome),
+            Ok(line) => (line, outcome),
             Err(err) => {
                 outcome.result = Err(err);
                 (None, outcome)
