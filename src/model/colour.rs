@@ -27,13 +27,16 @@ impl Rgb {
 
     /// The palette index (1–255) closest to this colour in RGB distance, as 2024-01 `color` wants.
     pub fn nearest_aci(self) -> u8 {
+        // The palette from a table made once: the 2024-01 writer asks this for most entities, and deriving
+        // 255 colours per call was a tenth of its time.
+        static PALETTE: std::sync::OnceLock<[Rgb; 256]> = std::sync::OnceLock::new();
+        let palette = PALETTE.get_or_init(|| std::array::from_fn(|i| aci_rgb(i as u8)));
         let mut best = (u32::MAX, 7u8);
-        for i in 1..=255u8 {
-            let c = aci_rgb(i);
+        for (i, &c) in palette.iter().enumerate().skip(1) {
             let d = |a: u8, b: u8| (i32::from(a) - i32::from(b)).pow(2) as u32;
             let dist = d(c.0, self.0) + d(c.1, self.1) + d(c.2, self.2);
             if dist < best.0 {
-                best = (dist, i);
+                best = (dist, i as u8);
             }
         }
         best.1
@@ -177,5 +180,12 @@ mod tests {
         assert_eq!(ColourSpec::ByLayer.resolve(Rgb(9, 9, 9), Rgb::BLACK), Rgb(9, 9, 9));
         assert_eq!(ColourSpec::from_aci_code(-3), ColourSpec::Aci(3));
         assert_eq!(Rgb(250, 5, 5).nearest_aci(), 1);
+        assert_eq!(Rgb(128, 128, 129).nearest_aci(), 8);
+        // Every palette colour finds itself (the first index of that colour where the palette repeats one).
+        for i in 1..=255u8 {
+            let found = aci_rgb(i).nearest_aci();
+            assert_eq!(aci_rgb(found), aci_rgb(i), "ACI {i}");
+            assert!(found <= i, "ACI {i} found {found}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! What both result schemas derive the same way: effective (resolved) properties, unique ids, categories,
 //! which sheets are emitted, and capped diagnostics.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::model::flatten::BlockTable;
@@ -9,6 +10,9 @@ use crate::model::{ColourSpec, Document, FileFormat, Layer, Rgb, Sheet, SheetKin
 /// Resolves ByLayer/ByBlock properties against the document's layer table.
 pub struct Resolver<'a> {
     layers: HashMap<String, &'a Layer>,
+    /// The last name looked up and what it found: consecutive entities mostly share a layer, and a lookup
+    /// upper-cases and hashes the name (the writers ask four times per entity).
+    last: RefCell<Option<(String, Option<&'a Layer>)>>,
     pub blocks: BlockTable<'a>,
 }
 
@@ -18,11 +22,20 @@ impl<'a> Resolver<'a> {
         for l in &doc.layers {
             layers.entry(l.name.to_ascii_uppercase()).or_insert(l);
         }
-        Resolver { layers, blocks: doc.block_table() }
+        Resolver { layers, last: RefCell::new(None), blocks: doc.block_table() }
     }
 
     pub fn layer(&self, name: &str) -> Option<&'a Layer> {
-        self.layers.get(&name.to_ascii_uppercase()).copied()
+        let mut last = self.last.borrow_mut();
+        if let Some((key, found)) = &*last {
+            // Names equal but for ASCII case upper-case alike, so they find the same layer.
+            if key.eq_ignore_ascii_case(name) {
+                return *found;
+            }
+        }
+        let found = self.layers.get(&name.to_ascii_uppercase()).copied();
+        *last = Some((name.to_owned(), found));
+        found
     }
 
     /// The effective colour: true colour, ACI, the layer's colour for ByLayer, `block` for ByBlock.

@@ -22,8 +22,11 @@ struct LayerCounts {
 }
 
 impl LayerCounts {
-    fn add(&mut self, name: &str) {
-        self.counts.entry(name.to_ascii_uppercase()).or_insert_with(|| (name.to_owned(), 0)).1 += 1;
+    /// Counts one more on `name`; whether it is the first.
+    fn add(&mut self, name: &str) -> bool {
+        let count = &mut self.counts.entry(name.to_ascii_uppercase()).or_insert_with(|| (name.to_owned(), 0)).1;
+        *count += 1;
+        *count == 1
     }
 
     fn get(&self, name: &str) -> u64 {
@@ -189,14 +192,12 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
             let entity_box = entity_bbox(e, &r.blocks);
             bbox.union(&entity_box);
             bboxes.push(entity_box);
-            if counts.get(&e.layer) == 0 {
+            if counts.add(&e.layer) {
                 order.push(e.layer.to_string());
             }
-            if doc_counts.get(&e.layer) == 0 {
+            if doc_counts.add(&e.layer) {
                 doc_order.push(e.layer.to_string());
             }
-            counts.add(&e.layer);
-            doc_counts.add(&e.layer);
             *by_type.entry(e.kind.to_string()).or_insert(0) += 1;
             *by_category.entry(category(&e.kind).to_owned()).or_insert(0) += 1;
             if let Geom::Insert(i) = &e.geom {
