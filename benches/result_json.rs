@@ -8,6 +8,8 @@
 //! the document (it should stay small: entities are written one at a time, never held as one tree).
 //! `CADLENS_BENCH_RUNS` sets the rounds (default 7).
 
+// Shared with benches/dxf_read.rs; this bench uses only its binary encoding.
+#[allow(dead_code)]
 mod gen_dxf;
 
 use std::alloc::{GlobalAlloc, Layout, System};
