@@ -1,7 +1,8 @@
 //! JSON building blocks shared by both result schemas: numbers in shortest round-trip form (integers
 //! without a fraction), 6-decimal helpers, points, boxes and RFC 3339 timestamps.
 
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::{Value, json};
 
 use crate::model::{BBox2, BBox3, Point};
 
@@ -38,17 +39,40 @@ pub fn opt_num6(v: Option<f64>) -> Value {
 
 /// `{ "x", "y" }` plus `z` only when non-zero.
 pub fn point(p: Point) -> Value {
-    let mut m = Map::new();
-    m.insert("x".into(), num(p.x));
-    m.insert("y".into(), num(p.y));
-    if p.z != 0.0 && p.z.is_finite() {
-        m.insert("z".into(), num(p.z));
-    }
-    Value::Object(m)
+    serde_json::to_value(Pt(p)).unwrap_or(Value::Null)
 }
 
 pub fn points(ps: &[Point]) -> Value {
-    Value::Array(ps.iter().map(|p| point(*p)).collect())
+    serde_json::to_value(Pts(ps)).unwrap_or(Value::Null)
+}
+
+/// A point as [`point`] writes it, serialised directly (no map is built): what the streaming writers use
+/// for the points of hundreds of thousands of entities.
+#[derive(Debug, Clone, Copy)]
+pub struct Pt(pub Point);
+
+impl Serialize for Pt {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Pt(p) = *self;
+        let with_z = p.z != 0.0 && p.z.is_finite();
+        let mut m = s.serialize_map(Some(2 + usize::from(with_z)))?;
+        m.serialize_entry("x", &num(p.x))?;
+        m.serialize_entry("y", &num(p.y))?;
+        if with_z {
+            m.serialize_entry("z", &num(p.z))?;
+        }
+        m.end()
+    }
+}
+
+/// Points as [`points`] writes them, serialised directly.
+#[derive(Debug, Clone, Copy)]
+pub struct Pts<'a>(pub &'a [Point]);
+
+impl Serialize for Pts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|p| Pt(*p)))
+    }
 }
 
 /// `{minX,minY,maxX,maxY}` rounded to 6 decimals; all `null` when empty.
@@ -127,6 +151,15 @@ mod tests {
         assert_eq!(num(std::f64::consts::PI).to_string(), "3.141592653589793");
         assert_eq!(num6(std::f64::consts::PI * 10.0).to_string(), "31.415927");
         assert_eq!(num(f64::NAN), Value::Null);
+    }
+
+    #[test]
+    fn points_serialise_directly_as_their_maps() {
+        let (p, q) = (Point::new(1.0, 2.5, 0.0), Point::new(0.1, -3.0, 7.0));
+        assert_eq!(serde_json::to_string(&Pt(p)).unwrap(), r#"{"x":1,"y":2.5}"#);
+        assert_eq!(serde_json::to_string(&Pts(&[p, q])).unwrap(), r#"[{"x":1,"y":2.5},{"x":0.1,"y":-3,"z":7}]"#);
+        assert_eq!(point(q), json!({ "x": 0.1, "y": -3, "z": 7 }));
+        assert_eq!(serde_json::to_string(&point(Point::new(0.0, 0.0, f64::NAN))).unwrap(), r#"{"x":0,"y":0}"#);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::io::Write;
 use serde_json::{Map, Value, json};
 
 use super::common::{Ids, Resolver, capped, category, emitted_sheets, primary_sheet, unique_slugs};
-use super::geometry::geometry;
+use super::geometry::write_geometry;
 use super::json::{bbox6, num, num6, opt_num6, point, rfc3339_ms};
 use super::model3d::{model3d, projection};
 use super::stream::{self, Array, Object};
@@ -101,7 +101,7 @@ fn write_entity<W: Write>(
     o.member("category", &category(&e.kind))?;
     o.member("layer", &*e.layer)?;
     o.member("layout", &layout)?;
-    o.member("geometry", &geometry(&e.geom))?;
+    o.member_with("geometry", |w| write_geometry(w, &e.geom))?;
     o.member("text", &text)?;
     o.member("reference", &reference)?;
     o.member_with("properties", |w| write_properties(w, e, r))?;
