@@ -263,6 +263,9 @@ pub(super) fn write_atomically_with(
     result
 }
 
+/// A preview file's extension (`png`, `svg`) and contents.
+type PreviewFile = (&'static str, Vec<u8>);
+
 fn read_input(input: &Input) -> Result<Vec<u8>, (Failure, String)> {
     match input {
         Input::File(p) => fs::read(p).map_err(|e| (Failure::Io, format!("{}: {e}", p.display()))),
@@ -370,16 +373,28 @@ impl Batch<'_> {
                 None => None,
             };
             if let Some(dir) = &self.write_files {
-                let path = dir.join(format!("{}.json", self.stems[i]));
-                let written = match &line {
-                    Some(line) => write_atomically(&path, line),
-                    None => write_atomically_with(&path, |f| {
-                        write_json(&doc, self.args.schema, &ctx, f)?;
-                        f.write_all(b"\n")
-                    }),
-                };
-                written.map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
-                self.write_previews(&doc, dir, &self.stems[i])?;
+                let stem = &self.stems[i];
+                // The preview is drawn on a second thread while the result is written: both only read the
+                // document, and for a large drawing each takes about as long as the other.
+                let previews = std::thread::scope(|scope| {
+                    let drawn = scope.spawn(|| self.render_previews(&doc, stem));
+                    let path = dir.join(format!("{stem}.json"));
+                    let written = match &line {
+                        Some(line) => write_atomically(&path, line),
+                        None => write_atomically_with(&path, |f| {
+                            write_json(&doc, self.args.schema, &ctx, f)?;
+                            f.write_all(b"\n")
+                        }),
+                    };
+                    // A panic while drawing stays a panic, as it was on one thread.
+                    let drawn = drawn.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    written.map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
+                    drawn
+                })?;
+                for (ext, bytes) in previews {
+                    let path = dir.join(format!("{stem}.{ext}"));
+                    write_atomically(&path, &bytes).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
+                }
             }
             Ok(line)
         })();
@@ -395,36 +410,34 @@ impl Batch<'_> {
 
     /// Writes `<stem>.png` (unless `--no-image`) and `<stem>.svg` (with `--svg`) beside the JSON. Documents
     /// with nothing to draw (no sheet, an empty 3D model) get no preview and no error.
-    fn write_previews(&self, doc: &Document, dir: &Path, stem: &str) -> Result<(), (Failure, String)> {
+    /// The preview files of `doc` (`png` unless `--no-image`, `svg` with `--svg`) as (extension, bytes).
+    /// Documents with nothing to draw (no sheet, an empty 3D model) get none, and no error.
+    fn render_previews(&self, doc: &Document, stem: &str) -> Result<Vec<PreviewFile>, (Failure, String)> {
+        let mut files = Vec::new();
         if self.args.no_image && !self.args.svg {
-            return Ok(());
+            return Ok(files);
         }
-        let write = |ext: &str, bytes: &[u8]| {
-            let path = dir.join(format!("{stem}.{ext}"));
-            write_atomically(&path, bytes).map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))
-        };
         let failed = |e: render::raster::RasterError| (Failure::Parse, format!("{stem}: preview: {e}"));
         let opts = self.args.render_options();
         if let Some(model) = &doc.model3d {
             // One rasterisation serves both files: the SVG embeds the very PNG.
-            let Some(scene) = render::build_scene3d(model, &opts) else { return Ok(()) };
+            let Some(scene) = render::build_scene3d(model, &opts) else { return Ok(files) };
             let png = render::raster3d::to_png(&scene).map_err(failed)?;
+            let svg = self.args.svg.then(|| render::svg::png_in_svg(&png, scene.width, scene.height).into_bytes());
             if !self.args.no_image {
-                write("png", &png)?;
+                files.push(("png", png));
             }
-            if self.args.svg {
-                write("svg", render::svg::png_in_svg(&png, scene.width, scene.height).as_bytes())?;
-            }
-            return Ok(());
+            files.extend(svg.map(|svg| ("svg", svg)));
+            return Ok(files);
         }
-        let Some(scene) = render::build_scene(doc, &opts) else { return Ok(()) };
+        let Some(scene) = render::build_scene(doc, &opts) else { return Ok(files) };
         if !self.args.no_image {
-            write("png", &render::raster::to_png(&scene).map_err(failed)?)?;
+            files.push(("png", render::raster::to_png(&scene).map_err(failed)?));
         }
         if self.args.svg {
-            write("svg", render::svg::to_svg(&scene).as_bytes())?;
+            files.push(("svg", render::svg::to_svg(&scene).into_bytes()));
         }
-        Ok(())
+        Ok(files)
     }
 
     /// Waits until `size` more bytes may be in flight (or nothing is), then reserves them.

@@ -84,8 +84,15 @@ fn answer(request: &RequestHeader, input: Vec<u8>, sandbox: SandboxStatus, out: 
         }
     };
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let results = serialise(&doc, request, duration_ms);
-    let previews = if request.previews { previews(&doc, request.preview_size) } else { Vec::new() };
+    // Previews are drawn on a second thread while the results are written: both only read the document,
+    // and for a large drawing each takes about as long as the other.
+    let (results, previews) = std::thread::scope(|scope| {
+        let drawn = request.previews.then(|| scope.spawn(|| previews(&doc, request.preview_size)));
+        let results = serialise(&doc, request, duration_ms);
+        // A panic while drawing stays a crash of this worker, as it was on one thread.
+        let previews = drawn.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).unwrap_or_default();
+        (results, previews)
+    });
     let blobs: Vec<&[u8]> = results.iter().chain(&previews).map(Vec::as_slice).collect();
     let payload: u64 = blobs.iter().map(|b| b.len() as u64).sum();
     if payload > request.max_output_bytes {
