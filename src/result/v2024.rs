@@ -1,19 +1,18 @@
 //! Schema 2024-01 (result-schema.md): one flat `vectorJson` in world coordinates, block contents expanded
 //! with `insertId`, and `layersJson`.
 
-use crate::model::SplineGeom;
 use std::collections::{BTreeMap, HashMap};
-
 use std::io::Write;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::common::{Ids, Resolver, capped, emitted_sheets};
-use super::geometry::{spline_points, vertices};
-use super::json::{bbox4, bbox6, num, point, points, rfc3339_ms};
+use super::geometry::{Verts, spline_points, vertices};
+use super::json::{Pt, Pts, bbox4, bbox6, num, rfc3339_ms};
 use super::model3d::{model3d, projection};
 use super::stream::{self, Array, Object};
 use super::{PARSER_VERSION, ResultContext};
+use crate::model::SplineGeom;
 use crate::model::colour::aci_rgb;
 use crate::model::flatten::{FlatItem, FlattenLimits, flatten};
 use crate::model::geom::normalize_angle;
@@ -40,106 +39,101 @@ fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
     })
 }
 
-/// Members specific to each type (result-schema.md §3), in world coordinates.
-fn type_members(g: &Geom, m: &mut Map<String, Value>) {
+/// Writes the members specific to each type (result-schema.md §3), in world coordinates.
+fn type_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> stream::Result {
     match g {
-        Geom::Leader(l) => type_members(&l.polyline(), m),
+        Geom::Leader(l) => type_members(&l.polyline(), o)?,
         Geom::Line { start, end } => {
-            m.insert("start".into(), point(*start));
-            m.insert("end".into(), point(*end));
-            m.insert("x1".into(), num(start.x));
-            m.insert("y1".into(), num(start.y));
-            m.insert("x2".into(), num(end.x));
-            m.insert("y2".into(), num(end.y));
+            o.member("start", &Pt(*start))?;
+            o.member("end", &Pt(*end))?;
+            o.member("x1", &num(start.x))?;
+            o.member("y1", &num(start.y))?;
+            o.member("x2", &num(end.x))?;
+            o.member("y2", &num(end.y))?;
         }
         Geom::Polyline { vertices: vs, closed, .. } => {
-            m.insert("points".into(), vertices(vs));
-            m.insert("closed".into(), Value::Bool(polyline_is_closed(vs, *closed)));
+            o.member("points", &Verts(vs))?;
+            o.member("closed", &polyline_is_closed(vs, *closed))?;
         }
         Geom::Face { vertices: vs, .. } => {
-            m.insert("points".into(), points(vs));
-            m.insert("closed".into(), Value::Bool(true));
+            o.member("points", &Pts(vs))?;
+            o.member("closed", &true)?;
         }
         Geom::Paths { paths } => {
-            let first = paths.first().cloned().unwrap_or_default();
-            m.insert("points".into(), points(&first));
-            m.insert("closed".into(), Value::Bool(false));
+            o.member("points", &Pts(paths.first().map_or(&[], Vec::as_slice)))?;
+            o.member("closed", &false)?;
         }
         Geom::Arc { center, radius, start, end } => {
-            m.insert("center".into(), point(*center));
-            m.insert("radius".into(), num(*radius));
-            m.insert("startAngle".into(), num(normalize_angle(*start)));
-            m.insert("endAngle".into(), num(normalize_angle(*end)));
+            o.member("center", &Pt(*center))?;
+            o.member("radius", &num(*radius))?;
+            o.member("startAngle", &num(normalize_angle(*start)))?;
+            o.member("endAngle", &num(normalize_angle(*end)))?;
         }
         Geom::Circle { center, radius } => {
-            m.insert("center".into(), point(*center));
-            m.insert("radius".into(), num(*radius));
+            o.member("center", &Pt(*center))?;
+            o.member("radius", &num(*radius))?;
         }
         Geom::Ellipse(el) => {
-            m.insert("center".into(), point(el.center));
-            m.insert("majorAxis".into(), point(el.major));
-            m.insert("ratio".into(), num(el.ratio));
-            m.insert("startAngle".into(), num(el.start));
-            m.insert("endAngle".into(), num(el.end));
+            o.member("center", &Pt(el.center))?;
+            o.member("majorAxis", &Pt(el.major))?;
+            o.member("ratio", &num(el.ratio))?;
+            o.member("startAngle", &num(el.start))?;
+            o.member("endAngle", &num(el.end))?;
         }
         Geom::Spline(s) => {
             let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**s;
-            m.insert("degree".into(), Value::from(*degree as u64));
-            m.insert("controlPoints".into(), points(ctrl));
-            m.insert("knots".into(), Value::Array(knots.iter().map(|k| num(*k)).collect()));
-            m.insert(
-                "weights".into(),
-                weights.as_ref().map_or(Value::Null, |w| Value::Array(w.iter().map(|x| num(*x)).collect())),
-            );
-            m.insert("fitPoints".into(), points(fit));
-            m.insert("closed".into(), Value::Bool(*closed));
-            m.insert("points".into(), points(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)));
+            o.member("degree", &(*degree as u64))?;
+            o.member("controlPoints", &Pts(ctrl))?;
+            o.member("knots", &knots.iter().map(|k| num(*k)).collect::<Vec<_>>())?;
+            o.member("weights", &weights.as_ref().map(|w| w.iter().map(|x| num(*x)).collect::<Vec<_>>()))?;
+            o.member("fitPoints", &Pts(fit))?;
+            o.member("closed", closed)?;
+            o.member("points", &Pts(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)))?;
         }
         Geom::Text(t) => {
-            m.insert("text".into(), Value::from(t.value.clone()));
-            m.insert("position".into(), point(t.position));
-            m.insert("height".into(), num(t.height));
-            m.insert("rotation".into(), num(t.rotation_deg));
-            m.insert("multiline".into(), Value::Bool(t.multiline));
-            m.insert("style".into(), t.style.clone().map_or(Value::Null, Value::from));
+            o.member("text", &t.value)?;
+            o.member("position", &Pt(t.position))?;
+            o.member("height", &num(t.height))?;
+            o.member("rotation", &num(t.rotation_deg))?;
+            o.member("multiline", &t.multiline)?;
+            o.member("style", &t.style)?;
         }
         Geom::Insert(i) => {
-            m.insert("blockName".into(), Value::from(i.block.clone()));
-            m.insert("position".into(), point(i.position));
-            m.insert("scaleX".into(), num(i.scale.x));
-            m.insert("scaleY".into(), num(i.scale.y));
-            m.insert("rotation".into(), num(i.rotation_deg));
-            m.insert("columns".into(), Value::from(i.columns.max(1)));
-            m.insert("rows".into(), Value::from(i.rows.max(1)));
-            m.insert(
-                "attributes".into(),
-                Value::Array(i.attribs.iter().map(|a| json!({ "tag": a.tag, "text": a.value })).collect()),
-            );
+            o.member("blockName", &i.block)?;
+            o.member("position", &Pt(i.position))?;
+            o.member("scaleX", &num(i.scale.x))?;
+            o.member("scaleY", &num(i.scale.y))?;
+            o.member("rotation", &num(i.rotation_deg))?;
+            o.member("columns", &i.columns.max(1))?;
+            o.member("rows", &i.rows.max(1))?;
+            let attributes: Vec<Value> = i.attribs.iter().map(|a| json!({ "tag": a.tag, "text": a.value })).collect();
+            o.member("attributes", &attributes)?;
         }
         Geom::Hatch(h) => {
-            m.insert("patternName".into(), h.pattern_name.clone().map_or(Value::Null, Value::from));
-            m.insert("solid".into(), Value::Bool(h.solid));
-            m.insert("patternAngle".into(), num(h.pattern_angle_deg));
-            m.insert("patternScale".into(), num(h.pattern_scale));
+            o.member("patternName", &h.pattern_name)?;
+            o.member("solid", &h.solid)?;
+            o.member("patternAngle", &num(h.pattern_angle_deg))?;
+            o.member("patternScale", &num(h.pattern_scale))?;
             let loops: Vec<Value> = h
                 .loops
                 .iter()
                 .map(|edges| json!({ "points": vertices(&loop_vertices(edges)), "closed": true }))
                 .collect();
-            m.insert("boundaries".into(), Value::Array(loops));
+            o.member("boundaries", &loops)?;
         }
         Geom::Dimension(d) => {
-            m.insert("dimensionType".into(), Value::from(d.kind.name()));
-            m.insert("measurement".into(), d.measurement.map_or(Value::Null, num));
-            m.insert("text".into(), d.text.clone().map_or(Value::Null, Value::from));
-            m.insert("defPoints".into(), points(&d.def_points));
-            m.insert("textPosition".into(), d.text_position.map_or(Value::Null, point));
+            o.member("dimensionType", &d.kind.name())?;
+            o.member("measurement", &d.measurement.map(num))?;
+            o.member("text", &d.text)?;
+            o.member("defPoints", &Pts(&d.def_points))?;
+            o.member("textPosition", &d.text_position.map(Pt))?;
         }
         Geom::Point { position } => {
-            m.insert("position".into(), point(*position));
+            o.member("position", &Pt(*position))?;
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// A hatch loop as one bulged polyline: lines and arcs exactly, ellipses and splines tessellated.
@@ -195,18 +189,24 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
-    /// The `vectorJson` element for `item`, if it gets one (its type has one in 2024-01 and the entity cap
-    /// is not reached).
-    fn emit(&mut self, item: &FlatItem<'_>, space: &str, is_model: bool) -> Option<Value> {
+    /// Writes the `vectorJson` element for `item` to `list`, if it gets one (its type has one in 2024-01 and
+    /// the entity cap is not reached).
+    fn emit<W: Write>(
+        &mut self,
+        item: &FlatItem<'_>,
+        space: &str,
+        is_model: bool,
+        list: &mut Array<'_, W>,
+    ) -> stream::Result {
         let e = item.entity;
         let world = item.world_geom();
         let Some(kind) = legacy_type(&e.kind, &world) else {
             *self.skipped.entry(e.kind.to_string()).or_insert(0) += 1;
-            return None;
+            return Ok(());
         };
         if self.budget == 0 {
             self.dropped += 1;
-            return None;
+            return Ok(());
         }
         self.budget -= 1;
         let id = self.ids.next(e.handle.as_deref());
@@ -237,34 +237,40 @@ impl Emitter<'_> {
                 }
             }
         };
-        let mut m = Map::new();
-        m.insert("id".into(), Value::from(id.clone()));
-        m.insert("type".into(), Value::from(kind));
-        m.insert("layer".into(), Value::from(item.layer));
-        m.insert("colorHex".into(), Value::from(rgb.hex()));
-        m.insert("colorIndex".into(), Value::from(colour_index));
-        m.insert("color".into(), Value::from(effective_aci));
-        m.insert("trueColor".into(), e.colour.true_colour().map_or(Value::Null, |c| Value::from(c.hex())));
-        m.insert("lineType".into(), Value::from(self.r.linetype(item.linetype, item.layer)));
-        m.insert("lineweight".into(), Value::from(e.lineweight.unwrap_or(-1)));
-        if !top_level {
-            if let Some(insert_id) = self.top_ids.get(&item.top_index) {
-                m.insert("insertId".into(), Value::from(insert_id.clone()));
+        let insert_id = if top_level {
+            if matches!(world, Geom::Insert(_)) {
+                // Expanded contents follow their insert: they name it by id and take its colour for ByBlock.
+                self.top_ids.insert(item.top_index, id.clone());
+                self.top_colours.insert(item.top_index, rgb);
             }
-        } else if matches!(world, Geom::Insert(_)) {
-            // Expanded contents follow their insert: they name it by id and take its colour for ByBlock.
-            self.top_ids.insert(item.top_index, id.clone());
-            self.top_colours.insert(item.top_index, rgb);
-        }
-        // `space` names the paper-space layout; model space is the default and is left implicit, as in the
-        // spec's complete example.
-        if !is_model {
-            m.insert("space".into(), Value::from(space));
-        }
-        m.insert("bbox".into(), bbox4(&bbox));
-        type_members(&world, &mut m);
+            None
+        } else {
+            self.top_ids.get(&item.top_index)
+        };
         *self.layer_counts.entry(item.layer.to_ascii_uppercase()).or_insert(0) += 1;
-        Some(Value::Object(m))
+        list.element_with(|w| {
+            let mut o = Object::begin(w)?;
+            o.member("id", &id)?;
+            o.member("type", kind)?;
+            o.member("layer", item.layer)?;
+            o.member("colorHex", &rgb.hex())?;
+            o.member("colorIndex", &colour_index)?;
+            o.member("color", &effective_aci)?;
+            o.member("trueColor", &e.colour.true_colour().map(|c| c.hex()))?;
+            o.member("lineType", &self.r.linetype(item.linetype, item.layer))?;
+            o.member("lineweight", &e.lineweight.unwrap_or(-1))?;
+            if let Some(insert_id) = insert_id {
+                o.member("insertId", insert_id)?;
+            }
+            // `space` names the paper-space layout; model space is the default and is left implicit, as in
+            // the spec's complete example.
+            if !is_model {
+                o.member("space", space)?;
+            }
+            o.member("bbox", &bbox4(&bbox))?;
+            type_members(&world, &mut o)?;
+            o.end()
+        })
     }
 }
 
@@ -298,10 +304,8 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
             let space = if is_model { "model".to_owned() } else { sheet.name.clone() };
             let blocks = doc.block_table();
             let report = flatten(&sheet.entities, &blocks, limits, &mut |item| {
-                if let Some(value) = em.emit(&item, &space, is_model) {
-                    if let Err(e) = list.element(&value) {
-                        failed.get_or_insert(e);
-                    }
+                if failed.is_none() {
+                    failed = em.emit(&item, &space, is_model, &mut list).err();
                 }
             });
             truncated_expansion |= report.truncated;
