@@ -11,53 +11,16 @@
 // Shared with benches/dxf_read.rs; this bench uses only its binary encoding.
 #[allow(dead_code)]
 mod gen_dxf;
+mod heap_count;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use cadlens::formats::dxf;
 use cadlens::result::{ResultContext, Schema, write_json};
 
-/// Counts live heap bytes and their high-water mark.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: every call forwards to `System` with the caller's layout; the counters are only statistics.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded unchanged.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            let live = LIVE.fetch_add(new_size, Ordering::Relaxed) + new_size;
-            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        p
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static ALLOCATOR: heap_count::Counting = heap_count::Counting;
 
 fn data_file() -> std::io::Result<PathBuf> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
@@ -133,10 +96,9 @@ fn main() {
     println!("  dxf::read (baseline)  {:>8.1} ms", read * 1e3);
     for (i, schema) in schemas.iter().enumerate() {
         let ratio = median(writes[i].clone());
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let before = heap_count::start_peak();
         write_json(&doc, *schema, &ctx, &mut Sink::default()).expect("the result serialises");
-        let added = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+        let added = heap_count::peak().saturating_sub(before);
         println!(
             "  write_json {:<9}  {:>8.1} ms = {ratio:.2}× the read   {:.1} MB written ({:.0} MB/s)   peak heap added {:.1} MB",
             schema.as_str(),

@@ -10,7 +10,7 @@ use super::json::{Pt, Pts, num, point, points};
 use super::stream::{self, Object};
 use crate::model::geom::{normalize_angle, sample_spline};
 use crate::model::measure::polyline_is_closed;
-use crate::model::{Geom, HatchEdge, Point, Vertex};
+use crate::model::{Geom, HatchEdge, InsertGeom, Point, Vertex};
 
 /// Polyline vertices with `bulge` only when non-zero.
 pub fn vertices(vs: &[Vertex]) -> Value {
@@ -75,9 +75,12 @@ pub fn write_geometry<W: Write>(w: &mut W, g: &Geom) -> stream::Result {
         _ => {}
     }
     let mut o = Object::begin(w)?;
+    if write_shared_members(g, &mut o)? {
+        return o.end();
+    }
     match g {
         Geom::Leader(_) | Geom::Proxy(_) => {}
-        Geom::Point { position } => o.member("position", &Pt(*position))?,
+        Geom::Point { .. } | Geom::Circle { .. } | Geom::Arc { .. } | Geom::Ellipse(_) | Geom::Spline(_) => {}
         Geom::Line { start, end } => {
             o.member("start", &Pt(*start))?;
             o.member("end", &Pt(*end))?;
@@ -89,33 +92,6 @@ pub fn write_geometry<W: Write>(w: &mut W, g: &Geom) -> stream::Result {
             o.member("filled", &filled)?;
             o.member("width", &num(*constant_width))?;
         }
-        Geom::Circle { center, radius } => {
-            o.member("center", &Pt(*center))?;
-            o.member("radius", &num(*radius))?;
-        }
-        Geom::Arc { center, radius, start, end } => {
-            o.member("center", &Pt(*center))?;
-            o.member("radius", &num(*radius))?;
-            o.member("startAngle", &num(normalize_angle(*start)))?;
-            o.member("endAngle", &num(normalize_angle(*end)))?;
-        }
-        Geom::Ellipse(el) => {
-            o.member("center", &Pt(el.center))?;
-            o.member("majorAxis", &Pt(el.major))?;
-            o.member("ratio", &num(el.ratio))?;
-            o.member("startAngle", &num(el.start))?;
-            o.member("endAngle", &num(el.end))?;
-        }
-        Geom::Spline(sp) => {
-            let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**sp;
-            o.member("degree", &(*degree as u64))?;
-            o.member("controlPoints", &Pts(ctrl))?;
-            o.member("knots", &Nums(knots))?;
-            o.member("weights", &weights.as_deref().map(Nums))?;
-            o.member("fitPoints", &Pts(fit))?;
-            o.member("closed", closed)?;
-            o.member("points", &Pts(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)))?;
-        }
         Geom::Text(t) => {
             o.member("position", &Pt(t.position))?;
             o.member("rotation", &num(t.rotation_deg))?;
@@ -123,12 +99,7 @@ pub fn write_geometry<W: Write>(w: &mut W, g: &Geom) -> stream::Result {
             o.member("width", &t.box_width.map(num))?;
         }
         Geom::Insert(i) => {
-            o.member("position", &Pt(i.position))?;
-            o.member("scaleX", &num(i.scale.x))?;
-            o.member("scaleY", &num(i.scale.y))?;
-            o.member("rotation", &num(i.rotation_deg))?;
-            o.member("columns", &i.columns.max(1))?;
-            o.member("rows", &i.rows.max(1))?;
+            write_insert_placement(i, &mut o)?;
             o.member("columnSpacing", &num(i.column_spacing))?;
             o.member("rowSpacing", &num(i.row_spacing))?;
         }
@@ -194,6 +165,53 @@ pub fn write_geometry<W: Write>(w: &mut W, g: &Geom) -> stream::Result {
         }
     }
     o.end()
+}
+
+/// Writes the members both schemas give POINT, CIRCLE, ARC, ELLIPSE and SPLINE alike (2.0.0 in `geometry`,
+/// 2024-01 flat in the element); `false` for the other types, whose members differ between the schemas.
+pub fn write_shared_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> Result<bool, serde_json::Error> {
+    match g {
+        Geom::Point { position } => o.member("position", &Pt(*position))?,
+        Geom::Circle { center, radius } => {
+            o.member("center", &Pt(*center))?;
+            o.member("radius", &num(*radius))?;
+        }
+        Geom::Arc { center, radius, start, end } => {
+            o.member("center", &Pt(*center))?;
+            o.member("radius", &num(*radius))?;
+            o.member("startAngle", &num(normalize_angle(*start)))?;
+            o.member("endAngle", &num(normalize_angle(*end)))?;
+        }
+        Geom::Ellipse(el) => {
+            o.member("center", &Pt(el.center))?;
+            o.member("majorAxis", &Pt(el.major))?;
+            o.member("ratio", &num(el.ratio))?;
+            o.member("startAngle", &num(el.start))?;
+            o.member("endAngle", &num(el.end))?;
+        }
+        Geom::Spline(sp) => {
+            let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**sp;
+            o.member("degree", &(*degree as u64))?;
+            o.member("controlPoints", &Pts(ctrl))?;
+            o.member("knots", &Nums(knots))?;
+            o.member("weights", &weights.as_deref().map(Nums))?;
+            o.member("fitPoints", &Pts(fit))?;
+            o.member("closed", closed)?;
+            o.member("points", &Pts(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)))?;
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// An insert's placement as both schemas write it: position, scales, rotation, array columns and rows.
+pub fn write_insert_placement<W: Write>(i: &InsertGeom, o: &mut Object<'_, W>) -> stream::Result {
+    o.member("position", &Pt(i.position))?;
+    o.member("scaleX", &num(i.scale.x))?;
+    o.member("scaleY", &num(i.scale.y))?;
+    o.member("rotation", &num(i.rotation_deg))?;
+    o.member("columns", &i.columns.max(1))?;
+    o.member("rows", &i.rows.max(1))
 }
 
 /// Numbers as [`num`] writes them, serialised directly.

@@ -7,15 +7,13 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use super::common::{Ids, Resolver, capped, emitted_sheets};
-use super::geometry::{Verts, spline_points, vertices};
+use super::geometry::{Verts, spline_points, vertices, write_insert_placement, write_shared_members};
 use super::json::{Pt, Pts, bbox4, bbox6, num, rfc3339_ms};
 use super::model3d::{model3d, projection};
 use super::stream::{self, Array, Object};
 use super::{PARSER_VERSION, ResultContext};
-use crate::model::SplineGeom;
 use crate::model::colour::aci_rgb;
 use crate::model::flatten::{FlatItem, FlattenLimits, flatten};
-use crate::model::geom::normalize_angle;
 use crate::model::measure::{geom_bbox, polyline_is_closed};
 use crate::model::{BBox2, ColourSpec, Document, Geom, HatchEdge, Rgb, SheetKind, Vertex};
 
@@ -41,6 +39,9 @@ fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
 
 /// Writes the members specific to each type (result-schema.md §3), in world coordinates.
 fn type_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> stream::Result {
+    if write_shared_members(g, o)? {
+        return Ok(());
+    }
     match g {
         Geom::Leader(l) => type_members(&l.polyline(), o)?,
         Geom::Line { start, end } => {
@@ -63,33 +64,6 @@ fn type_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> stream::Result {
             o.member("points", &Pts(paths.first().map_or(&[], Vec::as_slice)))?;
             o.member("closed", &false)?;
         }
-        Geom::Arc { center, radius, start, end } => {
-            o.member("center", &Pt(*center))?;
-            o.member("radius", &num(*radius))?;
-            o.member("startAngle", &num(normalize_angle(*start)))?;
-            o.member("endAngle", &num(normalize_angle(*end)))?;
-        }
-        Geom::Circle { center, radius } => {
-            o.member("center", &Pt(*center))?;
-            o.member("radius", &num(*radius))?;
-        }
-        Geom::Ellipse(el) => {
-            o.member("center", &Pt(el.center))?;
-            o.member("majorAxis", &Pt(el.major))?;
-            o.member("ratio", &num(el.ratio))?;
-            o.member("startAngle", &num(el.start))?;
-            o.member("endAngle", &num(el.end))?;
-        }
-        Geom::Spline(s) => {
-            let SplineGeom { degree, knots, ctrl, weights, fit, closed } = &**s;
-            o.member("degree", &(*degree as u64))?;
-            o.member("controlPoints", &Pts(ctrl))?;
-            o.member("knots", &knots.iter().map(|k| num(*k)).collect::<Vec<_>>())?;
-            o.member("weights", &weights.as_ref().map(|w| w.iter().map(|x| num(*x)).collect::<Vec<_>>()))?;
-            o.member("fitPoints", &Pts(fit))?;
-            o.member("closed", closed)?;
-            o.member("points", &Pts(&spline_points(*degree, knots, ctrl, weights.as_deref(), 0.0)))?;
-        }
         Geom::Text(t) => {
             o.member("text", &t.value)?;
             o.member("position", &Pt(t.position))?;
@@ -100,12 +74,7 @@ fn type_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> stream::Result {
         }
         Geom::Insert(i) => {
             o.member("blockName", &i.block)?;
-            o.member("position", &Pt(i.position))?;
-            o.member("scaleX", &num(i.scale.x))?;
-            o.member("scaleY", &num(i.scale.y))?;
-            o.member("rotation", &num(i.rotation_deg))?;
-            o.member("columns", &i.columns.max(1))?;
-            o.member("rows", &i.rows.max(1))?;
+            write_insert_placement(i, o)?;
             let attributes: Vec<Value> = i.attribs.iter().map(|a| json!({ "tag": a.tag, "text": a.value })).collect();
             o.member("attributes", &attributes)?;
         }
@@ -127,9 +96,6 @@ fn type_members<W: Write>(g: &Geom, o: &mut Object<'_, W>) -> stream::Result {
             o.member("text", &d.text)?;
             o.member("defPoints", &Pts(&d.def_points))?;
             o.member("textPosition", &d.text_position.map(Pt))?;
-        }
-        Geom::Point { position } => {
-            o.member("position", &Pt(*position))?;
         }
         _ => {}
     }
