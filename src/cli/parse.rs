@@ -408,8 +408,6 @@ impl Batch<'_> {
         }
     }
 
-    /// Writes `<stem>.png` (unless `--no-image`) and `<stem>.svg` (with `--svg`) beside the JSON. Documents
-    /// with nothing to draw (no sheet, an empty 3D model) get no preview and no error.
     /// The preview files of `doc` (`png` unless `--no-image`, `svg` with `--svg`) as (extension, bytes).
     /// Documents with nothing to draw (no sheet, an empty 3D model) get none, and no error.
     fn render_previews(&self, doc: &Document, stem: &str) -> Result<Vec<PreviewFile>, (Failure, String)> {

@@ -1,7 +1,6 @@
 //! Schema 2.0.0 (result-schema-2.md).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
 use std::io::Write;
 
 use serde_json::{Map, Value, json};
