@@ -101,9 +101,10 @@ fn without_times(json: &[u8]) -> String {
     out
 }
 
-/// A result written to a file is made and written member by member (never held whole); it is byte for byte
-/// the result `--json` prints, in both schemas, for the example and for a corpus drawing with blocks,
-/// inserts with attributes and paper-space layouts.
+/// A result written to a file, or printed for a lone input, is written as it is made (never held whole);
+/// results printed for several inputs are held for their turn. All three are byte for byte the same, in
+/// both schemas, for the example and for a corpus drawing with blocks, inserts with attributes and
+/// paper-space layouts.
 #[test]
 fn the_written_result_is_the_printed_result() {
     let mut inputs = vec![repo().join("assets/bracket.dxf")];
@@ -123,6 +124,13 @@ fn the_written_result_is_the_printed_result() {
             assert_eq!(printed.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&printed.stderr));
             assert!(file.len() > 2000, "{stem} {schema}: a real result ({} bytes)", file.len());
             assert_eq!(without_times(&file), without_times(&printed.stdout), "{stem} {schema}");
+            let held = run(&["parse", path, path, "--json", "-q", "--schema", schema], repo());
+            assert_eq!(held.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&held.stderr));
+            let lines: Vec<&[u8]> = held.stdout.split_inclusive(|&b| b == b'\n').collect();
+            assert_eq!(lines.len(), 2, "{stem} {schema}: one line per input");
+            for line in lines {
+                assert_eq!(without_times(line), without_times(&file), "{stem} {schema}, held for NDJSON");
+            }
         }
     }
 }

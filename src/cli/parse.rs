@@ -319,7 +319,7 @@ struct Batch<'a> {
 
 impl Batch<'_> {
     /// Parses input `i` and returns what to print (if anything) and its outcome.
-    fn run_one(&self, i: usize) -> (Option<Vec<u8>>, Outcome) {
+    fn run_one(&self, i: usize, sink: &Mutex<Box<dyn Write + Send>>) -> (Option<Vec<u8>>, Outcome) {
         let input = &self.inputs[i];
         let started = Instant::now();
         let mut outcome = Outcome {
@@ -362,8 +362,12 @@ impl Batch<'_> {
                 max_entities: self.args.max_entities,
             };
             // Printed results are held until their turn comes (input order); a result only written to a file
-            // goes there as it is made.
+            // goes there as it is made, and so does the result of a lone input that is only printed.
             let line = match self.args.json {
+                Some(_) if self.inputs.len() == 1 && self.write_files.is_none() => {
+                    self.print_streamed(&doc, &ctx, sink)?;
+                    None
+                }
                 Some(_) => {
                     let mut line =
                         to_json(&doc, self.args.schema, &ctx).map_err(|e| (Failure::Parse, e.to_string()))?;
@@ -405,6 +409,30 @@ impl Batch<'_> {
                 outcome.result = Err(err);
                 (None, outcome)
             }
+        }
+    }
+
+    /// Writes the result of `doc` and its newline to `sink` as it is made. A closed pipe stops the batch, as
+    /// it does for held results; any other output error is this input's failure.
+    fn print_streamed(
+        &self,
+        doc: &Document,
+        ctx: &ResultContext,
+        sink: &Mutex<Box<dyn Write + Send>>,
+    ) -> Result<(), (Failure, String)> {
+        let mut out = sink.lock().unwrap_or_else(|p| p.into_inner());
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, &mut **out);
+        let written = write_json(doc, self.args.schema, ctx, &mut w)
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .and_then(|()| w.flush());
+        match written {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.stop.store(true, Ordering::SeqCst);
+                Ok(())
+            }
+            Err(e) => Err((Failure::Io, format!("JSON output: {e}"))),
+            Ok(()) => Ok(()),
         }
     }
 
@@ -585,7 +613,7 @@ pub fn run(args: &ParseArgs, global: &GlobalArgs) -> u8 {
                     batch.wait_for_window(i);
                     let size = batch.inputs[i].size_hint();
                     batch.acquire(size);
-                    let (line, outcome) = batch.run_one(i);
+                    let (line, outcome) = batch.run_one(i, &sink);
                     batch.release(size);
                     if outcome.result.is_err() {
                         batch.failed.store(true, Ordering::SeqCst);
