@@ -264,11 +264,12 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
     top.member_with("vectorJson", |w| {
         let mut list = Array::begin(w)?;
         let mut failed = None;
+        // One table for every sheet (the resolver holds another, but `emit` borrows it mutably meanwhile).
+        let blocks = doc.block_table();
         for si in emitted_sheets(doc) {
             let sheet = &doc.sheets[si];
             let is_model = sheet.kind == SheetKind::Model;
             let space = if is_model { "model".to_owned() } else { sheet.name.clone() };
-            let blocks = doc.block_table();
             let report = flatten(&sheet.entities, &blocks, limits, &mut |item| {
                 if failed.is_none() {
                     failed = em.emit(&item, &space, is_model, &mut list).err();
