@@ -11,8 +11,12 @@
 //! `CADLENS_BENCH_RUNS` sets the rounds (default 21: on the 2-vCPU benchmark VM the two-thread read swings
 //! for seconds at a time, and a median of 5 rounds moved by ±0.3× from run to run). A round times scan,
 //! read and the one-thread read back to back; medians over rounds are reported, and read/scan is the
-//! median of the per-round ratios, so the load of a shared machine hits both sides of a ratio alike. `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only
-//! reads (or scans, or reads in one thread) that file, `CADLENS_BENCH_RUNS` times, for a profiler or
+//! median of the per-round ratios, so the load of a shared machine hits both sides of a ratio alike. It
+//! does not hit them alike when the host puts the VM's two vCPUs on one core: a two-thread read then slows
+//! down and the one-thread scan does not. So each round also measures what the machine gives two threads
+//! (a fixed register-only job alone and twice at once, just before and after the read) and the report
+//! gives read/scan for the rounds with two whole cores and for the others besides the overall median.
+//! `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only reads (or scans, or reads in one thread) that file, `CADLENS_BENCH_RUNS` times, for a profiler or
 //! `perf stat` (instruction counts do not depend on the machine's load).
 
 mod gen_dxf;
@@ -63,7 +67,44 @@ struct Round {
     scan: f64,
     read: f64,
     sequential: f64,
+    /// What the machine gave two threads just before and after the read ([`two_thread_slowdown`], the
+    /// larger of the two).
+    slowdown: f64,
 }
+
+/// A fixed piece of register-only work, independent multiply-adds on eight lanes (no memory traffic, so
+/// two copies of it can only slow each other down if they share a core), about 3 ms long here.
+fn spin(rounds: u64) -> u64 {
+    let mut lanes = [1u64, 2, 3, 4, 5, 6, 7, 8];
+    for i in 0..rounds {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            *lane = lane.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(i ^ l as u64);
+        }
+    }
+    lanes.iter().fold(0, |a, b| a ^ b)
+}
+
+const SPIN_ROUNDS: u64 = 2_500_000;
+
+/// How much longer two copies of [`spin`] take on two threads at once than one copy alone: about 1.0 when
+/// the machine runs two threads on two cores, up to 2.0 when its two virtual CPUs share one core. On the
+/// 2-vCPU benchmark VM this swings between 1.0 and 1.7 for seconds at a time (the host places the vCPUs),
+/// and a two-thread read slows down with it while the one-thread scan does not; the report shows the
+/// read/scan ratio of the rounds the machine gave two whole cores apart from the others.
+fn two_thread_slowdown() -> f64 {
+    let (one, _) = timed(|| spin(std::hint::black_box(SPIN_ROUNDS)));
+    let (two, _) = timed(|| {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| spin(std::hint::black_box(SPIN_ROUNDS)));
+            let here = spin(std::hint::black_box(SPIN_ROUNDS));
+            here ^ other.join().unwrap_or(0)
+        })
+    });
+    two.as_secs_f64() / one.as_secs_f64()
+}
+
+/// Rounds whose [`two_thread_slowdown`] is at most this had two whole cores for the read.
+const TWO_CORES: f64 = 1.15;
 
 fn bench_file(label: &str, path: &Path, runs: usize) {
     let bytes = std::fs::read(path).expect("bench data is readable");
@@ -73,13 +114,20 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
     let halves_before = dxf::shared_reads();
     for _ in 0..runs {
         let (scan, n) = timed(|| dxf::scan_tags(&bytes).expect("the synthetic file tokenizes"));
+        let before = two_thread_slowdown();
         let (read, doc) = timed(|| dxf::read(&bytes).expect("the synthetic file reads"));
+        let slowdown = before.max(two_thread_slowdown());
         entities = doc.sheets.iter().map(|s| s.entities.len()).sum::<usize>();
         drop(doc);
         let (sequential, doc) = timed(|| dxf::read_sequential(&bytes).expect("the synthetic file reads"));
         drop(doc);
         tags = n;
-        rounds.push(Round { scan: scan.as_secs_f64(), read: read.as_secs_f64(), sequential: sequential.as_secs_f64() });
+        rounds.push(Round {
+            scan: scan.as_secs_f64(),
+            read: read.as_secs_f64(),
+            sequential: sequential.as_secs_f64(),
+            slowdown,
+        });
     }
     // How `read` used the second core: ENTITIES shared by two threads, or the tokenizer thread (or none).
     let split_reads = dxf::shared_reads() - halves_before;
@@ -108,6 +156,20 @@ fn bench_file(label: &str, path: &Path, runs: usize) {
         if read <= 0.5 { "≤ 0.5 s: ok" } else { "> 0.5 s: MISSED" }
     );
     println!("    read/scan per round: {}", ratios.join(" "));
+    let slowdowns: Vec<String> = rounds.iter().map(|r| format!("{:.2}", r.slowdown)).collect();
+    println!("    two threads' slowdown on this machine per round (1.0 = two whole cores): {}", slowdowns.join(" "));
+    let (whole, shared): (Vec<&Round>, Vec<&Round>) = rounds.iter().partition(|r| r.slowdown <= TWO_CORES);
+    let ratio_of = |rs: &[&Round]| median(rs.iter().map(|r| r.read / r.scan).collect());
+    if !whole.is_empty() {
+        println!(
+            "    rounds with two whole cores (slowdown ≤ {TWO_CORES}): {} of {runs}, read/scan {:.2}×",
+            whole.len(),
+            ratio_of(&whole)
+        );
+    }
+    if !shared.is_empty() {
+        println!("    rounds with the cores shared: {} of {runs}, read/scan {:.2}×", shared.len(), ratio_of(&shared));
+    }
     println!("    reads that shared ENTITIES between two threads: {split_reads} of {runs}");
     println!(
         "  read, one thread      {:>8.1} ms  {:>6.0} MB/s   read/scan = {ratio_seq:.2}×",
