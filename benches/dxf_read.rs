@@ -16,8 +16,9 @@
 //! down and the one-thread scan does not. So each round also measures what the machine gives two threads
 //! (a fixed register-only job alone and twice at once, just before and after the read) and the report
 //! gives read/scan for the rounds with two whole cores and for the others besides the overall median.
-//! `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only reads (or scans, or reads in one thread) that file, `CADLENS_BENCH_RUNS` times, for a profiler or
-//! `perf stat` (instruction counts do not depend on the machine's load).
+//! `CADLENS_BENCH_PROFILE=ascii|binary[-scan|-seq]` only reads (or scans, or reads in one thread) that
+//! file, `CADLENS_BENCH_RUNS` times, for a profiler or `perf stat` (instruction counts do not depend on the
+//! machine's load).
 
 mod gen_dxf;
 mod heap_count;
