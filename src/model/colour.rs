@@ -22,7 +22,18 @@ impl Rgb {
 
     /// `#RRGGBB`, upper case, as both result schemas write colours.
     pub fn hex(self) -> String {
-        format!("#{:02X}{:02X}{:02X}", self.0, self.1, self.2)
+        self.hex_text().as_str().to_owned()
+    }
+
+    /// [`Rgb::hex`] without an allocation: the result writers write two colours per entity.
+    pub fn hex_text(self) -> HexText {
+        const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+        let mut text = [b'#'; 7];
+        for (i, v) in [self.0, self.1, self.2].into_iter().enumerate() {
+            text[1 + 2 * i] = DIGITS[usize::from(v >> 4)];
+            text[2 + 2 * i] = DIGITS[usize::from(v & 15)];
+        }
+        HexText(text)
     }
 
     /// The palette index (1–255) closest to this colour in RGB distance, as 2024-01 `color` wants.
@@ -40,6 +51,50 @@ impl Rgb {
             }
         }
         best.1
+    }
+}
+
+/// [`Rgb::nearest_aci`] remembered for the colours asked lately (a small direct-mapped table): the 2024-01
+/// writer asks it for most entities, a drawing has few distinct colours, and the search walks the palette.
+pub struct NearestAciCache {
+    slots: [Option<(Rgb, u8)>; 64],
+}
+
+impl Default for NearestAciCache {
+    fn default() -> Self {
+        NearestAciCache { slots: [None; 64] }
+    }
+}
+
+impl NearestAciCache {
+    pub fn get(&mut self, rgb: Rgb) -> u8 {
+        // The top six bits of a multiplicative hash of the 24 bits pick the slot.
+        let slot = (rgb.to_u24().wrapping_mul(0x9E37_79B1) >> 26) as usize;
+        match self.slots[slot] {
+            Some((seen, aci)) if seen == rgb => aci,
+            _ => {
+                let aci = rgb.nearest_aci();
+                self.slots[slot] = Some((rgb, aci));
+                aci
+            }
+        }
+    }
+}
+
+/// A colour as `#RRGGBB` text ([`Rgb::hex_text`]), serialised as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HexText([u8; 7]);
+
+impl HexText {
+    pub fn as_str(&self) -> &str {
+        // Only '#' and upper-case hex digits are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl serde::Serialize for HexText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -187,5 +242,27 @@ mod tests {
             assert_eq!(aci_rgb(found), aci_rgb(i), "ACI {i}");
             assert!(found <= i, "ACI {i} found {found}");
         }
+    }
+
+    #[test]
+    fn hex_text_is_upper_case_hash_rrggbb() {
+        assert_eq!(Rgb(0, 0, 0).hex_text().as_str(), "#000000");
+        assert_eq!(Rgb(0xAB, 0x0C, 0xF1).hex_text().as_str(), "#AB0CF1");
+        assert_eq!(Rgb(0xAB, 0x0C, 0xF1).hex(), "#AB0CF1");
+        assert_eq!(serde_json::to_string(&Rgb(255, 127, 1).hex_text()).ok().as_deref(), Some(r##""#FF7F01""##));
+    }
+
+    #[test]
+    fn the_nearest_aci_cache_answers_as_the_search_does() {
+        let mut cache = NearestAciCache::default();
+        // Twice over a spread of colours, many sharing a slot: hits and evictions alike give the search's answer.
+        for _ in 0..2 {
+            for v in (0..=0xFF_FFFFu32).step_by(0x1_0101 * 7) {
+                let rgb = Rgb::from_u24(v);
+                assert_eq!(cache.get(rgb), rgb.nearest_aci(), "{rgb}");
+            }
+        }
+        assert_eq!(cache.get(Rgb(250, 5, 5)), 1);
+        assert_eq!(cache.get(Rgb(128, 128, 129)), 8);
     }
 }

@@ -13,7 +13,7 @@ pub mod text_extent;
 
 use std::collections::BTreeMap;
 
-pub use colour::{ColourSpec, Rgb};
+pub use colour::{ColourSpec, HexText, NearestAciCache, Rgb};
 pub use drawing::{
     Attrib, BlockDef, DimensionGeom, DimensionKind, EllipseGeom, Entity, Geom, HAlign, Handle, HatchEdge, HatchGeom,
     InsertClip, InsertGeom, Layer, LeaderArrow, LeaderGeom, Linetype, MLeaderGeom, PatternLine, ProxyGraphics, Sheet,

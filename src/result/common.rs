@@ -70,11 +70,17 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Hands out document-unique ids: the source handle the first time it is seen, otherwise `e{n}` with `n`
-/// the entity's 1-based position in output order.
+/// Hands out document-unique ids: the source handle (upper case) the first time it is seen, otherwise
+/// `e{n}` with `n` the entity's 1-based position in output order.
+///
+/// An `e{n}` id never needs a uniqueness check: an upper-cased handle cannot begin with a lower-case `e`,
+/// and `n` grows with every id. So only handles are remembered, and a handle of hex digits (what DXF and
+/// DWG write) as its length and value, not as a string: the writers ask once per entity, and a string set
+/// cost two copies of the handle and a hash of its text each time.
 #[derive(Default)]
 pub struct Ids {
-    used: HashSet<String>,
+    hex_handles: HashSet<(u8, u64)>,
+    other_handles: HashSet<String>,
     counter: u64,
 }
 
@@ -82,18 +88,89 @@ impl Ids {
     pub fn next(&mut self, handle: Option<&str>) -> String {
         self.counter += 1;
         if let Some(h) = handle.filter(|h| !h.is_empty()) {
-            let h = h.to_ascii_uppercase();
-            if self.used.insert(h.clone()) {
-                return h;
+            let fresh = match hex_handle_key(h) {
+                Some(key) => self.hex_handles.insert(key),
+                None => self.other_handles.insert(h.to_ascii_uppercase()),
+            };
+            if fresh {
+                return h.to_ascii_uppercase();
             }
         }
-        loop {
-            let id = format!("e{}", self.counter);
-            if self.used.insert(id.clone()) {
-                return id;
+        format!("e{}", self.counter)
+    }
+}
+
+/// A handle of 1–16 hex digits (either case) as its length and value: equal keys exactly when the
+/// upper-cased texts are equal (the length keeps `0A` apart from `A`).
+fn hex_handle_key(h: &str) -> Option<(u8, u64)> {
+    if h.is_empty() || h.len() > 16 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    Some((h.len() as u8, u64::from_str_radix(h, 16).ok()?))
+}
+
+/// `text` in ASCII upper case, borrowed when it already is (handles mostly are: readers store them so).
+pub fn ascii_upper(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_lowercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_uppercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Entities per layer, case-insensitive as layer names are. The writers count every entity, and a drawing
+/// has few layers and long runs of entities on one: the layer counted last is remembered, so a repeat
+/// costs a compare of its name, not an upper-cased copy and a hash.
+#[derive(Default)]
+pub struct LayerTally {
+    /// Upper-case name → index into `counts`.
+    index: HashMap<String, usize>,
+    counts: Vec<u64>,
+    /// The name as last given and its index.
+    last: Option<(String, usize)>,
+}
+
+impl LayerTally {
+    /// Counts one more on `name`; whether it is the first.
+    pub fn add(&mut self, name: &str) -> bool {
+        let slot = self.slot(name);
+        match self.counts.get_mut(slot) {
+            Some(count) => {
+                *count += 1;
+                *count == 1
             }
-            self.counter += 1;
+            None => false,
         }
+    }
+
+    pub fn get(&self, name: &str) -> u64 {
+        self.index.get(&name.to_ascii_uppercase()).and_then(|&i| self.counts.get(i)).copied().unwrap_or(0)
+    }
+
+    fn slot(&mut self, name: &str) -> usize {
+        if let Some((last, slot)) = &self.last {
+            if last == name {
+                return *slot;
+            }
+        }
+        let key = name.to_ascii_uppercase();
+        let slot = match self.index.get(&key) {
+            Some(&slot) => slot,
+            None => {
+                self.counts.push(0);
+                self.index.insert(key, self.counts.len() - 1);
+                self.counts.len() - 1
+            }
+        };
+        match &mut self.last {
+            Some((last, at)) => {
+                last.clear();
+                last.push_str(name);
+                *at = slot;
+            }
+            None => self.last = Some((name.to_owned(), slot)),
+        }
+        slot
     }
 }
 
@@ -214,6 +291,32 @@ mod tests {
         assert_eq!(ids.next(Some("2a")), "2A");
         assert_eq!(ids.next(Some("2A")), "e2");
         assert_eq!(ids.next(None), "e3");
+        // Leading zeros make another handle; a handle spelled like an id is upper-cased apart from it.
+        assert_eq!(ids.next(Some("02A")), "02A");
+        assert_eq!(ids.next(Some("e5")), "E5");
+        assert_eq!(ids.next(None), "e6");
+        assert_eq!(ids.next(Some("E5")), "e7");
+        // Handles that are not hex (or too long for 64 bits) are compared as upper-cased text.
+        assert_eq!(ids.next(Some("h-1")), "H-1");
+        assert_eq!(ids.next(Some("H-1")), "e9");
+        assert_eq!(ids.next(Some("1234567890abcdef0")), "1234567890ABCDEF0");
+        assert_eq!(ids.next(Some("1234567890ABCDEF0")), "e11");
+        assert_eq!(ids.next(Some("")), "e12");
+    }
+
+    #[test]
+    fn layer_tally_counts_case_insensitively_across_changes_of_layer() {
+        let mut t = LayerTally::default();
+        assert!(t.add("Walls"));
+        assert!(!t.add("Walls"));
+        assert!(!t.add("WALLS"));
+        assert!(t.add("Doors"));
+        assert!(!t.add("walls"));
+        assert_eq!(t.get("walls"), 4);
+        assert_eq!(t.get("DOORS"), 1);
+        assert_eq!(t.get("Windows"), 0);
+        assert_eq!(ascii_upper("a1b"), "A1B");
+        assert!(matches!(ascii_upper("A1B"), std::borrow::Cow::Borrowed("A1B")));
     }
 
     #[test]

@@ -1,11 +1,13 @@
 //! Schema 2.0.0 (result-schema-2.md).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 use serde_json::{Map, Value, json};
 
-use super::common::{Ids, Resolver, capped, category, emitted_sheets, primary_sheet, unique_slugs};
+use super::common::{
+    Ids, LayerTally, Resolver, ascii_upper, capped, category, emitted_sheets, primary_sheet, unique_slugs,
+};
 use super::geometry::write_geometry;
 use super::json::{bbox6, num, num6, opt_num6, point, rfc3339_ms};
 use super::model3d::{model3d, projection};
@@ -14,22 +16,20 @@ use super::{PARSER_VERSION, ResultContext};
 use crate::model::measure::{entity_bbox, metrics};
 use crate::model::{BBox2, Document, Entity, Geom, Layer, Rgb, Sheet, SheetKind};
 
-/// Per-layer counts, keyed by upper-case layer name, remembering the spelling first seen.
+/// Per-layer counts (case-insensitive), and the layers they make a sheet list.
 #[derive(Default)]
 struct LayerCounts {
-    counts: HashMap<String, (String, u64)>,
+    tally: LayerTally,
 }
 
 impl LayerCounts {
     /// Counts one more on `name`; whether it is the first.
     fn add(&mut self, name: &str) -> bool {
-        let count = &mut self.counts.entry(name.to_ascii_uppercase()).or_insert_with(|| (name.to_owned(), 0)).1;
-        *count += 1;
-        *count == 1
+        self.tally.add(name)
     }
 
     fn get(&self, name: &str) -> u64 {
-        self.counts.get(&name.to_ascii_uppercase()).map_or(0, |c| c.1)
+        self.tally.get(name)
     }
 
     /// Layers with a count, in table order, then referenced-but-undefined ones in first-seen order.
@@ -95,7 +95,7 @@ fn write_entity<W: Write>(
     };
     let mut o = Object::begin(w)?;
     o.member("id", &id)?;
-    o.member("handle", &e.handle.as_ref().map(|h| h.to_ascii_uppercase()))?;
+    o.member("handle", &e.handle.as_deref().map(ascii_upper))?;
     o.member("type", &*e.kind)?;
     o.member("category", &category(&e.kind))?;
     o.member("layer", &*e.layer)?;
@@ -131,8 +131,8 @@ fn write_properties<W: Write>(w: &mut W, e: &Entity, r: &Resolver<'_>) -> stream
     o.member("patternName", &hatch.and_then(|h| h.pattern_name.as_deref()))?;
     o.member("patternAngle", &hatch.map(|h| num(h.pattern_angle_deg)))?;
     o.member("patternScale", &hatch.map(|h| num(h.pattern_scale)))?;
-    o.member("colorHex", &r.rgb(e.colour, &e.layer, Rgb::WHITE).hex())?;
-    o.member("trueColor", &e.colour.true_colour().map(|c| c.hex()))?;
+    o.member("colorHex", &r.rgb(e.colour, &e.layer, Rgb::WHITE).hex_text())?;
+    o.member("trueColor", &e.colour.true_colour().map(Rgb::hex_text))?;
     o.member("lineTypeEffective", &r.linetype(e.linetype.as_deref(), &e.layer))?;
     o.member("lineweightEffective", &r.lineweight(e.lineweight, &e.layer))?;
     o.end()

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::common::{Ids, Resolver, capped, emitted_sheets};
+use super::common::{Ids, LayerTally, Resolver, capped, emitted_sheets};
 use super::geometry::{Verts, spline_points, vertices, write_insert_placement, write_shared_members};
 use super::json::{Pt, Pts, bbox4, bbox6, num, rfc3339_ms};
 use super::model3d::{model3d, projection};
@@ -15,7 +15,7 @@ use super::{PARSER_VERSION, ResultContext};
 use crate::model::colour::aci_rgb;
 use crate::model::flatten::{FlatItem, FlattenLimits, flatten};
 use crate::model::measure::{geom_bbox, polyline_is_closed};
-use crate::model::{BBox2, ColourSpec, Document, Geom, HatchEdge, Rgb, SheetKind, Vertex};
+use crate::model::{BBox2, ColourSpec, Document, Geom, HatchEdge, NearestAciCache, Rgb, SheetKind, Vertex};
 
 /// The lower-case 2024-01 type of a world geometry, or `None` when 2024-01 has no type for it.
 fn legacy_type(kind: &str, g: &Geom) -> Option<&'static str> {
@@ -143,7 +143,8 @@ fn loop_vertices(edges: &[HatchEdge]) -> Vec<Vertex> {
 struct Emitter<'a> {
     r: Resolver<'a>,
     ids: Ids,
-    layer_counts: HashMap<String, u64>,
+    layer_counts: LayerTally,
+    nearest_aci: NearestAciCache,
     skipped: BTreeMap<String, u64>,
     model_box: BBox2,
     budget: u64,
@@ -194,12 +195,12 @@ impl Emitter<'_> {
         let colour_index = e.colour.aci_code();
         let effective_aci = match item.colour {
             ColourSpec::Aci(i) => i,
-            ColourSpec::True { rgb, .. } => rgb.nearest_aci(),
+            ColourSpec::True { rgb, .. } => self.nearest_aci.get(rgb),
             _ => {
                 if rgb == aci_rgb(7) {
                     7
                 } else {
-                    rgb.nearest_aci()
+                    self.nearest_aci.get(rgb)
                 }
             }
         };
@@ -213,16 +214,16 @@ impl Emitter<'_> {
         } else {
             self.top_ids.get(&item.top_index)
         };
-        *self.layer_counts.entry(item.layer.to_ascii_uppercase()).or_insert(0) += 1;
+        self.layer_counts.add(item.layer);
         list.element_with(|w| {
             let mut o = Object::begin(w)?;
             o.member("id", &id)?;
             o.member("type", kind)?;
             o.member("layer", item.layer)?;
-            o.member("colorHex", &rgb.hex())?;
+            o.member("colorHex", &rgb.hex_text())?;
             o.member("colorIndex", &colour_index)?;
             o.member("color", &effective_aci)?;
-            o.member("trueColor", &e.colour.true_colour().map(|c| c.hex()))?;
+            o.member("trueColor", &e.colour.true_colour().map(Rgb::hex_text))?;
             o.member("lineType", &self.r.linetype(item.linetype, item.layer))?;
             o.member("lineweight", &e.lineweight.unwrap_or(-1))?;
             if let Some(insert_id) = insert_id {
@@ -245,7 +246,8 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
     let mut em = Emitter {
         r: Resolver::new(doc),
         ids: Ids::default(),
-        layer_counts: HashMap::new(),
+        layer_counts: LayerTally::default(),
+        nearest_aci: NearestAciCache::default(),
         skipped: doc.diagnostics.skipped.clone(),
         model_box: BBox2::EMPTY,
         budget: ctx.max_entities.unwrap_or(u64::MAX),
@@ -304,7 +306,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
             json!({
                 "name": l.name, "color": l.aci, "colorHex": l.rgb().hex(), "lineType": l.linetype,
                 "lineweight": l.lineweight, "isVisible": l.is_visible(), "frozen": l.frozen, "locked": l.locked,
-                "entityCount": em.layer_counts.get(&l.name.to_ascii_uppercase()).copied().unwrap_or(0),
+                "entityCount": em.layer_counts.get(&l.name),
             })
         })
         .collect();
