@@ -91,9 +91,14 @@ pub struct ClipScope<'a> {
 }
 
 impl FlatItem<'_> {
-    /// The entity's geometry in sheet coordinates.
-    pub fn world_geom(&self) -> Geom {
-        if self.xform.is_identity() { self.entity.geom.clone() } else { transform_geom(&self.entity.geom, &self.xform) }
+    /// The entity's geometry in sheet coordinates: borrowed when no transform applies (every top-level
+    /// entity; a polyline's vertices are not copied to be written or measured).
+    pub fn world_geom(&self) -> std::borrow::Cow<'_, Geom> {
+        if self.xform.is_identity() {
+            std::borrow::Cow::Borrowed(&self.entity.geom)
+        } else {
+            std::borrow::Cow::Owned(transform_geom(&self.entity.geom, &self.xform))
+        }
     }
 }
 

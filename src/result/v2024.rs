@@ -181,9 +181,9 @@ impl Emitter<'_> {
         let block_rgb =
             if top_level { Rgb::WHITE } else { self.top_colours.get(&item.top_index).copied().unwrap_or(Rgb::WHITE) };
         let rgb = self.r.rgb(item.colour, item.layer, block_rgb);
-        let bbox = if matches!(world, Geom::Insert(_)) {
+        let bbox = if matches!(*world, Geom::Insert(_)) {
             crate::model::measure::entity_bbox(
-                &crate::model::Entity { geom: world.clone(), ..e.clone() },
+                &crate::model::Entity { geom: world.clone().into_owned(), ..e.clone() },
                 &self.r.blocks,
             )
         } else {
@@ -205,7 +205,7 @@ impl Emitter<'_> {
             }
         };
         let insert_id = if top_level {
-            if matches!(world, Geom::Insert(_)) {
+            if matches!(*world, Geom::Insert(_)) {
                 // Expanded contents follow their insert: they name it by id and take its colour for ByBlock.
                 self.top_ids.insert(item.top_index, id.clone());
                 self.top_colours.insert(item.top_index, rgb);
