@@ -2,6 +2,13 @@
 //! visible-vertex rule), then ears are clipped. Collinear runs, repeated vertices (bridges, seam copies)
 //! and slightly self-touching input are tolerated: when no proper ear exists the least bad vertex is
 //! clipped, so the loop always ends after one clip per vertex.
+//!
+//! Whether a candidate ear holds another vertex is asked of a uniform grid over the ring's box
+//! ([`VertexGrid`]) on rings large enough to pay for one, for proper ears: the same answer as a walk over
+//! every remaining vertex (the grid returns a superset of the vertices in the ear's box and a cell around
+//! it), found among a few cells instead of the whole ring, which made a face with a 29 000-point boundary take 2.8 s (found by the `step_mesh`
+//! fuzz target). A budget on the work ([`MAX_CLIP_WORK`]) bounds what a ring the grid cannot spread out
+//! (its vertices piled into a few cells) can cost: past it the face is a typed error, not a hang.
 
 use super::TessError;
 
@@ -24,7 +31,7 @@ pub(crate) fn triangulate(pts: &[[f64; 2]], polys: &[Vec<usize>]) -> Result<Vec<
     for hole in holes {
         bridge(pts, &mut ring, hole);
     }
-    Ok(clip_ears(pts, &ring))
+    clip_ears(pts, &ring)
 }
 
 fn max_x(pts: &[[f64; 2]], poly: &[usize]) -> f64 {
@@ -141,8 +148,26 @@ fn in_triangle_closed(a: [f64; 2], b: [f64; 2], c: [f64; 2], p: [f64; 2]) -> boo
     !(neg && pos)
 }
 
+/// Most vertex tests and steps one ear clipping may take: about 0.4 s here. Over the STEP corpus the
+/// largest face needs 107 000 (a 3 058-vertex ring; 5.2 M tests before the grid), so only rings the grid
+/// cannot help (degenerate ones, found at each clip only after a walk round the ring) meet it.
+const MAX_CLIP_WORK: u64 = 40_000_000;
+
+/// Rings with at least this many vertices get a [`VertexGrid`]: below it a walk over the ring is as fast.
+const GRID_FROM: usize = 64;
+
 /// Ear clipping on a ring given as vertex indices (repeats allowed), over a doubly linked list.
-fn clip_ears(pts: &[[f64; 2]], ring: &[usize]) -> Vec<[usize; 3]> {
+fn clip_ears(pts: &[[f64; 2]], ring: &[usize]) -> Result<Vec<[usize; 3]>, TessError> {
+    clip_ears_with(pts, ring, GRID_FROM, MAX_CLIP_WORK)
+}
+
+/// [`clip_ears`] with a grid from `grid_from` vertices and a work budget of `budget` (tests vary both).
+fn clip_ears_with(
+    pts: &[[f64; 2]],
+    ring: &[usize],
+    grid_from: usize,
+    budget: u64,
+) -> Result<Vec<[usize; 3]>, TessError> {
     let n = ring.len();
     let mut prev: Vec<usize> = (0..n).map(|i| (i + n - 1) % n).collect();
     let mut next: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
@@ -154,15 +179,28 @@ fn clip_ears(pts: &[[f64; 2]], ring: &[usize]) -> Vec<[usize; 3]> {
     // Area scale for "convex" tests: relative to the polygon's size, so units do not matter.
     let extent = ring.iter().fold(0.0f64, |m, &i| m.max(pts[i][0].abs()).max(pts[i][1].abs())).max(1e-300);
     let eps = extent * extent * 1e-14;
+    let grid = (n >= grid_from).then(|| VertexGrid::new(pts, ring));
+    let mut work = Work::default();
+    // The grid answers for proper ears only: the closed test holds for every point on a degenerate
+    // (collinear) ear's line, however far outside its box, and those ears are walked as before.
+    let blocked =
+        |p: usize, c: usize, q: usize, proper: bool, next: &[usize], alive: &[bool], work: &mut Work| match &grid {
+            Some(grid) if proper => grid.blocked(pts, ring, alive, [p, c, q], work),
+            _ => blocked_walk(pts, ring, next, p, c, q, work),
+        };
     let mut stalled = 0;
     let mut pass = 0;
     while remaining > 3 {
+        work.steps += 1;
+        if work.steps > budget {
+            return Err(TessError::Triangulation("ear clipping beyond its work budget (a degenerate boundary)"));
+        }
         let (p, q) = (prev[cur], next[cur]);
         let c = cross(at(p), at(cur), at(q));
         let ear = match pass {
-            0 => c > eps && !blocked(pts, ring, &next, p, cur, q),
+            0 => c > eps && !blocked(p, cur, q, true, &next, &alive, &mut work),
             // Degenerate (collinear) ears are acceptable once no proper ear is left.
-            1 => c >= -eps && !blocked(pts, ring, &next, p, cur, q),
+            1 => c >= -eps && !blocked(p, cur, q, c > eps, &next, &alive, &mut work),
             _ => true,
         };
         if ear {
@@ -183,6 +221,7 @@ fn clip_ears(pts: &[[f64; 2]], ring: &[usize]) -> Vec<[usize; 3]> {
             pass += 1;
             if pass >= 2 {
                 // Last resort: the most convex vertex.
+                work.steps += remaining as u64;
                 cur = most_convex(&at, &prev, &next, &alive, cur);
             }
         }
@@ -192,7 +231,13 @@ fn clip_ears(pts: &[[f64; 2]], ring: &[usize]) -> Vec<[usize; 3]> {
         let q = next[cur];
         out.push([ring[p], ring[cur], ring[q]]);
     }
-    out
+    Ok(out)
+}
+
+/// Work done by one ear clipping (loop steps and vertices tested), against [`MAX_CLIP_WORK`].
+#[derive(Default)]
+struct Work {
+    steps: u64,
 }
 
 fn most_convex(at: &dyn Fn(usize) -> [f64; 2], prev: &[usize], next: &[usize], alive: &[bool], start: usize) -> usize {
@@ -215,17 +260,178 @@ fn most_convex(at: &dyn Fn(usize) -> [f64; 2], prev: &[usize], next: &[usize], a
 
 /// Whether another remaining vertex lies in (or on) the candidate ear; copies of the ear's corners
 /// (same index or same position) do not count.
-fn blocked(pts: &[[f64; 2]], ring: &[usize], next: &[usize], p: usize, c: usize, q: usize) -> bool {
-    let (a, b, d) = (pts[ring[p]], pts[ring[c]], pts[ring[q]]);
-    let corners = [ring[p], ring[c], ring[q]];
+fn blocks(pts: &[[f64; 2]], ring: &[usize], corners: [usize; 3], k: usize) -> bool {
+    let [a, b, d] = corners.map(|i| pts[ring[i]]);
+    let idx = ring[k];
+    let x = pts[idx];
+    !corners.iter().any(|&c| ring[c] == idx) && x != a && x != b && x != d && in_triangle_closed(a, b, d, x)
+}
+
+/// [`blocks`] for every remaining vertex but the ear's own, walking the ring from `q` round to `p`.
+fn blocked_walk(
+    pts: &[[f64; 2]],
+    ring: &[usize],
+    next: &[usize],
+    p: usize,
+    c: usize,
+    q: usize,
+    work: &mut Work,
+) -> bool {
     let mut k = next[q];
     while k != p {
-        let idx = ring[k];
-        let x = pts[idx];
-        if !corners.contains(&idx) && x != a && x != b && x != d && in_triangle_closed(a, b, d, x) {
+        work.steps += 1;
+        if blocks(pts, ring, [p, c, q], k) {
             return true;
         }
         k = next[k];
     }
     false
+}
+
+/// The ring's vertices (positions in the ring) bucketed by a uniform grid of about one cell per vertex
+/// over their box, in one array ordered by cell (`start[cell]..start[cell + 1]`). Clipped vertices stay
+/// in it and are skipped by the caller's `alive`.
+struct VertexGrid {
+    min: [f64; 2],
+    /// Cells per unit of x and y (0 when the box is flat in that axis: one column or row).
+    scale: [f64; 2],
+    cols: usize,
+    rows: usize,
+    start: Vec<usize>,
+    items: Vec<usize>,
+}
+
+impl VertexGrid {
+    fn new(pts: &[[f64; 2]], ring: &[usize]) -> VertexGrid {
+        let (mut min, mut max) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
+        for &i in ring {
+            for axis in 0..2 {
+                min[axis] = min[axis].min(pts[i][axis]);
+                max[axis] = max[axis].max(pts[i][axis]);
+            }
+        }
+        let side = ((ring.len() as f64).sqrt().ceil() as usize).clamp(1, 1024);
+        let extent = [max[0] - min[0], max[1] - min[1]];
+        let scale = extent.map(|e| if e > 0.0 { side as f64 / e } else { 0.0 });
+        let mut grid =
+            VertexGrid { min, scale, cols: side, rows: side, start: vec![0; side * side + 1], items: Vec::new() };
+        let cells: Vec<usize> = ring.iter().map(|&i| grid.cell(pts[i])).collect();
+        for &cell in &cells {
+            grid.start[cell + 1] += 1;
+        }
+        for cell in 0..side * side {
+            grid.start[cell + 1] += grid.start[cell];
+        }
+        let mut fill = grid.start.clone();
+        grid.items = vec![0; ring.len()];
+        for (k, &cell) in cells.iter().enumerate() {
+            grid.items[fill[cell]] = k;
+            fill[cell] += 1;
+        }
+        grid
+    }
+
+    /// The column (`axis` 0) or row (1) of coordinate `v`: monotone in `v`, so the vertices inside a box
+    /// are in the cells between those of its corners.
+    fn index(&self, v: f64, axis: usize) -> usize {
+        let last = if axis == 0 { self.cols - 1 } else { self.rows - 1 };
+        let t = ((v - self.min[axis]) * self.scale[axis]).floor();
+        if t <= 0.0 { 0 } else { (t as usize).min(last) }
+    }
+
+    fn cell(&self, p: [f64; 2]) -> usize {
+        self.index(p[1], 1) * self.cols + self.index(p[0], 0)
+    }
+
+    /// [`blocks`] for the remaining vertices in the cells around the box of a proper (not collinear) ear,
+    /// all that can lie in it, the ear's own excepted.
+    fn blocked(&self, pts: &[[f64; 2]], ring: &[usize], alive: &[bool], ear: [usize; 3], work: &mut Work) -> bool {
+        let corner = ear.map(|k| pts[ring[k]]);
+        let lo = |axis: usize| corner.iter().map(|c| c[axis]).fold(f64::INFINITY, f64::min);
+        let hi = |axis: usize| corner.iter().map(|c| c[axis]).fold(f64::NEG_INFINITY, f64::max);
+        // One cell more on every side: a point that rounding puts on the ear's edge may lie a hair outside
+        // its box.
+        let (c0, c1) = (self.index(lo(0), 0).saturating_sub(1), (self.index(hi(0), 0) + 1).min(self.cols - 1));
+        let (r0, r1) = (self.index(lo(1), 1).saturating_sub(1), (self.index(hi(1), 1) + 1).min(self.rows - 1));
+        for row in r0..=r1 {
+            let (from, to) = (self.start[row * self.cols + c0], self.start[row * self.cols + c1 + 1]);
+            for &k in &self.items[from..to] {
+                work.steps += 1;
+                if alive[k] && !ear.contains(&k) && blocks(pts, ring, ear, k) {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A star-shaped ring of `n` vertices (radii alternating and jittered, so most vertices are reflex or
+    /// nearly so) with a collinear run on its bottom edge, and its points.
+    fn star(n: usize) -> (Vec<[f64; 2]>, Vec<usize>) {
+        let mut pts = Vec::new();
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        for k in 0..n {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let jitter = (seed % 1000) as f64 / 1000.0;
+            let a = std::f64::consts::TAU * k as f64 / n as f64;
+            let r = if k % 2 == 0 { 100.0 } else { 40.0 + 30.0 * jitter };
+            pts.push([r * a.cos(), r * a.sin()]);
+        }
+        // Ten vertices on one straight line: degenerate ears the grid leaves to the walk.
+        for k in 0..10 {
+            pts.push([50.0 - 10.0 * k as f64, -120.0]);
+        }
+        let ring = (0..pts.len()).collect();
+        (pts, ring)
+    }
+
+    fn area(pts: &[[f64; 2]], tris: &[[usize; 3]]) -> f64 {
+        tris.iter().map(|t| cross(pts[t[0]], pts[t[1]], pts[t[2]]) / 2.0).sum()
+    }
+
+    #[test]
+    fn the_grid_finds_the_ears_the_walk_finds() {
+        for n in [64, 200, 1001] {
+            let (pts, ring) = star(n);
+            let walked = clip_ears_with(&pts, &ring, usize::MAX, u64::MAX).expect("walked");
+            let gridded = clip_ears_with(&pts, &ring, 0, u64::MAX).expect("gridded");
+            assert_eq!(walked, gridded, "{n} vertices");
+            assert_eq!(gridded.len(), ring.len() - 2);
+        }
+    }
+
+    #[test]
+    fn a_polygon_with_holes_is_covered_once() {
+        // A 40 × 40 square with 100 square holes of 1 × 1 (a perforated plate): area 1600 − 100.
+        let mut pts = vec![[0.0, 0.0], [40.0, 0.0], [40.0, 40.0], [0.0, 40.0]];
+        let mut polys = vec![vec![0, 1, 2, 3]];
+        for i in 0..10 {
+            for j in 0..10 {
+                let (x, y) = (2.0 + 4.0 * i as f64, 2.0 + 4.0 * j as f64);
+                let at = pts.len();
+                pts.extend([[x, y], [x, y + 1.0], [x + 1.0, y + 1.0], [x + 1.0, y]]);
+                polys.push(vec![at, at + 1, at + 2, at + 3]);
+            }
+        }
+        let tris = triangulate(&pts, &polys).expect("triangulated");
+        assert!((area(&pts, &tris) - 1500.0).abs() < 1e-9, "area {}", area(&pts, &tris));
+        assert!(tris.iter().all(|t| cross(pts[t[0]], pts[t[1]], pts[t[2]]) >= 0.0), "all counter-clockwise");
+    }
+
+    #[test]
+    fn ear_clipping_past_its_budget_is_an_error() {
+        let (pts, ring) = star(400);
+        assert!(clip_ears_with(&pts, &ring, 0, 1_000_000).is_ok());
+        match clip_ears_with(&pts, &ring, 0, 1_000) {
+            Err(TessError::Triangulation(why)) => assert!(why.contains("budget"), "{why}"),
+            other => panic!("expected the budget error, got {other:?}"),
+        }
+    }
 }
