@@ -6,9 +6,10 @@
 //! Whether a candidate ear holds another vertex is asked of a uniform grid over the ring's box
 //! ([`VertexGrid`]) on rings large enough to pay for one, for proper ears: the same answer as a walk over
 //! every remaining vertex (the grid returns a superset of the vertices in the ear's box and a cell around
-//! it), found among a few cells instead of the whole ring, which made a face with a 29 000-point boundary take 2.8 s (found by the `step_mesh`
-//! fuzz target). A budget on the work ([`MAX_CLIP_WORK`]) bounds what a ring the grid cannot spread out
-//! (its vertices piled into a few cells) can cost: past it the face is a typed error, not a hang.
+//! it), found among a few cells instead of the whole ring (the walk made a face with a 29 000-point
+//! boundary take 2.8 s; found by the `step_mesh` fuzz target). A budget on the work ([`MAX_CLIP_WORK`])
+//! bounds what a ring the grid cannot help costs (a degenerate one, each ear found only after a walk round
+//! the ring, or its vertices piled into a few cells): past it the face is a typed error, not a hang.
 
 use super::TessError;
 
