@@ -181,19 +181,20 @@ fn clip_ears_with(
     let extent = ring.iter().fold(0.0f64, |m, &i| m.max(pts[i][0].abs()).max(pts[i][1].abs())).max(1e-300);
     let eps = extent * extent * 1e-14;
     let grid = (n >= grid_from).then(|| VertexGrid::new(pts, ring));
-    let mut work = Work::default();
+    // Loop steps and vertices tested so far, against `budget`.
+    let mut work: u64 = 0;
     // The grid answers for proper ears only: the closed test holds for every point on a degenerate
     // (collinear) ear's line, however far outside its box, and those ears are walked as before.
     let blocked =
-        |p: usize, c: usize, q: usize, proper: bool, next: &[usize], alive: &[bool], work: &mut Work| match &grid {
+        |p: usize, c: usize, q: usize, proper: bool, next: &[usize], alive: &[bool], work: &mut u64| match &grid {
             Some(grid) if proper => grid.blocked(pts, ring, alive, [p, c, q], work),
             _ => blocked_walk(pts, ring, next, p, c, q, work),
         };
     let mut stalled = 0;
     let mut pass = 0;
     while remaining > 3 {
-        work.steps += 1;
-        if work.steps > budget {
+        work += 1;
+        if work > budget {
             return Err(TessError::Triangulation("ear clipping beyond its work budget (a degenerate boundary)"));
         }
         let (p, q) = (prev[cur], next[cur]);
@@ -222,7 +223,7 @@ fn clip_ears_with(
             pass += 1;
             if pass >= 2 {
                 // Last resort: the most convex vertex.
-                work.steps += remaining as u64;
+                work += remaining as u64;
                 cur = most_convex(&at, &prev, &next, &alive, cur);
             }
         }
@@ -233,12 +234,6 @@ fn clip_ears_with(
         out.push([ring[p], ring[cur], ring[q]]);
     }
     Ok(out)
-}
-
-/// Work done by one ear clipping (loop steps and vertices tested), against [`MAX_CLIP_WORK`].
-#[derive(Default)]
-struct Work {
-    steps: u64,
 }
 
 fn most_convex(at: &dyn Fn(usize) -> [f64; 2], prev: &[usize], next: &[usize], alive: &[bool], start: usize) -> usize {
@@ -276,11 +271,11 @@ fn blocked_walk(
     p: usize,
     c: usize,
     q: usize,
-    work: &mut Work,
+    work: &mut u64,
 ) -> bool {
     let mut k = next[q];
     while k != p {
-        work.steps += 1;
+        *work += 1;
         if blocks(pts, ring, [p, c, q], k) {
             return true;
         }
@@ -296,8 +291,8 @@ struct VertexGrid {
     min: [f64; 2],
     /// Cells per unit of x and y (0 when the box is flat in that axis: one column or row).
     scale: [f64; 2],
-    cols: usize,
-    rows: usize,
+    /// Columns and rows.
+    side: usize,
     start: Vec<usize>,
     items: Vec<usize>,
 }
@@ -314,8 +309,7 @@ impl VertexGrid {
         let side = ((ring.len() as f64).sqrt().ceil() as usize).clamp(1, 1024);
         let extent = [max[0] - min[0], max[1] - min[1]];
         let scale = extent.map(|e| if e > 0.0 { side as f64 / e } else { 0.0 });
-        let mut grid =
-            VertexGrid { min, scale, cols: side, rows: side, start: vec![0; side * side + 1], items: Vec::new() };
+        let mut grid = VertexGrid { min, scale, side, start: vec![0; side * side + 1], items: Vec::new() };
         let cells: Vec<usize> = ring.iter().map(|&i| grid.cell(pts[i])).collect();
         for &cell in &cells {
             grid.start[cell + 1] += 1;
@@ -335,29 +329,28 @@ impl VertexGrid {
     /// The column (`axis` 0) or row (1) of coordinate `v`: monotone in `v`, so the vertices inside a box
     /// are in the cells between those of its corners.
     fn index(&self, v: f64, axis: usize) -> usize {
-        let last = if axis == 0 { self.cols - 1 } else { self.rows - 1 };
         let t = ((v - self.min[axis]) * self.scale[axis]).floor();
-        if t <= 0.0 { 0 } else { (t as usize).min(last) }
+        if t <= 0.0 { 0 } else { (t as usize).min(self.side - 1) }
     }
 
     fn cell(&self, p: [f64; 2]) -> usize {
-        self.index(p[1], 1) * self.cols + self.index(p[0], 0)
+        self.index(p[1], 1) * self.side + self.index(p[0], 0)
     }
 
     /// [`blocks`] for the remaining vertices in the cells around the box of a proper (not collinear) ear,
     /// all that can lie in it, the ear's own excepted.
-    fn blocked(&self, pts: &[[f64; 2]], ring: &[usize], alive: &[bool], ear: [usize; 3], work: &mut Work) -> bool {
+    fn blocked(&self, pts: &[[f64; 2]], ring: &[usize], alive: &[bool], ear: [usize; 3], work: &mut u64) -> bool {
         let corner = ear.map(|k| pts[ring[k]]);
         let lo = |axis: usize| corner.iter().map(|c| c[axis]).fold(f64::INFINITY, f64::min);
         let hi = |axis: usize| corner.iter().map(|c| c[axis]).fold(f64::NEG_INFINITY, f64::max);
         // One cell more on every side: a point that rounding puts on the ear's edge may lie a hair outside
         // its box.
-        let (c0, c1) = (self.index(lo(0), 0).saturating_sub(1), (self.index(hi(0), 0) + 1).min(self.cols - 1));
-        let (r0, r1) = (self.index(lo(1), 1).saturating_sub(1), (self.index(hi(1), 1) + 1).min(self.rows - 1));
+        let (c0, c1) = (self.index(lo(0), 0).saturating_sub(1), (self.index(hi(0), 0) + 1).min(self.side - 1));
+        let (r0, r1) = (self.index(lo(1), 1).saturating_sub(1), (self.index(hi(1), 1) + 1).min(self.side - 1));
         for row in r0..=r1 {
-            let (from, to) = (self.start[row * self.cols + c0], self.start[row * self.cols + c1 + 1]);
+            let (from, to) = (self.start[row * self.side + c0], self.start[row * self.side + c1 + 1]);
             for &k in &self.items[from..to] {
-                work.steps += 1;
+                *work += 1;
                 if alive[k] && !ear.contains(&k) && blocks(pts, ring, ear, k) {
                     return true;
                 }
