@@ -16,39 +16,22 @@ use super::{PARSER_VERSION, ResultContext};
 use crate::model::measure::{entity_bbox, metrics};
 use crate::model::{BBox2, Document, Entity, Geom, Layer, Rgb, Sheet, SheetKind};
 
-/// Per-layer counts (case-insensitive), and the layers they make a sheet list.
-#[derive(Default)]
-struct LayerCounts {
-    tally: LayerTally,
-}
-
-impl LayerCounts {
-    /// Counts one more on `name`; whether it is the first.
-    fn add(&mut self, name: &str) -> bool {
-        self.tally.add(name)
-    }
-
-    fn get(&self, name: &str) -> u64 {
-        self.tally.get(name)
-    }
-
-    /// Layers with a count, in table order, then referenced-but-undefined ones in first-seen order.
-    fn used_layers<'a>(&self, table: &'a [Layer], order: &[String]) -> Vec<(Option<&'a Layer>, String)> {
-        let mut out = Vec::new();
-        let mut seen = BTreeSet::new();
-        for l in table {
-            let key = l.name.to_ascii_uppercase();
-            if self.get(&l.name) > 0 && seen.insert(key) {
-                out.push((Some(l), l.name.clone()));
-            }
+/// Layers with a count in `counts`, in table order, then referenced-but-undefined ones in first-seen order.
+fn used_layers<'a>(counts: &LayerTally, table: &'a [Layer], order: &[String]) -> Vec<(Option<&'a Layer>, String)> {
+    let mut out = Vec::new();
+    let mut seen = BTreeSet::new();
+    for l in table {
+        let key = l.name.to_ascii_uppercase();
+        if counts.get(&l.name) > 0 && seen.insert(key) {
+            out.push((Some(l), l.name.clone()));
         }
-        for name in order {
-            if seen.insert(name.to_ascii_uppercase()) {
-                out.push((None, name.clone()));
-            }
-        }
-        out
     }
+    for name in order {
+        if seen.insert(name.to_ascii_uppercase()) {
+            out.push((None, name.clone()));
+        }
+    }
+    out
 }
 
 /// A layer object (§6).
@@ -171,7 +154,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
     let mut dropped: u64 = 0;
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
     let mut by_category: BTreeMap<String, u64> = BTreeMap::new();
-    let mut doc_counts = LayerCounts::default();
+    let mut doc_counts = LayerTally::default();
     let mut doc_order: Vec<String> = Vec::new();
     let mut referenced_blocks: Vec<String> = Vec::new();
     let mut sheets: Vec<SheetPlan<'_>> = Vec::new();
@@ -180,7 +163,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
         let sheet = &doc.sheets[si];
         let mut bboxes = Vec::new();
         let mut bbox = BBox2::EMPTY;
-        let mut counts = LayerCounts::default();
+        let mut counts = LayerTally::default();
         let mut order: Vec<String> = Vec::new();
         for e in &sheet.entities {
             if budget == 0 {
@@ -203,8 +186,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
                 referenced_blocks.push(i.block.clone());
             }
         }
-        let layers: Vec<Value> = counts
-            .used_layers(&doc.layers, &order)
+        let layers: Vec<Value> = used_layers(&counts, &doc.layers, &order)
             .into_iter()
             .map(|(l, name)| layer_value(l, &name, counts.get(&name)))
             .collect();
@@ -240,7 +222,7 @@ pub fn write<W: Write>(doc: &Document, ctx: &ResultContext, out: &mut W) -> stre
         sheets.iter().find(|s| s.kind == SheetKind::Model).or(sheets.first()).map_or(BBox2::EMPTY, |s| s.bbox);
     let _ = primary_sheet(doc, &emitted);
     let total_entities: u64 = sheets.iter().map(|s| s.bboxes.len() as u64).sum();
-    let used_layers = doc_counts.used_layers(&doc.layers, &doc_order);
+    let used_layers = used_layers(&doc_counts, &doc.layers, &doc_order);
     let truncated = dropped > 0;
     let names: Vec<Value> = sheets.iter().map(|s| Value::from(s.name.clone())).collect();
 

@@ -183,7 +183,7 @@ impl Emitter<'_> {
         let rgb = self.r.rgb(item.colour, item.layer, block_rgb);
         let bbox = if matches!(*world, Geom::Insert(_)) {
             crate::model::measure::entity_bbox(
-                &crate::model::Entity { geom: world.clone().into_owned(), ..e.clone() },
+                &crate::model::Entity { geom: Geom::clone(&world), ..e.clone() },
                 &self.r.blocks,
             )
         } else {
