@@ -379,9 +379,11 @@ impl Batch<'_> {
             if let Some(dir) = &self.write_files {
                 let stem = &self.stems[i];
                 // The preview is drawn on a second thread while the result is written: both only read the
-                // document, and for a large drawing each takes about as long as the other.
+                // document, and for a large drawing each takes about as long as the other. No preview asked
+                // for, no thread.
+                let wants_previews = !self.args.no_image || self.args.svg;
                 let previews = std::thread::scope(|scope| {
-                    let drawn = scope.spawn(|| self.render_previews(&doc, stem));
+                    let drawn = wants_previews.then(|| scope.spawn(|| self.render_previews(&doc, stem)));
                     let path = dir.join(format!("{stem}.json"));
                     let written = match &line {
                         Some(line) => write_atomically(&path, line),
@@ -391,9 +393,9 @@ impl Batch<'_> {
                         }),
                     };
                     // A panic while drawing stays a panic, as it was on one thread.
-                    let drawn = drawn.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    let drawn = drawn.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
                     written.map_err(|e| (Failure::Io, format!("{}: {e}", path.display())))?;
-                    drawn
+                    drawn.unwrap_or_else(|| Ok(Vec::new()))
                 })?;
                 for (ext, bytes) in previews {
                     let path = dir.join(format!("{stem}.{ext}"));
@@ -436,13 +438,11 @@ impl Batch<'_> {
         }
     }
 
-    /// The preview files of `doc` (`png` unless `--no-image`, `svg` with `--svg`) as (extension, bytes).
-    /// Documents with nothing to draw (no sheet, an empty 3D model) get none, and no error.
+    /// The preview files of `doc` (`png` unless `--no-image`, `svg` with `--svg`; called when one of them is
+    /// asked for) as (extension, bytes). Documents with nothing to draw (no sheet, an empty 3D model) get
+    /// none, and no error.
     fn render_previews(&self, doc: &Document, stem: &str) -> Result<Vec<PreviewFile>, (Failure, String)> {
         let mut files = Vec::new();
-        if self.args.no_image && !self.args.svg {
-            return Ok(files);
-        }
         let failed = |e: render::raster::RasterError| (Failure::Parse, format!("{stem}: preview: {e}"));
         let opts = self.args.render_options();
         if let Some(model) = &doc.model3d {
